@@ -1,0 +1,77 @@
+/**
+ * The one place where configuration is read: environment variables, validated once with zod at start
+ * into a typed object. Every variable is documented in README.md ("Configuration").
+ */
+import path from 'node:path';
+import { z } from 'zod';
+
+const bool = z
+  .enum(['true', 'false', '1', '0', 'yes', 'no'])
+  .transform((v) => v === 'true' || v === '1' || v === 'yes');
+
+/** 32 bytes, base64: used for AES-256-GCM (payload codec, BSN encryption) and HMAC (BSN hash). */
+const key32 = z
+  .string()
+  .refine((v) => Buffer.from(v, 'base64').length === 32, 'must be 32 bytes, base64-encoded');
+
+/**
+ * Development keys: fine on a laptop and in tests, refused when NODE_ENV=production so a real
+ * deployment cannot run with a key that is in the source.
+ */
+export const DEVELOPMENT_KEY = Buffer.alloc(32, 7).toString('base64');
+
+const envSchema = z.object({
+  NODE_ENV: z.enum(['development', 'test', 'production']).default('development'),
+  PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+  HOST: z.string().default('127.0.0.1'),
+  PUBLIC_URL: z.string().url().optional(),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+
+  DATABASE_URL: z
+    .string()
+    .regex(/^(file:|postgres(ql)?:\/\/)/, 'must be a file: (SQLite) or postgres:// URL')
+    .default(`file:${path.join('data', 'inburgering.db')}`),
+
+  TEMPORAL_ADDRESS: z.string().default('127.0.0.1:7233'),
+  TEMPORAL_NAMESPACE: z.string().default('default'),
+  TEMPORAL_TASK_QUEUE: z.string().default('inburgering-regie'),
+  TEMPORAL_API_KEY: z.string().optional(),
+  TEMPORAL_TLS: bool.default(false),
+  TEMPORAL_UI_URL: z.string().url().default('http://127.0.0.1:8233'),
+  /** Start the embedded dev server (npm start); false when pointing at a cluster. */
+  TEMPORAL_DEV_SERVER: bool.default(true),
+
+  PAYLOAD_KEY: key32.default(DEVELOPMENT_KEY),
+  PAYLOAD_KEY_ID: z.string().min(1).default('dev-1'),
+  PAYLOAD_OLD_KEYS: z.string().optional(),
+  BSN_KEY: key32.default(DEVELOPMENT_KEY),
+
+  SMTP_URL: z.string().optional(),
+  MAIL_FROM: z.string().default('Inburgering regie <inburgering@gemeente.example>'),
+  MANAGER_EMAIL: z.string().email().default('manager@gemeente.example'),
+  GEMEENTE_NAAM: z.string().default('Gemeente'),
+
+  OIDC_ISSUER: z.string().url().optional(),
+  OIDC_AUDIENCE: z.string().optional(),
+  OIDC_JWKS_URL: z.string().url().optional(),
+  OIDC_ROLE_CLAIM: z.string().default('roles'),
+
+  METRICS_PORT: z.coerce.number().int().min(0).max(65535).default(9464),
+});
+
+export type Config = z.infer<typeof envSchema> & { isPostgres: boolean };
+
+export class ConfigError extends Error {}
+
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const parsed = envSchema.safeParse(env);
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message}`);
+    throw new ConfigError(`Invalid configuration:\n${lines.join('\n')}`);
+  }
+  const config = parsed.data;
+  if (config.NODE_ENV === 'production' && (config.PAYLOAD_KEY === DEVELOPMENT_KEY || config.BSN_KEY === DEVELOPMENT_KEY)) {
+    throw new ConfigError('Invalid configuration:\n  PAYLOAD_KEY/BSN_KEY: set real keys in production');
+  }
+  return { ...config, isPostgres: config.DATABASE_URL.startsWith('postgres') };
+}

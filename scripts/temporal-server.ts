@@ -1,0 +1,141 @@
+/**
+ * Starts and stops the embedded Temporal dev server (`temporal server start-dev`) that `npm start`
+ * and the test suite use: SQLite file for state (survives restarts) or in-memory for tests, the
+ * project's search attributes registered, ready only once the frontend answers.
+ *
+ * Run directly: `tsx scripts/temporal-server.ts` runs the server alone in the foreground.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import fs from 'node:fs';
+import net from 'node:net';
+import path from 'node:path';
+import { Connection } from '@temporalio/client';
+import { searchAttributeKeys } from '../workflows/search-attributes';
+import { ensureTemporalCli, REPO_ROOT } from './temporal-binaries';
+
+export interface DevServerOptions {
+  /** SQLite file for the server's state; omit for an in-memory server (tests). */
+  dbFilename?: string;
+  ip?: string;
+  /** gRPC port; 0 picks a free one. */
+  port?: number;
+  /** Web UI port (default gRPC port + 1000); the UI is left out when `headless`. */
+  uiPort?: number;
+  headless?: boolean;
+  namespace?: string;
+  /** Where the server's own output goes; default a log file beside the database or inherited. */
+  logFile?: string;
+}
+
+export interface RunningDevServer {
+  address: string;
+  uiUrl: string | undefined;
+  process: ChildProcess;
+  stop(): Promise<void>;
+}
+
+/** The CLI spells search attribute types in its own way (`Name=Keyword`). */
+const cliTypeName: Record<string, string> = {
+  KEYWORD: 'Keyword',
+  TEXT: 'Text',
+  INT: 'Int',
+  DOUBLE: 'Double',
+  BOOL: 'Bool',
+  DATETIME: 'Datetime',
+  KEYWORD_LIST: 'KeywordList',
+};
+
+export function searchAttributeArgs(): string[] {
+  return searchAttributeKeys.flatMap((key) => ['--search-attribute', `${key.name}=${cliTypeName[key.type]}`]);
+}
+
+export async function freePort(ip = '127.0.0.1'): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = net.createServer();
+    server.unref();
+    server.on('error', reject);
+    server.listen(0, ip, () => {
+      const { port } = server.address() as net.AddressInfo;
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+/** Polls until the frontend answers a real gRPC call (not just an open port). */
+export async function waitForFrontend(address: string, timeoutMs = 60_000, exited?: () => boolean): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  let lastError: unknown;
+  while (Date.now() < deadline) {
+    if (exited?.()) throw new Error(`Temporal server at ${address} exited during start-up`);
+    try {
+      const connection = await Connection.connect({ address, connectTimeout: 1_000 });
+      try {
+        await connection.workflowService.getSystemInfo({});
+        return;
+      } finally {
+        await connection.close();
+      }
+    } catch (error) {
+      lastError = error;
+      await new Promise((r) => setTimeout(r, 250));
+    }
+  }
+  throw new Error(`Temporal frontend at ${address} did not answer within ${timeoutMs} ms: ${String(lastError)}`);
+}
+
+export async function startDevServer(options: DevServerOptions = {}): Promise<RunningDevServer> {
+  const cli = ensureTemporalCli();
+  const ip = options.ip ?? '127.0.0.1';
+  const port = options.port || (await freePort(ip));
+  const uiPort = options.uiPort ?? port + 1000;
+  const args = ['server', 'start-dev', '--ip', ip, '--port', String(port), '--log-level', 'warn'];
+  args.push('--namespace', options.namespace ?? 'default');
+  if (options.dbFilename) {
+    fs.mkdirSync(path.dirname(options.dbFilename), { recursive: true });
+    args.push('--db-filename', options.dbFilename);
+  }
+  args.push(...(options.headless ? ['--headless'] : ['--ui-port', String(uiPort)]));
+  args.push(...searchAttributeArgs());
+
+  let output: 'inherit' | number = 'inherit';
+  if (options.logFile) {
+    fs.mkdirSync(path.dirname(options.logFile), { recursive: true });
+    output = fs.openSync(options.logFile, 'a');
+  }
+  const child = spawn(cli, args, { stdio: ['ignore', output, output], cwd: REPO_ROOT });
+  let exited = false;
+  child.once('exit', () => (exited = true));
+  const address = `${ip}:${port}`;
+  try {
+    await waitForFrontend(address, 60_000, () => exited);
+  } catch (error) {
+    child.kill('SIGKILL');
+    throw error;
+  }
+  return {
+    address,
+    uiUrl: options.headless ? undefined : `http://${ip}:${uiPort}`,
+    process: child,
+    stop: () => stopProcess(child),
+  };
+}
+
+/** SIGTERM, then SIGKILL if the process has not exited after `graceMs`. */
+export async function stopProcess(child: ChildProcess, graceMs = 10_000): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return;
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  child.kill('SIGTERM');
+  const timer = setTimeout(() => child.kill('SIGKILL'), graceMs);
+  await exited;
+  clearTimeout(timer);
+}
+
+if (require.main === module) {
+  const dbFilename = path.join(REPO_ROOT, 'data', 'temporal.db');
+  void startDevServer({ dbFilename, port: 7233 }).then((server) => {
+    process.stderr.write(`Temporal dev server on ${server.address}, Web UI ${server.uiUrl}, state in ${dbFilename}\n`);
+    const shutdown = () => void server.stop().then(() => process.exit(0));
+    process.once('SIGINT', shutdown);
+    process.once('SIGTERM', shutdown);
+  });
+}

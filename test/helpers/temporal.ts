@@ -1,0 +1,48 @@
+/**
+ * Real Temporal servers for tests (never a mock): the dev server that test/global-setup.ts started
+ * for this run, or a fresh time-skipping Java test server per call for timers of months and years.
+ */
+import { randomUUID } from 'node:crypto';
+import { TestWorkflowEnvironment } from '@temporalio/testing';
+import type { WorkerOptions } from '@temporalio/worker';
+import { DEVELOPMENT_KEY } from '../../config/config';
+import { createDataConverter } from '../../worker/payload-codec';
+
+/** The same codec as production, with the development key: tests prove payloads are encrypted. */
+export const testDataConverter = createDataConverter({ PAYLOAD_KEY: DEVELOPMENT_KEY, PAYLOAD_KEY_ID: 'test' });
+
+function required(name: string): string {
+  const value = process.env[name];
+  if (!value) throw new Error(`${name} is not set: run tests through jest (test/global-setup.ts sets it)`);
+  return value;
+}
+
+/** Connects to the run's dev server (full server: visibility, search attributes, updates). */
+export async function createDevServerEnv(): Promise<TestWorkflowEnvironment> {
+  return TestWorkflowEnvironment.createFromExistingServer({
+    address: required('TEMPORAL_TEST_ADDRESS'),
+    client: { dataConverter: testDataConverter },
+  });
+}
+
+/**
+ * Starts a time-skipping test server (Temporal's Java test server, from .cache/) for this file:
+ * awaiting a workflow result or `env.sleep()` skips timers, so a 3-year trajectory runs in seconds.
+ * It has no visibility (list/count) and no schedules: test those on the dev server.
+ */
+export async function createTimeSkippingEnv(): Promise<TestWorkflowEnvironment> {
+  return TestWorkflowEnvironment.createTimeSkipping({
+    server: { executable: { type: 'existing-path', path: required('TEMPORAL_TEST_SERVER_PATH') } },
+    client: { dataConverter: testDataConverter },
+  });
+}
+
+/** Worker options for the workflow bundle built once per run (production workflows + test ones). */
+export function workflowBundle(): Pick<WorkerOptions, 'workflowBundle' | 'dataConverter'> {
+  return { workflowBundle: { codePath: required('TEMPORAL_TEST_BUNDLE') }, dataConverter: testDataConverter };
+}
+
+/** A task queue of its own per test file, so files running in parallel never share a worker. */
+export function uniqueTaskQueue(prefix: string): string {
+  return `${prefix}-${randomUUID()}`;
+}
