@@ -11,7 +11,6 @@ import { ensureTemporalCli, ensureTestServer } from '../scripts/temporal-binarie
 import { startDevServer, type RunningDevServer } from '../scripts/temporal-server';
 
 declare global {
-  // eslint-disable-next-line no-var
   var __temporalDevServer: RunningDevServer | undefined;
 }
 

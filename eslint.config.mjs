@@ -1,0 +1,40 @@
+// Lint rules that guard this project's architecture, run in CI (`npm run lint`).
+import { builtinModules } from 'node:module';
+import tseslint from 'typescript-eslint';
+
+const nodeBuiltins = builtinModules.flatMap((m) => [m, `node:${m}`]);
+// Modules that do I/O: forbidden in deterministic code (workflows run in Temporal's sandbox and are
+// replayed; domain rules must be pure so both the workflow and the API can use them).
+const ioModules = ['@prisma/*', 'pg', 'better-sqlite3', 'nodemailer', 'express', 'pino', 'pino-*', 'jose', 'undici', 'prom-client', '@temporalio/client', '@temporalio/worker', '@temporalio/activity'];
+const noIo = (extra = []) => ({
+  'no-restricted-imports': [
+    'error',
+    {
+      paths: nodeBuiltins.map((name) => ({ name, message: 'No Node built-ins in deterministic code.' })),
+      patterns: [
+        { group: ioModules, message: 'No I/O modules in deterministic code: call an activity instead.' },
+        { group: ['**/activities', '**/activities/*', '!**/activities/types'], message: 'Import activities by type only (import type ... from "../activities/types").', allowTypeImports: true },
+        ...extra,
+      ],
+    },
+  ],
+});
+
+export default tseslint.config(
+  { ignores: ['node_modules/**', 'dist/**', '.cache/**', 'data/**', 'coverage/**', 'prisma/generated/**', 'generated/**', 'test-results/**', 'bench/results/**', 'api/web/**/*.js', '*.js', '*.mjs'] },
+  ...tseslint.configs.recommended,
+  {
+    files: ['**/*.ts'],
+    languageOptions: { parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname } },
+    rules: {
+      '@typescript-eslint/no-floating-promises': 'error',
+      '@typescript-eslint/no-misused-promises': ['error', { checksVoidReturn: { arguments: false } }],
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
+    },
+  },
+  { files: ['workflows/**/*.ts'], rules: noIo() },
+  {
+    files: ['domain/**/*.ts'],
+    rules: noIo([{ group: ['@temporalio/*'], message: 'domain/ has no Temporal imports: keep the rules pure.' }]),
+  },
+);
