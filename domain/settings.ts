@@ -1,0 +1,56 @@
+/**
+ * Per-gemeente settings: every *policy* value of shared/domain.md (the law sets no number there, so
+ * the gemeente chooses) with the defaults from that document. A trajectory carries its settings in
+ * its state, so a running workflow keeps the values it started with (a change for running ones goes
+ * through `patched()` in the workflow, see workflows/trajectory.ts).
+ */
+import { z } from 'zod';
+
+export const gemeenteSettingsSchema = z.object({
+  reminderDaysBefore: z
+    .array(z.number().int().min(1).max(365))
+    .default([14, 3])
+    .describe('Days before a deadline on which the coach gets a reminder (policy, default 14 and 3).'),
+  escalationDaysAfter: z
+    .number()
+    .int()
+    .min(1)
+    .max(60)
+    .default(1)
+    .describe('Days after the due date on which an overdue deadline is escalated to the manager (policy, default 1: the first day it is late).'),
+  notificationHour: z
+    .number()
+    .int()
+    .min(0)
+    .max(23)
+    .default(9)
+    .describe('Local hour (Europe/Amsterdam) at which reminders and escalations are sent on their date (default 09:00).'),
+  voortgangsgesprekIntervalMonths: z
+    .number()
+    .int()
+    .min(1)
+    .max(12)
+    .default(3)
+    .describe('Months between two voortgangsgesprekken, counted from the PIP or the last gesprek (policy, default 3).'),
+  huisvestingTargetWeeks: z
+    .number()
+    .int()
+    .min(1)
+    .max(52)
+    .default(10)
+    .describe('Target in weeks from koppeling to housing for asielstatushouders (policy, default ~10).'),
+  continueAsNewAfterEvents: z
+    .number()
+    .int()
+    .min(1)
+    .optional()
+    .describe('Test/ops hook: continue-as-new after this many handled events even when Temporal does not suggest it yet.'),
+});
+
+export type GemeenteSettings = z.infer<typeof gemeenteSettingsSchema>;
+
+export const DEFAULT_SETTINGS: GemeenteSettings = gemeenteSettingsSchema.parse({});
+
+export function resolveSettings(overrides?: Partial<GemeenteSettings>): GemeenteSettings {
+  return gemeenteSettingsSchema.parse({ ...DEFAULT_SETTINGS, ...(overrides ?? {}) });
+}

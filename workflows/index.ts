@@ -1,0 +1,2 @@
+/** Bundle entry: the workflow functions and the message definitions. */
+export * from './messages';
