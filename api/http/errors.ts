@@ -1,0 +1,92 @@
+/**
+ * Errors the API answers with, and the one error middleware that turns every thrown error into a
+ * JSON answer. Route handlers throw; they never write error responses themselves, so the shape of
+ * an error answer is decided here only.
+ */
+import type { ErrorRequestHandler } from 'express';
+import { WorkflowUpdateFailedError } from '@temporalio/client';
+import { WorkflowNotFoundError } from '@temporalio/common';
+import type { Logger } from 'pino';
+
+export interface ValidationIssue {
+  field: string;
+  reason: string;
+}
+
+export class HttpError extends Error {
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    message: string,
+  ) {
+    super(message);
+    this.name = 'HttpError';
+  }
+
+  toBody(): Record<string, unknown> {
+    return { error: this.code, message: this.message };
+  }
+}
+
+export class ValidationError extends HttpError {
+  constructor(readonly issues: ValidationIssue[]) {
+    super(400, 'VALIDATION', issues.map((i) => `${i.field}: ${i.reason}`).join('; '));
+  }
+
+  override toBody(): Record<string, unknown> {
+    return { error: this.code, issues: this.issues };
+  }
+}
+
+export const notFound = (what: string): HttpError => new HttpError(404, 'NOT_FOUND', `${what} not found`);
+export const unauthorized = (message = 'authentication required'): HttpError =>
+  new HttpError(401, 'UNAUTHORIZED', message);
+export const forbidden = (message = 'not allowed for this role'): HttpError => new HttpError(403, 'FORBIDDEN', message);
+
+/**
+ * The contract: a workflow validator refuses with an Error whose message starts with the rule
+ * code, e.g. `PIP_REQUIRES_INTAKE: ...`. Temporal wraps it (WorkflowUpdateFailedError with an
+ * ApplicationFailure cause), so walk the cause chain and take the first message that carries a code.
+ */
+const RULE_MESSAGE = /^([A-Z][A-Z0-9_]{2,}):\s*([\s\S]*)$/;
+
+export function ruleRefusal(err: unknown): HttpError | undefined {
+  if (!(err instanceof WorkflowUpdateFailedError)) return undefined;
+  let cur: unknown = err.cause;
+  for (let depth = 0; cur instanceof Error && depth < 5; depth++) {
+    const m = RULE_MESSAGE.exec(cur.message);
+    if (m) return new HttpError(409, m[1]!, cur.message);
+    cur = (cur as { cause?: unknown }).cause;
+  }
+  // A refusal without a code is still a refusal of this request, not a server fault.
+  return new HttpError(409, 'UPDATE_REJECTED', err.cause?.message ?? err.message);
+}
+
+/** Maps anything thrown to an HttpError; unknown errors become 500 without leaking internals. */
+export function toHttpError(err: unknown): HttpError {
+  if (err instanceof HttpError) return err;
+  const refusal = ruleRefusal(err);
+  if (refusal) return refusal;
+  if (err instanceof WorkflowNotFoundError) return notFound('trajectory');
+  // body-parser marks its own errors with a status (malformed JSON, too large, wrong charset).
+  const e = err as { type?: string; status?: number; message?: string };
+  if (e && e.type === 'entity.parse.failed') {
+    return new ValidationError([{ field: 'body', reason: 'malformed JSON' }]);
+  }
+  if (e && typeof e.status === 'number' && e.status >= 400 && e.status < 500) {
+    return new HttpError(e.status, 'BAD_REQUEST', e.message ?? 'bad request');
+  }
+  return new HttpError(500, 'INTERNAL', 'internal error');
+}
+
+export function errorMiddleware(log: Logger): ErrorRequestHandler {
+  return (err, req, res, _next) => {
+    const httpError = toHttpError(err);
+    if (httpError.status >= 500) {
+      // The error object may carry personal data from a query result; log its type and message
+      // through pino (whose redact paths apply), never the request body.
+      log.error({ err, method: req.method, route: req.route?.path }, 'request failed');
+    }
+    res.status(httpError.status).json(httpError.toBody());
+  };
+}

@@ -1,0 +1,190 @@
+/**
+ * The route table mechanism. Every endpoint is one `defineRoute({...})` object holding its method,
+ * path, allowed roles, zod schemas and handler. `mountRoutes` turns the table into express routes
+ * with the same middleware chain for all (authorize → validate → idempotency → handler → answer),
+ * and `api/openapi.ts` turns the same table into the OpenAPI document, so the documentation cannot
+ * drift from what is enforced.
+ *
+ * Handlers return `{ status, body }` instead of writing to `res`: that is what lets the
+ * idempotency layer store the first answer and replay it.
+ */
+import { createHash } from 'node:crypto';
+import type { Request, RequestHandler, Response, Router } from 'express';
+import type { z } from 'zod';
+import type { Principal, Role } from '../auth/principal';
+import { forbidden, HttpError, toHttpError, unauthorized } from './errors';
+import { parseOrThrow } from './validation';
+import type { AppDeps } from '../deps';
+
+export type Method = 'get' | 'post' | 'put' | 'delete';
+
+export interface RouteResult {
+  status?: number;
+  body: unknown;
+  /** Default application/json. Non-JSON bodies must be strings. */
+  contentType?: string;
+  headers?: Record<string, string>;
+}
+
+export interface RouteContext<P, Q, B> {
+  params: P;
+  query: Q;
+  body: B;
+  /** Always set on routes that are not public. */
+  principal: Principal;
+  deps: AppDeps;
+  req: Request;
+}
+
+export interface ResponseDoc {
+  description: string;
+  schema?: z.ZodType;
+  contentType?: string;
+}
+
+/** An extra documented operation served by the same handler (e.g. one per coach action). */
+export interface DocVariant {
+  path: string;
+  operationId: string;
+  summary: string;
+  description?: string;
+  body?: z.ZodType;
+}
+
+type AnyZod = z.ZodType;
+type Out<S> = S extends z.ZodType ? z.output<S> : undefined;
+
+export interface RouteDef<PS extends AnyZod | undefined = AnyZod | undefined, QS extends AnyZod | undefined = AnyZod | undefined, BS extends AnyZod | undefined = AnyZod | undefined> {
+  method: Method;
+  /** Express path, e.g. `/api/inburgeraars/:id`. */
+  path: string;
+  operationId: string;
+  summary: string;
+  description?: string;
+  tag: string;
+  roles: readonly Role[] | 'public';
+  params?: PS;
+  query?: QS;
+  body?: BS;
+  responses: Record<number, ResponseDoc>;
+  /** Documented instead of the generic entry (the route stays one handler). */
+  docVariants?: DocVariant[];
+  handler: (ctx: RouteContext<Out<PS>, Out<QS>, Out<BS>>) => Promise<RouteResult>;
+}
+
+/** Identity function that keeps the schema types, so handlers get typed params/query/body. */
+export function defineRoute<PS extends AnyZod | undefined = undefined, QS extends AnyZod | undefined = undefined, BS extends AnyZod | undefined = undefined>(
+  def: RouteDef<PS, QS, BS>,
+): RouteDef {
+  return def as unknown as RouteDef;
+}
+
+const WRITE_METHODS = new Set<Method>(['post', 'put', 'delete']);
+export const IDEMPOTENCY_HEADER = 'idempotency-key';
+
+/** Stable hash of what makes two requests "the same" for idempotency: route, params and body. */
+export function requestFingerprint(method: string, path: string, body: unknown): string {
+  return createHash('sha256')
+    .update(`${method.toUpperCase()} ${path}\n${canonicalJson(body)}`)
+    .digest('hex');
+}
+
+function canonicalJson(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
+  if (value && typeof value === 'object') {
+    const entries = Object.entries(value as Record<string, unknown>)
+      .filter(([, v]) => v !== undefined)
+      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+    return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v)}`).join(',')}}`;
+  }
+  return JSON.stringify(value ?? null);
+}
+
+function send(res: Response, result: RouteResult): void {
+  res.status(result.status ?? 200);
+  for (const [k, v] of Object.entries(result.headers ?? {})) res.setHeader(k, v);
+  if (result.contentType && !result.contentType.startsWith('application/json')) {
+    res.type(result.contentType).send(result.body);
+  } else {
+    res.json(result.body);
+  }
+}
+
+function authorize(def: RouteDef, req: Request, deps: AppDeps): Principal | undefined {
+  if (def.roles === 'public') return req.principal;
+  const principal = req.principal;
+  if (!principal) {
+    deps.log.warn({ event: 'auth.denied', status: 401, method: req.method, route: def.path }, 'no credentials');
+    throw unauthorized();
+  }
+  if (!def.roles.includes(principal.role)) {
+    // Ids and role only: the principal holds no personal data by design.
+    deps.log.warn(
+      { event: 'auth.denied', status: 403, method: req.method, route: def.path, userId: principal.userId, role: principal.role },
+      'role not allowed',
+    );
+    throw forbidden();
+  }
+  return principal;
+}
+
+function toHandler(def: RouteDef, deps: AppDeps): RequestHandler {
+  return async (req, res, next) => {
+    try {
+      const principal = authorize(def, req, deps);
+      const params = def.params ? parseOrThrow(def.params, req.params, 'params') : undefined;
+      const query = def.query ? parseOrThrow(def.query, req.query, 'query') : undefined;
+      const body = def.body ? parseOrThrow(def.body, req.body ?? {}, 'body') : undefined;
+      const ctx: RouteContext<unknown, unknown, unknown> = { params, query, body, principal: principal!, deps, req };
+
+      const key = req.get(IDEMPOTENCY_HEADER);
+      if (!WRITE_METHODS.has(def.method) || !key || !principal) {
+        send(res, await def.handler(ctx));
+        return;
+      }
+      send(res, await runIdempotent(def, ctx, principal, key, req));
+    } catch (err) {
+      next(err);
+    }
+  };
+}
+
+/**
+ * A retried write (same user + Idempotency-Key) gets the stored first answer and runs nothing
+ * again; the same key with another request is a client bug (422). Answers to requests the server
+ * refused (4xx) are stored too, so a retry cannot turn a refusal into a success later; server
+ * failures (5xx) release the key so the client may retry.
+ */
+async function runIdempotent(def: RouteDef, ctx: RouteContext<unknown, unknown, unknown>, principal: Principal, key: string, req: Request): Promise<RouteResult> {
+  const store = ctx.deps.idempotency;
+  if (key.length > 200) throw new HttpError(400, 'VALIDATION', 'Idempotency-Key longer than 200 characters');
+  const fingerprint = requestFingerprint(def.method, req.path, req.body ?? {});
+  const begun = await store.begin(principal.userId, key, fingerprint);
+  if (begun.state !== 'new') {
+    if (begun.fingerprint !== fingerprint) {
+      throw new HttpError(422, 'IDEMPOTENCY_KEY_REUSED', 'this Idempotency-Key was used for a different request');
+    }
+    if (begun.state === 'pending') {
+      throw new HttpError(409, 'IDEMPOTENCY_IN_PROGRESS', 'a request with this Idempotency-Key is still being processed');
+    }
+    return { status: begun.status, body: begun.body, headers: { 'Idempotent-Replayed': 'true' } };
+  }
+  let result: RouteResult;
+  try {
+    result = await def.handler(ctx);
+  } catch (err) {
+    const httpError = toHttpError(err);
+    if (httpError.status >= 500) {
+      await store.release(principal.userId, key);
+    } else {
+      await store.complete(principal.userId, key, httpError.status, httpError.toBody());
+    }
+    throw httpError;
+  }
+  await store.complete(principal.userId, key, result.status ?? 200, result.body);
+  return result;
+}
+
+export function mountRoutes(router: Router, routes: readonly RouteDef[], deps: AppDeps): void {
+  for (const def of routes) router[def.method](def.path, toHandler(def, deps));
+}
