@@ -1,0 +1,70 @@
+/**
+ * Calendar arithmetic for the law's terms. Terms are counted in calendar dates of
+ * Europe/Amsterdam (a decision "dated" 1 March is 1 March local time, whatever the UTC offset), so
+ * dates are `YYYY-MM-DD` strings and the arithmetic runs on luxon dates without a time of day.
+ * Adding months clamps to the end of a shorter month (31 Jan + 1 month = 28/29 Feb), as luxon and
+ * the usual legal reading ("de dag die in nummering overeenkomt, of de laatste dag") do.
+ */
+import { DateTime } from 'luxon';
+
+export const ZONE = 'Europe/Amsterdam';
+
+export interface Period {
+  years?: number;
+  months?: number;
+  weeks?: number;
+  days?: number;
+}
+
+function cal(date: string): DateTime {
+  // UTC midnight as a neutral carrier: no DST gaps can shift a pure calendar date.
+  const dt = DateTime.fromISO(date, { zone: 'utc' });
+  if (!dt.isValid) throw new Error(`invalid date: ${date}`);
+  return dt;
+}
+
+function iso(dt: DateTime): string {
+  return dt.toISODate() as string;
+}
+
+export function addPeriod(date: string, period: Period): string {
+  return iso(cal(date).plus(period));
+}
+
+export function subtractPeriod(date: string, period: Period): string {
+  return iso(cal(date).minus(period));
+}
+
+export function addDays(date: string, days: number): string {
+  return iso(cal(date).plus({ days }));
+}
+
+/** Whole days from `a` to `b` (positive when b is later). */
+export function daysBetween(a: string, b: string): number {
+  return Math.round(cal(b).diff(cal(a), 'days').days);
+}
+
+/** ISO dates compare correctly as strings. */
+export function maxDate(...dates: (string | undefined)[]): string | undefined {
+  return dates.filter((d): d is string => !!d).sort().at(-1);
+}
+
+export function minDate(...dates: (string | undefined)[]): string | undefined {
+  return dates.filter((d): d is string => !!d).sort()[0];
+}
+
+/** The local calendar date (Europe/Amsterdam) of an instant. */
+export function localDate(instant: string | number): string {
+  const dt = typeof instant === 'number' ? DateTime.fromMillis(instant, { zone: ZONE }) : DateTime.fromISO(instant, { zone: ZONE });
+  return iso(dt);
+}
+
+/** The instant (ISO, UTC) of `hour`:00 local time on a calendar date. */
+export function instantAt(date: string, hour: number): string {
+  const dt = DateTime.fromISO(date, { zone: ZONE }).set({ hour, minute: 0, second: 0, millisecond: 0 });
+  return dt.toUTC().toISO() as string;
+}
+
+export function toMillis(instant: string): number {
+  return DateTime.fromISO(instant).toMillis();
+}
