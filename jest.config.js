@@ -10,6 +10,7 @@ module.exports = {
   transform: { '^.+\\.tsx?$': ['@swc/jest', { jsc: { target: 'es2022' } }] },
   globalSetup: '<rootDir>/test/global-setup.ts',
   globalTeardown: '<rootDir>/test/global-teardown.ts',
+  setupFiles: ['<rootDir>/test/setup-runtime.ts'],
   // Each test file gets its own task queue and database, so files run in parallel safely.
   maxWorkers: 2,
   testTimeout: 120_000,
