@@ -6,6 +6,7 @@
  *     the rules a koppeling through the API passes (BSN elfproef, which dates each phase needs, …).
  * Every issue is reported against the CSV column the user can fix, never a nested schema path.
  */
+import { parse } from 'csv-parse/sync';
 import { z } from 'zod';
 import type { Koppeling } from '../../domain/commands';
 import { MODULES } from '../../domain/types';
@@ -174,4 +175,27 @@ export function parseRow(record: Record<string, string | undefined>): RowResult 
   const request = koppelingRequestSchema.safeParse(toRequest(cleaned.data));
   if (!request.success) return { ok: false, issues: issuesOf(request.error) };
   return { ok: true, request: request.data };
+}
+
+export interface CsvRecord {
+  line: number;
+  record: Record<string, string | undefined>;
+}
+
+/**
+ * Parses the whole file up front (a caseload is thousands of rows at most), so the progress bar
+ * knows its total. Accepts `,` and `;` (Dutch spreadsheet exports use `;`) and a UTF-8 BOM.
+ */
+export function readCsv(text: string): CsvRecord[] {
+  const rows = parse(text, {
+    columns: (header: string[]) => header.map((h) => h.trim()),
+    delimiter: [',', ';'],
+    bom: true,
+    trim: true,
+    skip_empty_lines: true,
+    // A short row is reported per field by the row schema instead of failing the whole file.
+    relax_column_count: true,
+    info: true,
+  }) as { record: Record<string, string>; info: { lines: number } }[];
+  return rows.map(({ record, info }) => ({ line: info.lines, record }));
 }
