@@ -34,13 +34,24 @@ interface Draft {
   fulfilledDate?: string;
 }
 
-/** Last day of the inburgeringstermijn before extensions: decision date + 3 years. */
+/**
+ * Last day of a term of `period` that starts on `start`: the day before the same-numbered day
+ * after the period; when that day does not exist (a start on 29-31 of a month), the term ends on
+ * the last day of that month (as EU Regulation 1182/71 art. 3 reads "same-numbered day").
+ */
+export function lastDayOf(start: string, period: Parameters<typeof addPeriod>[1]): string {
+  const end = addPeriod(start, period);
+  const clamped = Number(end.slice(8)) < Number(start.slice(8));
+  return clamped ? end : addDays(end, -1);
+}
+
+/** Last day of the inburgeringstermijn before extensions (= PIP decision date + 3 years). */
 export function termijnEndDate(termijnStart: string): string {
-  return addDays(addPeriod(termijnStart, INBURGERINGSTERMIJN.length!), -1);
+  return lastDayOf(termijnStart, INBURGERINGSTERMIJN.length!);
 }
 
 export function routeSwitchLastDay(termijnStart: string): string {
-  return addDays(addPeriod(termijnStart, ROUTE_SWITCH.length!), -1);
+  return lastDayOf(termijnStart, ROUTE_SWITCH.length!);
 }
 
 export function extensionRequestFrom(termijnStart: string): string {
@@ -67,7 +78,7 @@ function drafts(state: TrajectoryState): Draft[] {
         key: 'ONTZORGEN',
         rule: ONTZORGEN,
         label: ONTZORGEN.label,
-        originalDueDate: addDays(addPeriod(dates.bijstandStart, ONTZORGEN.length!), -1),
+        originalDueDate: lastDayOf(dates.bijstandStart, ONTZORGEN.length!),
       });
   }
   if (dates.kennisgeving && dates.brpInschrijving)

@@ -129,6 +129,7 @@ export function initialState(input: Koppeling, now: string): TrajectoryState {
 
 /** Commands still allowed while paused: facts from outside, DUO decisions, ends, coach changes. */
 const ALLOWED_WHILE_PAUSED: readonly CommandName[] = [
+  'pause', // refused by its own rule (ALREADY_PAUSED), which says more
   'resume',
   'reassignCoach',
   'registerKennisgeving',

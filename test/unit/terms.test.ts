@@ -1,0 +1,216 @@
+/** Every legal term and policy value: length, start event and what happens when it passes. */
+import {
+  computeDeadlines,
+  DEFAULT_SETTINGS,
+  EXTENSION_BIRTH_WEEKS,
+  EXTENSION_MIN_MONTHS,
+  FREE_EXAM_ATTEMPTS,
+  INBURGERINGSTERMIJN,
+  MAP_MIN_HOURS,
+  ONTZORGEN,
+  PIP_VASTSTELLEN,
+  ROUTE_SWITCH,
+  DOWNGRADE_MIN_LESSON_HOURS,
+  Z_ROUTE_LESSON_HOURS,
+  Z_ROUTE_PARTICIPATION_HOURS,
+  extensionRequestFrom,
+  pipDueDate,
+  routeSwitchLastDay,
+  summarize,
+  termijnEndDate,
+  TERM_RULES,
+  tick,
+} from '../../domain';
+import { b1Trajectory, cmd, noon, run, start, toPipPhase } from './fixtures';
+
+const due = (s: ReturnType<typeof start>, key: string) => s.deadlines.find((d) => d.key === key);
+
+describe('rules carry their source, length and consequence', () => {
+  it.each(Object.values(TERM_RULES))('$id', (rule) => {
+    expect(rule.source).toMatch(/\S/);
+    expect(rule.startEvent).toMatch(/\S/);
+    expect(rule.whenPassed).toMatch(/\S/);
+  });
+
+  it('has the lengths of domain.md', () => {
+    expect(PIP_VASTSTELLEN.length).toEqual({ weeks: 10 });
+    expect(INBURGERINGSTERMIJN.length).toEqual({ years: 3 });
+    expect(ROUTE_SWITCH.length).toEqual({ months: 18 });
+    expect(ONTZORGEN.length).toEqual({ months: 6 });
+    expect(EXTENSION_BIRTH_WEEKS).toBe(16);
+    expect(EXTENSION_MIN_MONTHS).toBe(3);
+    expect(FREE_EXAM_ATTEMPTS).toBe(2);
+    expect(DOWNGRADE_MIN_LESSON_HOURS).toBe(600);
+    expect([Z_ROUTE_LESSON_HOURS, Z_ROUTE_PARTICIPATION_HOURS]).toEqual([800, 800]);
+    expect(MAP_MIN_HOURS).toBe(40);
+  });
+
+  it('has the policy defaults of domain.md', () => {
+    expect(DEFAULT_SETTINGS).toMatchObject({
+      reminderDaysBefore: [14, 3],
+      escalationDaysAfter: 1,
+      notificationHour: 9,
+      voortgangsgesprekIntervalMonths: 3,
+      huisvestingTargetWeeks: 10,
+    });
+  });
+});
+
+describe('PIP term: 10 weeks from the later of kennisgeving and BRP registration', () => {
+  it.each([
+    ['2025-01-20', '2025-02-03', '2025-04-14'],
+    ['2025-03-01', '2025-02-03', '2025-05-10'],
+    ['2025-02-03', '2025-02-03', '2025-04-14'],
+  ])('kennisgeving %s, BRP %s → due %s', (k, b, expected) => {
+    expect(pipDueDate(k, b)).toBe(expected);
+    const s = run(start(), [
+      [k > b ? k : b, cmd('registerKennisgeving', { date: k })],
+      [k > b ? k : b, cmd('registerBrpInschrijving', { date: b })],
+    ]);
+    expect(due(s, 'PIP_VASTSTELLEN')).toMatchObject({ dueDate: expected, status: 'open', binds: 'gemeente' });
+  });
+
+  it('does not exist before both facts are known', () => {
+    const s = run(start(), [['2025-01-20', cmd('registerKennisgeving', { date: '2025-01-20' })]]);
+    expect(due(s, 'PIP_VASTSTELLEN')).toBeUndefined();
+  });
+
+  it.each([
+    ['2025-04-14', 'met'],
+    ['2025-04-15', 'missed'],
+  ])('PIP set on %s → %s', (date, status) => {
+    const s = run(start(), [
+      ...toPipPhase,
+      [date, cmd('setPip', { decisionDate: date, route: 'Z', modules: [{ module: 'PVT' }, { module: 'MAP' }] })],
+    ]);
+    expect(due(s, 'PIP_VASTSTELLEN')).toMatchObject({ status, fulfilledDate: date });
+  });
+
+  it('is missed (overdue) the day after its due date when not set', () => {
+    const s = run(start(), toPipPhase);
+    expect(tick(s, noon('2025-04-14')).state.deadlines.find((d) => d.key === 'PIP_VASTSTELLEN')!.status).toBe('open');
+    const late = tick(s, noon('2025-04-15')).state;
+    expect(due(late, 'PIP_VASTSTELLEN')!.status).toBe('missed');
+    expect(summarize(late).overdue).toBe(true);
+  });
+});
+
+describe('inburgeringstermijn: 3 years from the day after the PIP decision date', () => {
+  it.each([
+    ['2025-03-31', '2025-04-01', '2028-03-31'],
+    ['2024-02-28', '2024-02-29', '2027-02-28'], // 29 Feb 2027 does not exist: end of February
+    ['2024-02-29', '2024-03-01', '2027-02-28'],
+  ])('PIP %s → termijn %s .. %s', (pip, startDate, end) => {
+    expect(termijnEndDate(startDate)).toBe(end);
+  });
+
+  it('is set by the PIP and not moved by a revision', () => {
+    const s = b1Trajectory();
+    expect(s.dates.termijnStart).toBe('2025-04-01');
+    expect(due(s, 'INBURGERINGSTERMIJN')).toMatchObject({ dueDate: '2028-03-31', binds: 'inburgeraar', status: 'open' });
+    const revised = run(s, [['2025-09-01', cmd('revisePip', { decisionDate: '2025-09-01', reason: 'extra module' })]]);
+    expect(due(revised, 'INBURGERINGSTERMIJN')!.dueDate).toBe('2028-03-31');
+  });
+
+  it('is missed when not voldaan by its end', () => {
+    const s = tick(b1Trajectory(), noon('2028-04-01')).state;
+    expect(due(s, 'INBURGERINGSTERMIJN')!.status).toBe('missed');
+  });
+});
+
+describe('route switch window: 1.5 years from the termijn start', () => {
+  it('last day is termijn start + 18 months - 1 day', () => {
+    expect(routeSwitchLastDay('2025-04-01')).toBe('2026-09-30');
+    expect(due(b1Trajectory(), 'ROUTE_SWITCH')).toMatchObject({ dueDate: '2026-09-30', kind: 'TERM_END' });
+  });
+  it('expires the day after', () => {
+    expect(due(tick(b1Trajectory(), noon('2026-10-01')).state, 'ROUTE_SWITCH')!.status).toBe('expired');
+  });
+});
+
+describe('ontzorgen: 6 months from the start of bijstand (asielstatushouders)', () => {
+  it.each([
+    ['asielstatushouder' as const, '2025-02-01', '2025-07-31'],
+    ['gezinsmigrant' as const, '2025-02-01', undefined],
+  ])('%s with bijstand from %s → ends %s', (doelgroep, bijstand, end) => {
+    const s = start({ doelgroep, bijstandStartDate: bijstand });
+    expect(due(s, 'ONTZORGEN')?.dueDate).toBe(end);
+  });
+  it('starts when bijstand is registered later', () => {
+    const s = run(start(), [['2025-03-10', cmd('registerBijstand', { startDate: '2025-03-01' })]]);
+    expect(due(s, 'ONTZORGEN')).toMatchObject({ dueDate: '2025-08-31', status: 'open' });
+  });
+});
+
+describe('extension request: not before 2.5 years into the termijn', () => {
+  it('opens at termijn start + 30 months', () => {
+    expect(extensionRequestFrom('2025-04-01')).toBe('2027-10-01');
+    expect(summarize(b1Trajectory()).milestones.extensionRequestFrom).toBe('2027-10-01');
+  });
+});
+
+describe('extension: grounds and periods move the dependent deadlines', () => {
+  const base = () => run(b1Trajectory(), [['2025-12-01', cmd('pause', { date: '2025-12-01', reason: 'ziekte' })]]);
+  it.each([
+    ['ZIEKTE' as const, { unit: 'MONTHS' as const, amount: 6 }, '2028-09-30'],
+    ['ZWANGERSCHAP_BEVALLING' as const, { unit: 'WEEKS' as const, amount: 16 }, '2028-07-21'],
+    ['BIJZONDERE_OMSTANDIGHEDEN' as const, { unit: 'MONTHS' as const, amount: 3 }, '2028-06-30'],
+    ['NIET_ONTHEFFENDE_OPLEIDING' as const, { unit: 'MONTHS' as const, amount: 12 }, '2029-03-31'],
+  ])('%s %j → termijn ends %s (moved)', (ground, period, end) => {
+    const s = run(base(), [['2027-10-01', cmd('grantExtension', { ground, period, decisionDate: '2027-10-01' })]]);
+    expect(due(s, 'INBURGERINGSTERMIJN')).toMatchObject({ dueDate: end, originalDueDate: '2028-03-31', status: 'moved' });
+  });
+
+  it('moves an open module agreement too, not a met one', () => {
+    const s = run(b1Trajectory(), [
+      ['2027-10-01', cmd('grantExtension', { ground: 'ZIEKTE', period: { unit: 'MONTHS', amount: 4 }, decisionDate: '2027-10-01' })],
+    ]);
+    // MAP was agreed for 2026-03-31 and is overdue: it moves by the same number of days (122).
+    expect(due(s, 'MODULE-MAP')!.dueDate).toBe('2026-07-31');
+    expect(due(s, 'HUISVESTING')!.dueDate).toBe('2025-03-17');
+  });
+});
+
+describe('voortgangsgesprek: every 3 months (policy) from the PIP, then from the last gesprek', () => {
+  it('plans the next from the last one held', () => {
+    const s = b1Trajectory();
+    expect(due(s, 'VOORTGANGSGESPREK-1')).toMatchObject({ dueDate: '2025-06-30', binds: 'coach' });
+    const after = run(s, [['2025-06-20', cmd('recordVoortgangsgesprek', { date: '2025-06-20' })]]);
+    expect(due(after, 'VOORTGANGSGESPREK-1')).toMatchObject({ status: 'met', fulfilledDate: '2025-06-20' });
+    expect(due(after, 'VOORTGANGSGESPREK-2')).toMatchObject({ dueDate: '2025-09-20', status: 'open' });
+  });
+  it('follows the gemeente setting', () => {
+    const s = run(start({ settings: { voortgangsgesprekIntervalMonths: 2 } }), [...toPipPhase, ['2025-03-31', cmd('setPip', {
+      decisionDate: '2025-03-31', route: 'B1', modules: [{ module: 'PVT' }, { module: 'MAP' }] })]]);
+    expect(due(s, 'VOORTGANGSGESPREK-1')!.dueDate).toBe('2025-05-31');
+  });
+});
+
+describe('housing target: ~10 weeks after koppeling (policy, asielstatushouders)', () => {
+  it.each([
+    [{}, '2025-03-17'],
+    [{ settings: { huisvestingTargetWeeks: 8 } }, '2025-03-03'],
+  ])('%j → due %s', (overrides, expected) => {
+    expect(due(start(overrides), 'HUISVESTING')!.dueDate).toBe(expected);
+  });
+  it('does not apply to gezinsmigranten', () => {
+    expect(due(start({ doelgroep: 'gezinsmigrant' }), 'HUISVESTING')).toBeUndefined();
+  });
+  it('is met by registering housing on time', () => {
+    const s = run(start(), [['2025-03-17', cmd('registerHuisvesting', { date: '2025-03-17' })]]);
+    expect(due(s, 'HUISVESTING')!.status).toBe('met');
+  });
+});
+
+describe('dropped by an end', () => {
+  it.each([
+    ['grantExemption', cmd('grantExemption', { ground: 'MEDISCH', decisionDate: '2025-06-01' })],
+    ['transfer', cmd('transfer', { toGemeenteCode: 'GM0363', date: '2025-06-01' })],
+    ['endTrajectory', cmd('endTrajectory', { reason: 'VERTROKKEN', date: '2025-06-01' })],
+  ])('%s drops every open deadline', (_name, c) => {
+    const s = run(b1Trajectory(), [['2025-06-01', c]]);
+    expect(computeDeadlines(s).filter((d) => d.status === 'open' || d.status === 'moved')).toEqual([]);
+    expect(due(s, 'INBURGERINGSTERMIJN')!.status).toBe('dropped');
+    expect(due(s, 'PIP_VASTSTELLEN')!.status).toBe('met');
+  });
+});
