@@ -33,19 +33,28 @@ export const session = {
  * @param {Record<string, string | number | boolean | undefined | null>} [query]
  */
 export async function getJson(path, query = {}) {
+  const res = await request(path, query, 'application/json');
+  return res.json();
+}
+
+/** GET a text resource (the KPI CSV export). */
+export async function getText(path, query = {}) {
+  const res = await request(path, query, 'text/csv');
+  return res.text();
+}
+
+async function request(path, query, accept) {
   const params = new URLSearchParams();
   for (const [name, value] of Object.entries(query)) {
     if (value !== undefined && value !== null && value !== '') params.set(name, String(value));
   }
   const url = params.size > 0 ? `${path}?${params}` : path;
-  const res = await fetch(url, {
-    headers: { Accept: 'application/json', Authorization: `Bearer ${session.key ?? ''}` },
-  });
-  const body = await res.json().catch(() => undefined);
+  const res = await fetch(url, { headers: { Accept: accept, Authorization: `Bearer ${session.key ?? ''}` } });
   if (!res.ok) {
-    throw new ApiError(res.status, body?.error ?? 'HTTP_' + res.status, describeError(res.status, body));
+    const body = await res.json().catch(() => undefined);
+    throw new ApiError(res.status, body?.error ?? `HTTP_${res.status}`, describeError(res.status, body));
   }
-  return body;
+  return res;
 }
 
 /** A Dutch sentence for the user; the API's own message is English and technical. */

@@ -1,8 +1,8 @@
 // The manager's page: sign in with an API key, then caseload (filters, sorting, paging), the
 // overdue list, counts per fase/route and KPIs, and one person's timeline. Everything is built with
 // DOM calls and textContent, never innerHTML, so no value from the API can inject markup.
-import { ApiError, getJson, session } from './api.js';
-import { DEADLINE_STATUS, FASEN, MELDING_SOORT, ONTVANGER, ROUTES, formatDate, formatNumber, label } from './labels.js';
+import { ApiError, getJson, getText, session } from './api.js';
+import { DEADLINE_STATUS, FASEN, MELDING_SOORT, ROUTES, formatDate, formatNumber, label } from './labels.js';
 
 const $ = (selector) => {
   const el = document.querySelector(selector);
@@ -94,91 +94,73 @@ function deadlineText(deadline) {
 }
 
 // ---------------------------------------------------------------------------------------------
-// API answers → arrays (one place that knows the answer shapes)
-// ---------------------------------------------------------------------------------------------
-
-const itemsOf = (page) => (Array.isArray(page) ? page : (page?.items ?? page?.data ?? []));
-
-/** Counts arrive as `{ CODE: n }` or as `[{ key|phase|route, count }]`; both become [code, n]. */
-function countEntries(counts) {
-  if (!counts) return [];
-  if (Array.isArray(counts)) return counts.map((c) => [c.key ?? c.phase ?? c.route ?? c.value ?? null, c.count ?? c.total ?? 0]);
-  return Object.entries(counts);
-}
-
-// ---------------------------------------------------------------------------------------------
 // Sections
 // ---------------------------------------------------------------------------------------------
 
-async function loadCounts() {
-  const stats = await getJson('/api/stats');
-  const perFase = countEntries(stats.byPhase ?? stats.perPhase ?? stats.phases);
-  const perRoute = countEntries(stats.byRoute ?? stats.perRoute ?? stats.routes);
-  fillRows(
-    $('#tabel-per-fase tbody'),
-    perFase.map(([code, n]) => [cell(label(FASEN, code), { header: true }), cell(formatNumber(n), { className: 'num' })]),
-    'Geen trajecten',
-    2,
-  );
-  fillRows(
-    $('#tabel-per-route tbody'),
-    perRoute.map(([code, n]) => [cell(code ? label(ROUTES, code) : 'Nog geen route', { header: true }), cell(formatNumber(n), { className: 'num' })]),
-    'Geen trajecten',
-    2,
-  );
-}
-
-/** The KPIs the gemeente monitors; a manager-only endpoint, so other roles simply see none. */
-async function loadKpis() {
-  const tbody = $('#tabel-kpis tbody');
-  let kpis;
+/** Monitoring figures are for managers (and admins); other roles see a note instead of an error. */
+async function monitoring(path, tbody, columns, render) {
   try {
-    kpis = await getJson('/api/kpis');
+    render(await getJson(path));
   } catch (err) {
-    if (err instanceof ApiError && err.status === 403) return fillRows(tbody, [], 'Alleen voor managers', 2);
+    if (err instanceof ApiError && err.status === 403) return fillRows(tbody, [], 'Alleen voor managers', columns);
     throw err;
   }
-  fillRows(tbody, kpiRows(kpis).map(([name, value]) => [cell(name, { header: true }), cell(value, { className: 'num' })]), 'Nog geen gegevens', 2);
 }
 
-/** Known KPI names get a Dutch label and unit; unknown numeric ones are shown by their key. */
-const KPI_LABELS = {
-  total: ['Trajecten', ''],
-  medianDaysKoppelingToIntake: ['Mediaan dagen koppeling → intake', 'dagen'],
-  medianDaysKoppelingToPip: ['Mediaan dagen koppeling → PIP', 'dagen'],
-  averageDaysKoppelingToIntake: ['Gemiddeld dagen koppeling → intake', 'dagen'],
-  averageDaysKoppelingToPip: ['Gemiddeld dagen koppeling → PIP', 'dagen'],
-  deadlinesMetShare: ['Deadlines gehaald', '%'],
-  shareDeadlinesMet: ['Deadlines gehaald', '%'],
-  overdue: ['Achterstallig', ''],
-};
+const countRow = (name, n) => [cell(name, { header: true }), cell(formatNumber(n), { className: 'num' })];
 
-function kpiRows(kpis, prefix = '') {
-  const rows = [];
-  for (const [key, value] of Object.entries(kpis ?? {})) {
-    const known = KPI_LABELS[key];
-    if (typeof value === 'number') rows.push([known ? known[0] : `${prefix}${key}`, formatNumber(value, known?.[1])]);
-    else if (value && typeof value === 'object' && !Array.isArray(value) && key !== 'routeMix' && key !== 'byRoute') {
-      rows.push(...kpiRows(value, `${prefix}${key} · `));
-    }
-  }
-  return rows;
+async function loadCounts() {
+  const faseBody = $('#tabel-per-fase tbody');
+  const routeBody = $('#tabel-per-route tbody');
+  await monitoring('/api/stats', faseBody, 2, (stats) => {
+    // Every phase is counted, also the empty ones; listing only the filled ones keeps it short.
+    const fasen = Object.entries(stats.perPhase ?? {}).filter(([, n]) => n > 0);
+    fillRows(faseBody, [...fasen.map(([code, n]) => countRow(label(FASEN, code), n)), countRow('Totaal', stats.total), countRow('Waarvan achterstallig', stats.overdue)], 'Geen trajecten', 2);
+    const routes = Object.entries(stats.perRoute ?? {}).filter(([, n]) => n > 0);
+    fillRows(routeBody, routes.map(([code, n]) => countRow(code === 'NONE' ? 'Nog geen route' : label(ROUTES, code), n)), 'Geen trajecten', 2);
+  });
+  if (faseBody.textContent.includes('Alleen voor managers')) fillRows(routeBody, [], 'Alleen voor managers', 2);
+}
+
+async function loadKpis() {
+  const tbody = $('#tabel-kpis tbody');
+  await monitoring('/api/kpis', tbody, 2, (k) => {
+    const duration = (name, d) => [name, d?.medianDays === null || d?.medianDays === undefined ? '–' : `${formatNumber(d.medianDays)} dagen (n=${d.count})`];
+    const rows = [
+      ['Trajecten', formatNumber(k.trajectories)],
+      duration('Koppeling → intake (mediaan)', k.koppelingToIntake),
+      duration('Koppeling → PIP (mediaan)', k.koppelingToPip),
+      ['Deadlines op tijd gehaald', k.deadlines?.shareMet === null || k.deadlines?.shareMet === undefined ? '–' : `${formatNumber(k.deadlines.shareMet, '%')} (${k.deadlines.metOnTime} van ${k.deadlines.decided})`],
+      ...Object.entries(k.routeMix ?? {}).map(([route, v]) => [`Aandeel ${label(ROUTES, route)}`, v.share === null ? '–' : formatNumber(v.share, '%')]),
+    ];
+    fillRows(tbody, rows.map(([name, value]) => [cell(name, { header: true }), cell(value, { className: 'num' })]), 'Nog geen gegevens', 2);
+    $('#kpi-csv').hidden = false;
+  });
+}
+
+/** The CSV export needs the API key too, so it is fetched and handed to the browser as a file. */
+async function downloadKpiCsv() {
+  const csv = await getText('/api/kpis.csv');
+  const url = URL.createObjectURL(new Blob([csv], { type: 'text/csv' }));
+  const a = Object.assign(document.createElement('a'), { href: url, download: `inburgering-kpis-${new Date().toISOString().slice(0, 10)}.csv` });
+  document.body.append(a);
+  a.click();
+  a.remove();
+  URL.revokeObjectURL(url);
 }
 
 async function loadOverdue() {
   const page = await getJson('/api/inburgeraars', { overdue: true, sort: 'nextDeadline', order: 'asc', pageSize: 100 });
-  const rows = itemsOf(page).map((item) => {
-    const late = (item.deadlines ?? []).find((d) => d.status === 'missed') ?? item.nextDeadline;
-    return [
-      cell(personLabel(item), { header: true }),
-      cell(item.coachId),
-      cell(label(FASEN, item.phase)),
-      cell(late?.label ?? late?.key ?? '–'),
-      cell(formatDate(late?.dueDate ?? item.nextDeadlineDate)),
-      cell(timelineButton(item)),
-    ];
-  });
-  fillRows($('#tabel-achterstallig tbody'), rows, 'Geen achterstallige trajecten', 6);
+  const rows = page.items.map((item) => [
+    cell(personLabel(item), { header: true }),
+    cell(item.coachId),
+    cell(label(FASEN, item.phase)),
+    cell(deadlineText(item.nextDeadline)),
+    cell(timelineButton(item)),
+  ]);
+  fillRows($('#tabel-achterstallig tbody'), rows, 'Geen achterstallige trajecten', 5);
+  const more = page.total - page.items.length;
+  $('#achterstallig-meer').textContent = more > 0 ? `En nog ${more} meer: filter de caseload op “Alleen achterstallig”.` : '';
 }
 
 async function loadCaseload() {
@@ -189,20 +171,18 @@ async function loadCaseload() {
     page: view.page,
     pageSize: view.pageSize,
   });
-  const items = itemsOf(page);
-  const total = page.total ?? items.length;
-  view.totalPages = Math.max(1, Math.ceil(total / view.pageSize));
-  const rows = items.map((item) => [
+  view.totalPages = Math.max(1, page.totalPages);
+  const rows = page.items.map((item) => [
     cell(personLabel(item), { header: true }),
     cell(item.coachId),
     cell(label(FASEN, item.phase)),
     cell(label(ROUTES, item.route)),
-    cell(deadlineText(item.nextDeadline ?? (item.nextDeadlineDate ? { key: item.nextDeadlineKey, label: item.nextDeadlineLabel, dueDate: item.nextDeadlineDate } : undefined))),
-    cell(overdueBadge(Boolean(item.overdue))),
+    cell(deadlineText(item.nextDeadline)),
+    cell(overdueBadge(item.overdue)),
     cell(timelineButton(item)),
   ]);
   fillRows($('#tabel-caseload tbody'), rows, 'Geen trajecten gevonden met deze filters', 7);
-  $('#caseload-bijschrift').textContent = `Caseload: ${total} ${total === 1 ? 'traject' : 'trajecten'}`;
+  $('#caseload-bijschrift').textContent = `Caseload: ${page.total} ${page.total === 1 ? 'traject' : 'trajecten'}`;
   $('#pagina-info').textContent = `Pagina ${view.page} van ${view.totalPages}`;
   $('#vorige').disabled = view.page <= 1;
   $('#volgende').disabled = view.page >= view.totalPages;
@@ -211,41 +191,50 @@ async function loadCaseload() {
   }
 }
 
+/** Fallback when the API gives no link: the same URL scheme the Temporal Web UI uses. */
 function temporalUrl(workflowId) {
   return `${config.temporalUiUrl}/namespaces/${encodeURIComponent(config.namespace)}/workflows/${encodeURIComponent(workflowId)}`;
 }
 
-async function loadDetail(id) {
-  const [person, timeline] = await Promise.all([getJson(`/api/inburgeraars/${encodeURIComponent(id)}`), getJson(`/api/inburgeraars/${encodeURIComponent(id)}/timeline`)]);
-  const summary = person.summary ?? person.trajectory ?? person;
-  const section = $('#detail');
-  $('#detail-titel').textContent = `Tijdlijn van ${personLabel({ ...summary, ...person, inburgeraarId: id })}`;
+/**
+ * A sent moment's id is `<deadlineKey>:<REMINDER-n|ESCALATION|TERM_ENDED>:<date>` (domain/deadlines.ts);
+ * read from the end because only the key is free-form.
+ */
+function parseMoment(id) {
+  const parts = id.split(':');
+  const date = parts.pop();
+  const type = parts.pop() ?? '';
+  const days = /^REMINDER-(\d+)$/.exec(type);
+  const soort = days ? `Herinnering (${days[1]} dagen vooraf)` : label(MELDING_SOORT, type);
+  const ontvanger = days ? 'coach' : type === 'ESCALATION' ? 'manager' : '–';
+  return { deadlineKey: parts.join(':'), date, soort, ontvanger };
+}
 
+function renderFacts(person, state) {
+  const name = person.persoon ? `${person.persoon.voornaam} ${person.persoon.achternaam}` : undefined;
   const facts = [
-    ['Inburgeraar-id', id],
-    ['Coach', summary.coachId],
-    ['Fase', label(FASEN, summary.phase)],
-    ['Leerroute', label(ROUTES, summary.route)],
-    ['Doelgroep', summary.doelgroep],
-    ['Koppeling', formatDate(summary.milestones?.koppeling ?? summary.dates?.koppeling)],
-    ['Start inburgeringstermijn', formatDate(summary.milestones?.termijnStart ?? summary.dates?.termijnStart)],
-    ['Gepauzeerd', summary.paused ? 'ja' : 'nee'],
-  ];
+    ['Naam', name],
+    ['Inburgeraar-id', person.inburgeraarId],
+    ['Coach', state.coachId],
+    ['Fase', label(FASEN, state.phase)],
+    ['Leerroute', label(ROUTES, state.route)],
+    ['Doelgroep', state.doelgroep],
+    ['Koppeling', formatDate(state.dates?.koppeling)],
+    ['Start inburgeringstermijn', formatDate(state.dates?.termijnStart)],
+    ['Gepauzeerd', state.paused ? `ja, sinds ${formatDate(state.paused.since)}` : 'nee'],
+  ].filter(([, value]) => value !== undefined);
   const dl = $('#detail-samenvatting');
   dl.replaceChildren();
   for (const [term, value] of facts) {
-    const dt = document.createElement('dt');
-    dt.textContent = term;
-    const dd = document.createElement('dd');
-    dd.textContent = value ?? '–';
-    dl.append(dt, dd);
+    dl.append(Object.assign(document.createElement('dt'), { textContent: term }), Object.assign(document.createElement('dd'), { textContent: value }));
   }
-  $('#temporal-link').href = temporalUrl(person.workflowId ?? `inburgering-${id}`);
+  $('#detail-titel').textContent = `Tijdlijn van ${name ?? personLabel(person)}`;
+}
 
-  const deadlines = summary.deadlines ?? [];
+function renderDeadlines(deadlines) {
   fillRows(
     $('#tabel-deadlines tbody'),
-    deadlines.map((d) => [
+    [...deadlines].sort((a, b) => a.dueDate.localeCompare(b.dueDate)).map((d) => [
       cell(d.label ?? d.key, { header: true }),
       cell(formatDate(d.dueDate) + (d.originalDueDate && d.originalDueDate !== d.dueDate ? ` (was ${formatDate(d.originalDueDate)})` : '')),
       cell(label(DEADLINE_STATUS, d.status) + (d.fulfilledDate ? ` op ${formatDate(d.fulfilledDate)}` : ''), { className: `status-${d.status}` }),
@@ -254,37 +243,44 @@ async function loadDetail(id) {
     'Geen deadlines',
     4,
   );
+}
 
-  const notifications = timeline.notifications ?? timeline.meldingen ?? [];
+function renderNotifications(notified, deadlines) {
+  const labelOf = new Map(deadlines.map((d) => [d.key, d.label ?? d.key]));
+  const moments = notified.map(parseMoment).sort((a, b) => a.date.localeCompare(b.date));
   fillRows(
     $('#tabel-meldingen tbody'),
-    notifications.map((n) => [
-      cell(formatDate(n.sentAt ?? n.createdAt ?? n.at), { header: true }),
-      cell(label(MELDING_SOORT, n.template ?? n.kind)),
-      cell(label(ONTVANGER, n.recipientRole ?? n.recipient?.role ?? n.recipient)),
-      cell(n.deadlineLabel ?? n.deadlineKey ?? '–'),
-      cell(n.status ?? (n.deliveredAt ? 'verzonden' : 'in wachtrij')),
-    ]),
+    moments.map((m) => [cell(formatDate(m.date), { header: true }), cell(m.soort), cell(m.ontvanger), cell(labelOf.get(m.deadlineKey) ?? m.deadlineKey)]),
     'Nog geen herinneringen of escalaties verstuurd',
-    5,
+    4,
   );
+}
 
-  const events = Array.isArray(timeline) ? timeline : (timeline.events ?? timeline.items ?? []);
+function renderEntries(entries) {
   const list = $('#tijdlijn');
   list.replaceChildren();
-  for (const event of events) {
+  for (const entry of entries) {
     const li = document.createElement('li');
-    const time = document.createElement('time');
-    time.dateTime = event.at ?? event.occurredAt ?? '';
-    time.textContent = formatDate(event.at ?? event.occurredAt);
-    const what = document.createElement('span');
-    what.className = 'event-type';
-    what.textContent = event.label ?? event.type;
+    li.className = `entry-${entry.kind}`;
+    const time = Object.assign(document.createElement('time'), { dateTime: entry.at, textContent: formatDate(entry.at) });
+    const what = Object.assign(document.createElement('span'), { className: 'event-type', textContent: entry.type });
     li.append(time, ' ', what);
+    if (entry.kind === 'notification') li.append(' ', Object.assign(document.createElement('span'), { className: 'badge', textContent: 'melding' }));
+    if (entry.actorId) li.append(` · door ${entry.actorId}`);
     list.append(li);
   }
-  if (events.length === 0) list.append(Object.assign(document.createElement('li'), { textContent: 'Nog geen gebeurtenissen' }));
+  if (entries.length === 0) list.append(Object.assign(document.createElement('li'), { textContent: 'Nog geen gebeurtenissen' }));
+}
 
+async function loadDetail(id) {
+  const path = `/api/inburgeraars/${encodeURIComponent(id)}`;
+  const [person, timeline] = await Promise.all([getJson(path), getJson(`${path}/timeline`)]);
+  renderFacts(person, person.state);
+  $('#temporal-link').href = person.links?.temporalUi ?? temporalUrl(person.workflowId);
+  renderDeadlines(timeline.deadlines);
+  renderNotifications(timeline.notified, timeline.deadlines);
+  renderEntries(timeline.entries);
+  const section = $('#detail');
   section.hidden = false;
   section.focus();
 }
@@ -387,6 +383,7 @@ function init() {
       reloadCaseload();
     });
   }
+  $('#kpi-csv').addEventListener('click', () => downloadKpiCsv().catch(handleError));
   $('#vorige').addEventListener('click', () => {
     view.page = Math.max(1, view.page - 1);
     reloadCaseload();

@@ -30,15 +30,11 @@ export const DEADLINE_STATUS = {
   expired: 'verlopen',
 };
 
+/** Moment types of domain/deadlines.ts (reminders are labelled with their number of days). */
 export const MELDING_SOORT = {
-  REMINDER: 'Herinnering',
   ESCALATION: 'Escalatie',
   TERM_ENDED: 'Termijn verlopen',
-  PIP_REFERRAL: 'Verwijzing partner',
-  INTAKE_WAARSCHUWING: 'Waarschuwing intake',
 };
-
-export const ONTVANGER = { coach: 'coach', manager: 'manager', partner: 'partner', gemeente: 'gemeente' };
 
 /** Label for a code, or the code itself when it is new to this page (better than hiding it). */
 export function label(map, code) {
