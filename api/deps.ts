@@ -8,6 +8,7 @@ import type { Config } from '../config/config';
 import type { Db } from '../prisma/db';
 import type { Authenticator } from './auth/authenticator';
 import type { IdempotencyStore } from './http/idempotency';
+import type { ApiStore } from './store';
 
 export interface AppDeps {
   temporal: Client;
@@ -15,5 +16,7 @@ export interface AppDeps {
   auth: Authenticator;
   config: Config;
   log: Logger;
+  /** The API's own tables (users, keys, persons, audit, read model), see api/store.ts. */
+  store: ApiStore;
   idempotency: IdempotencyStore;
 }

@@ -20,14 +20,20 @@ export interface Principal {
 
 /** Role groups used by the route table, named after what they may do (not who they are). */
 export const ROLE_GROUPS = {
-  /** Read one person's trajectory; coach and partner get an extra per-person check. */
-  readPerson: ['coach', 'manager', 'partner', 'admin'],
+  /**
+   * Read one person's trajectory; coach and partner get an extra per-person check. Not admin: a
+   * technical administrator has no need to see anyone's trajectory (AVG data minimisation).
+   */
+  readPerson: ['coach', 'manager', 'partner'],
+  /** The timeline holds reasons and notifications meant for the gemeente: not for partners. */
+  timeline: ['coach', 'manager'],
   /** Register a koppeling. */
   koppeling: ['coa', 'manager', 'admin'],
   /** Coach actions on a trajectory (coach: own caseload only). */
   act: ['coach', 'manager'],
-  /** Caseload lists, counts and KPIs. Coaches see their own caseload in the list. */
-  lists: ['coach', 'manager', 'admin'],
+  /** Caseload list: a coach sees their own caseload, a partner its referrals, a manager everyone. */
+  lists: ['coach', 'manager', 'partner'],
+  /** Aggregates without personal data. */
   monitoring: ['manager', 'admin'],
   reassign: ['manager'],
   admin: ['admin'],

@@ -8,7 +8,8 @@ export type IdempotencyBegin =
   | { state: 'done'; fingerprint: string; status: number; body: unknown };
 
 export interface IdempotencyStore {
-  begin(userId: string, key: string, fingerprint: string): Promise<IdempotencyBegin>;
+  /** `request` is stored for operators reading the table; the fingerprint decides sameness. */
+  begin(userId: string, key: string, fingerprint: string, request: { method: string; path: string }): Promise<IdempotencyBegin>;
   complete(userId: string, key: string, status: number, body: unknown): Promise<void>;
   /** Forget a claimed key after a server failure, so the client can retry. */
   release(userId: string, key: string): Promise<void>;

@@ -159,7 +159,7 @@ async function runIdempotent(def: RouteDef, ctx: RouteContext<unknown, unknown, 
   const store = ctx.deps.idempotency;
   if (key.length > 200) throw new HttpError(400, 'VALIDATION', 'Idempotency-Key longer than 200 characters');
   const fingerprint = requestFingerprint(def.method, req.path, req.body ?? {});
-  const begun = await store.begin(principal.userId, key, fingerprint);
+  const begun = await store.begin(principal.userId, key, fingerprint, { method: req.method, path: req.path });
   if (begun.state !== 'new') {
     if (begun.fingerprint !== fingerprint) {
       throw new HttpError(422, 'IDEMPOTENCY_KEY_REUSED', 'this Idempotency-Key was used for a different request');

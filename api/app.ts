@@ -1,0 +1,113 @@
+/**
+ * The express app factory: everything the API needs is passed in, nothing listens here (that is
+ * api/server.ts), so tests run the very same app through supertest against real servers.
+ *
+ * Order of the chain: metrics and request log first (they must see every answer, also errors),
+ * then security headers, body parsing and authentication; then the route table; then 404 and the
+ * error middleware last.
+ */
+import express, { type Express } from 'express';
+import helmet from 'helmet';
+import type { Client } from '@temporalio/client';
+import type { Logger } from 'pino';
+import swaggerUi from 'swagger-ui-express';
+import type { Config } from '../config/config';
+import type { Db } from '../prisma/db';
+import { authenticationMiddleware, createAuthenticator, type Authenticator } from './auth/authenticator';
+import { createOidcVerifier } from './auth/oidc';
+import type { AppDeps } from './deps';
+import { errorMiddleware, HttpError } from './http/errors';
+import type { IdempotencyStore } from './http/idempotency';
+import { mountRoutes, type RouteDef } from './http/route';
+import { createHttpLogger } from './logging';
+import { createApiMetrics } from './metrics';
+import { buildOpenApiDocument } from './openapi';
+import { createPrismaStore } from './prisma-store';
+import { routeTable } from './routes';
+import type { ApiStore } from './store';
+
+export interface CreateAppOptions {
+  temporal: Client;
+  db: Db;
+  config: Config;
+  log: Logger;
+  /** Defaults to API keys from the database plus OIDC when OIDC_ISSUER/OIDC_AUDIENCE are set. */
+  auth?: Authenticator;
+  /** Defaults to the Prisma-backed store on `db`. */
+  store?: ApiStore;
+  idempotency?: IdempotencyStore;
+  /** Process metrics (CPU, memory) only make sense once per process: on in server.ts, off in tests. */
+  defaultMetrics?: boolean;
+  /** Extra routes, mounted after the API's own (the manager's web page lives in api/web/). */
+  extraRouters?: express.Router[];
+}
+
+export const OPENAPI_PATH = '/api/openapi.json';
+
+/** API keys from the database, plus OIDC bearer tokens when an issuer and audience are configured. */
+export function createDefaultAuthenticator(store: ApiStore, config: Config): Authenticator {
+  const oidc =
+    config.OIDC_ISSUER && config.OIDC_AUDIENCE
+      ? createOidcVerifier({
+          issuer: config.OIDC_ISSUER,
+          audience: config.OIDC_AUDIENCE,
+          roleClaim: config.OIDC_ROLE_CLAIM,
+          ...(config.OIDC_JWKS_URL ? { jwksUrl: config.OIDC_JWKS_URL } : {}),
+        })
+      : undefined;
+  return createAuthenticator({ findApiKey: (hash) => store.findPrincipalByKeyHash(hash), oidc });
+}
+
+export function createApp(options: CreateAppOptions): Express {
+  const store = options.store ?? createPrismaStore(options.db);
+  const deps: AppDeps = {
+    temporal: options.temporal,
+    db: options.db,
+    config: options.config,
+    log: options.log,
+    store,
+    auth: options.auth ?? createDefaultAuthenticator(store, options.config),
+    idempotency: options.idempotency ?? store.idempotency,
+  };
+  const metrics = createApiMetrics({ defaultMetrics: options.defaultMetrics ?? false });
+  const routes: RouteDef[] = [...routeTable];
+  const openApi = buildOpenApiDocument(routes, {
+    title: 'Inburgering regie API',
+    version: '1.0.0',
+    description:
+      'Regie op de inburgering (Wet inburgering 2021): one durable Temporal workflow per inburgeraar. ' +
+      'Coach actions are Temporal updates: a refusal by the rules answers 409 with the rule code.',
+    ...(options.config.PUBLIC_URL ? { serverUrl: options.config.PUBLIC_URL } : {}),
+  });
+
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('trust proxy', 'loopback');
+  app.use(metrics.middleware);
+  app.use(createHttpLogger(options.log));
+  app.use(helmet());
+  app.use(express.json({ limit: '256kb' }));
+
+  app.get('/metrics', async (_req, res, next) => {
+    try {
+      res.type(metrics.registry.contentType).send(await metrics.registry.metrics());
+    } catch (err) {
+      next(err);
+    }
+  });
+  app.get(OPENAPI_PATH, (_req, res) => {
+    res.json(openApi);
+  });
+  // The rendered page loads the document by URL, so it always shows what /api/openapi.json serves.
+  app.use('/api/docs', swaggerUi.serve, swaggerUi.setup(undefined, { swaggerOptions: { url: OPENAPI_PATH }, customSiteTitle: 'Inburgering regie API' }));
+
+  app.use(authenticationMiddleware(deps.auth, deps.log));
+  const router = express.Router();
+  mountRoutes(router, routes, deps);
+  app.use(router);
+  for (const extra of options.extraRouters ?? []) app.use(extra);
+
+  app.use((req, _res, next) => next(new HttpError(404, 'NOT_FOUND', `no route for ${req.method} ${req.path}`)));
+  app.use(errorMiddleware(deps.log));
+  return app;
+}

@@ -1,0 +1,92 @@
+/**
+ * The monitoring figures the gemeente asked for (Zwolle's Uitvoeringskader, domain.md "What the
+ * gemeente wants to see"), computed from read-model rows: a pure function, so it is tested without
+ * a database and the JSON and CSV answers cannot disagree.
+ */
+import { daysBetween } from '../domain/dates';
+import { LEERROUTES } from '../domain/types';
+import type { DeadlineRow, ListItem } from './store';
+
+export interface DurationStats {
+  /** Trajectories that reached the milestone. */
+  count: number;
+  medianDays: number | null;
+  averageDays: number | null;
+}
+
+export interface Kpis {
+  asOf: string;
+  trajectories: number;
+  koppelingToIntake: DurationStats;
+  koppelingToPip: DurationStats;
+  deadlines: {
+    /** Deadlines whose due date has passed or that were fulfilled. */
+    decided: number;
+    metOnTime: number;
+    /** metOnTime / decided, 0..1; null without decided deadlines. */
+    shareMet: number | null;
+  };
+  routeMix: Record<string, { count: number; share: number | null }>;
+}
+
+const round1 = (n: number): number => Math.round(n * 10) / 10;
+
+function durationStats(pairs: [string | null, string | null][]): DurationStats {
+  const days = pairs
+    .filter((p): p is [string, string] => Boolean(p[0] && p[1]))
+    .map(([a, b]) => daysBetween(a, b))
+    .sort((a, b) => a - b);
+  if (days.length === 0) return { count: 0, medianDays: null, averageDays: null };
+  const mid = Math.floor(days.length / 2);
+  const median = days.length % 2 ? days[mid]! : (days[mid - 1]! + days[mid]!) / 2;
+  return { count: days.length, medianDays: round1(median), averageDays: round1(days.reduce((s, d) => s + d, 0) / days.length) };
+}
+
+export function computeKpis(items: ListItem[], deadlines: DeadlineRow[], today: string): Kpis {
+  const decided = deadlines.filter((d) => d.fulfilledDate || d.dueDate < today || d.status === 'missed' || d.status === 'expired');
+  const metOnTime = decided.filter((d) => d.fulfilledDate && d.fulfilledDate <= d.dueDate).length;
+  const withRoute = items.filter((i) => i.route);
+  const routeMix: Kpis['routeMix'] = {};
+  for (const route of LEERROUTES) {
+    const count = withRoute.filter((i) => i.route === route).length;
+    routeMix[route] = { count, share: withRoute.length ? Math.round((count / withRoute.length) * 1000) / 1000 : null };
+  }
+  return {
+    asOf: today,
+    trajectories: items.length,
+    koppelingToIntake: durationStats(items.map((i) => [i.koppelingDate, i.intakeDate])),
+    koppelingToPip: durationStats(items.map((i) => [i.koppelingDate, i.pipDate])),
+    deadlines: {
+      decided: decided.length,
+      metOnTime,
+      shareMet: decided.length ? Math.round((metOnTime / decided.length) * 1000) / 1000 : null,
+    },
+    routeMix,
+  };
+}
+
+const csvCell = (v: string | number | null): string => {
+  const s = v === null ? '' : String(v);
+  return /[",\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
+};
+
+/** One row per figure: easy to paste into a spreadsheet or a monitoring report. */
+export function kpisToCsv(k: Kpis): string {
+  const rows: [string, string | number | null, string][] = [
+    ['trajectories', k.trajectories, 'count'],
+    ['koppeling_to_intake_count', k.koppelingToIntake.count, 'count'],
+    ['koppeling_to_intake_median', k.koppelingToIntake.medianDays, 'days'],
+    ['koppeling_to_intake_average', k.koppelingToIntake.averageDays, 'days'],
+    ['koppeling_to_pip_count', k.koppelingToPip.count, 'count'],
+    ['koppeling_to_pip_median', k.koppelingToPip.medianDays, 'days'],
+    ['koppeling_to_pip_average', k.koppelingToPip.averageDays, 'days'],
+    ['deadlines_decided', k.deadlines.decided, 'count'],
+    ['deadlines_met_on_time', k.deadlines.metOnTime, 'count'],
+    ['deadlines_share_met', k.deadlines.shareMet, 'share'],
+    ...Object.entries(k.routeMix).flatMap(([route, v]): [string, number | null, string][] => [
+      [`route_${route}_count`, v.count, 'count'],
+      [`route_${route}_share`, v.share, 'share'],
+    ]),
+  ];
+  return ['metric,value,unit,as_of', ...rows.map(([m, v, u]) => [m, v, u, k.asOf].map(csvCell).join(','))].join('\n') + '\n';
+}

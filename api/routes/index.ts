@@ -1,0 +1,9 @@
+/** The route table: every endpoint of the API, in one list (mounted and documented from here). */
+import type { RouteDef } from '../http/route';
+import { actieRoutes } from './acties';
+import { inburgeraarRoutes } from './inburgeraars';
+import { listRoutes } from './lists';
+import { systemRoutes } from './system';
+import { userRoutes } from './users';
+
+export const routeTable: readonly RouteDef[] = [...systemRoutes, ...inburgeraarRoutes, ...listRoutes, ...actieRoutes, ...userRoutes];

@@ -1,0 +1,153 @@
+/**
+ * The manager's lists and figures, from the read model in the database (kept current by the
+ * workflow's recordTrajectoryEvent activity), never by querying every workflow.
+ */
+import { z } from 'zod';
+import { addDays, localDate } from '../../domain/dates';
+import { PHASES } from '../../domain/types';
+import { ROLE_GROUPS, type Principal } from '../auth/principal';
+import type { AppDeps } from '../deps';
+import { defineRoute, type RouteDef } from '../http/route';
+import { computeKpis, kpisToCsv } from '../kpis';
+import { SORT_FIELDS, type ListFilter } from '../store';
+import { phaseSchema, routeSchema } from './common';
+
+const booleanFlag = z
+  .enum(['true', 'false'])
+  .transform((v) => v === 'true')
+  .describe('true or false');
+
+export const listQuerySchema = z.object({
+  coachId: z.string().min(1).max(100).optional().describe("Only this coach's caseload (a coach always gets their own)"),
+  phase: phaseSchema.optional(),
+  route: routeSchema.optional(),
+  overdue: booleanFlag.optional().describe('Only trajectories with (true) or without (false) an overdue deadline'),
+  dueWithinDays: z.coerce.number().int().min(0).max(3650).optional().describe('Only trajectories whose next open deadline falls within this many days from today (use overdue=true for the late ones)'),
+  sort: z.enum(SORT_FIELDS).default('nextDeadline').describe('Sort field'),
+  order: z.enum(['asc', 'desc']).default('asc').describe('Sort order'),
+  page: z.coerce.number().int().min(1).default(1).describe('Page number, from 1'),
+  pageSize: z.coerce.number().int().min(1).max(200).default(25).describe('Items per page (max 200)'),
+});
+
+const kpiQuerySchema = z.object({
+  coachId: z.string().min(1).max(100).optional().describe('Only this coach'),
+});
+
+const today = (): string => localDate(Date.now());
+
+/**
+ * The caller's scope narrows what any filter can show: a coach sees only their caseload (whatever
+ * coachId they ask for), a partner only the people referred to it.
+ */
+async function scopedFilter(deps: AppDeps, principal: Principal, filter: ListFilter): Promise<ListFilter> {
+  if (principal.role === 'coach') return { ...filter, coachId: principal.userId };
+  if (principal.role === 'partner') return { ...filter, inburgeraarIds: principal.partnerId ? await deps.store.referralsOf(principal.partnerId) : [] };
+  return filter;
+}
+
+const listItem = z.object({
+  inburgeraarId: z.string(),
+  coachId: z.string(),
+  phase: z.string(),
+  route: z.string().nullable(),
+  doelgroep: z.string().nullable(),
+  paused: z.boolean(),
+  overdue: z.boolean(),
+  nextDeadline: z.object({ key: z.string(), label: z.string().nullable(), dueDate: z.string() }).nullable(),
+  koppelingDate: z.string().nullable(),
+  intakeDate: z.string().nullable(),
+  pipDate: z.string().nullable(),
+  updatedAt: z.string(),
+});
+
+export const listRoutes: RouteDef[] = [
+  defineRoute({
+    method: 'get',
+    path: '/api/inburgeraars',
+    operationId: 'listInburgeraars',
+    summary: 'Caseload list: per coach, phase, route, overdue or due within N days; sorted and paginated',
+    description: 'From the read model. No names: open a person to see those.',
+    tag: 'lijsten',
+    roles: ROLE_GROUPS.lists,
+    query: listQuerySchema,
+    responses: {
+      200: {
+        description: 'One page',
+        schema: z.object({ items: z.array(listItem), page: z.number(), pageSize: z.number(), total: z.number(), totalPages: z.number() }),
+      },
+    },
+    handler: async ({ query, principal, deps }) => {
+      const filter = await scopedFilter(deps, principal, {
+        coachId: query.coachId,
+        phase: query.phase,
+        route: query.route,
+        overdue: query.overdue,
+        dueOnOrBefore: query.dueWithinDays === undefined ? undefined : addDays(today(), query.dueWithinDays),
+      });
+      const { items, total } = await deps.store.listTrajectories(filter, { field: query.sort, order: query.order }, { page: query.page, pageSize: query.pageSize });
+      return { body: { items, page: query.page, pageSize: query.pageSize, total, totalPages: Math.ceil(total / query.pageSize) } };
+    },
+  }),
+
+  defineRoute({
+    method: 'get',
+    path: '/api/stats',
+    operationId: 'getStats',
+    summary: 'Counts per phase and per route, and how many are overdue',
+    tag: 'monitoring',
+    roles: ROLE_GROUPS.monitoring,
+    query: kpiQuerySchema,
+    responses: {
+      200: {
+        description: 'Counts',
+        schema: z.object({ total: z.number(), overdue: z.number(), perPhase: z.record(z.string(), z.number()), perRoute: z.record(z.string(), z.number()) }),
+      },
+    },
+    handler: async ({ query, deps }) => {
+      const items = await deps.store.allTrajectories({ coachId: query.coachId });
+      const perPhase: Record<string, number> = Object.fromEntries(PHASES.map((p) => [p, 0]));
+      const perRoute: Record<string, number> = { B1: 0, ONDERWIJS: 0, Z: 0, NONE: 0 };
+      for (const item of items) {
+        perPhase[item.phase] = (perPhase[item.phase] ?? 0) + 1;
+        const route = item.route ?? 'NONE';
+        perRoute[route] = (perRoute[route] ?? 0) + 1;
+      }
+      return { body: { total: items.length, overdue: items.filter((i) => i.overdue).length, perPhase, perRoute } };
+    },
+  }),
+
+  defineRoute({
+    method: 'get',
+    path: '/api/kpis',
+    operationId: 'getKpis',
+    summary: 'Monitoring: time from koppeling to intake and to PIP, share of deadlines met, route mix',
+    tag: 'monitoring',
+    roles: ROLE_GROUPS.monitoring,
+    query: kpiQuerySchema,
+    responses: { 200: { description: 'The figures' } },
+    handler: async ({ query, deps }) => {
+      const filter = { coachId: query.coachId };
+      return { body: computeKpis(await deps.store.allTrajectories(filter), await deps.store.deadlines(filter), today()) };
+    },
+  }),
+
+  defineRoute({
+    method: 'get',
+    path: '/api/kpis.csv',
+    operationId: 'getKpisCsv',
+    summary: 'The same figures as CSV (metric,value,unit,as_of)',
+    tag: 'monitoring',
+    roles: ROLE_GROUPS.monitoring,
+    query: kpiQuerySchema,
+    responses: { 200: { description: 'CSV', contentType: 'text/csv', schema: z.string() } },
+    handler: async ({ query, deps }) => {
+      const filter = { coachId: query.coachId };
+      const kpis = computeKpis(await deps.store.allTrajectories(filter), await deps.store.deadlines(filter), today());
+      return {
+        body: kpisToCsv(kpis),
+        contentType: 'text/csv; charset=utf-8',
+        headers: { 'Content-Disposition': `attachment; filename="inburgering-kpis-${kpis.asOf}.csv"` },
+      };
+    },
+  }),
+];

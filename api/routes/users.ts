@@ -1,0 +1,156 @@
+/**
+ * Users, their API keys and the partner organisations (admin). A key is shown once, in the answer
+ * that issues it; the database keeps only its SHA-256 hash. Revoking takes effect on the next
+ * request, because every request looks the key up.
+ */
+import { z } from 'zod';
+import { generateApiKey } from '../auth/api-keys';
+import { ROLE_GROUPS, roleSchema } from '../auth/principal';
+import { notFound, ValidationError } from '../http/errors';
+import { defineRoute, type RouteDef } from '../http/route';
+
+const userSchema = z.object({
+  id: z.string(),
+  name: z.string(),
+  email: z.string().nullable(),
+  role: roleSchema,
+  partnerId: z.string().nullable(),
+  active: z.boolean(),
+  createdAt: z.string(),
+});
+
+const apiKeySchema = z.object({
+  id: z.string(),
+  userId: z.string(),
+  prefix: z.string().describe('First characters of the key, to tell keys apart'),
+  label: z.string().nullable(),
+  createdAt: z.string(),
+  revokedAt: z.string().nullable(),
+  lastUsedAt: z.string().nullable(),
+});
+
+export const PARTNER_KINDS = ['taalschool', 'onderwijsinstelling', 'werkgever', 'maatschappelijke_begeleiding'] as const;
+const partnerSchema = z.object({ id: z.string(), name: z.string(), kind: z.enum(PARTNER_KINDS), webhookUrl: z.string().nullable() });
+
+const createUserSchema = z
+  .object({
+    name: z.string().trim().min(1).max(150).describe('Display name'),
+    email: z.email().optional().describe('E-mail address for notifications (coach, manager)'),
+    role: roleSchema.describe('coa, coach, manager, partner or admin'),
+    partnerId: z.string().min(1).max(100).optional().describe('Required for role partner: the organisation the user works for'),
+  })
+  .superRefine((v, ctx) => {
+    if (v.role === 'partner' && !v.partnerId) ctx.addIssue({ code: 'custom', path: ['partnerId'], message: 'required for role partner' });
+    if (v.role !== 'partner' && v.partnerId) ctx.addIssue({ code: 'custom', path: ['partnerId'], message: 'only for role partner' });
+  });
+
+const userIdParams = z.object({ id: z.string().min(1).max(100).describe('User id') });
+
+export const userRoutes: RouteDef[] = [
+  defineRoute({
+    method: 'post',
+    path: '/api/users',
+    operationId: 'createUser',
+    summary: 'Create a user',
+    tag: 'beheer',
+    roles: ROLE_GROUPS.admin,
+    body: createUserSchema,
+    responses: { 201: { description: 'Created', schema: userSchema } },
+    handler: async ({ body, principal, deps }) => {
+      if (body.partnerId && !(await deps.store.getPartner(body.partnerId))) {
+        throw new ValidationError([{ field: 'partnerId', reason: 'no partner with this id' }]);
+      }
+      const user = await deps.store.createUser(body);
+      await deps.store.audit({ actorId: principal.userId, actorRole: principal.role, action: 'USER_CREATED', details: { userId: user.id, role: user.role } });
+      return { status: 201, body: user };
+    },
+  }),
+  defineRoute({
+    method: 'get',
+    path: '/api/users',
+    operationId: 'listUsers',
+    summary: 'List users',
+    tag: 'beheer',
+    roles: ROLE_GROUPS.admin,
+    responses: { 200: { description: 'All users', schema: z.array(userSchema) } },
+    handler: async ({ deps }) => ({ body: await deps.store.listUsers() }),
+  }),
+  defineRoute({
+    method: 'post',
+    path: '/api/users/:id/api-keys',
+    operationId: 'issueApiKey',
+    summary: 'Issue an API key for a user (the key is shown once, in this answer)',
+    tag: 'beheer',
+    roles: ROLE_GROUPS.admin,
+    params: userIdParams,
+    body: z.object({ label: z.string().trim().max(100).optional().describe('What the key is for') }),
+    responses: { 201: { description: 'The key; store it now', schema: apiKeySchema.extend({ key: z.string().describe('The API key: ir_...') }) } },
+    handler: async ({ params, body, principal, deps }) => {
+      const user = await deps.store.getUser(params.id);
+      if (!user) throw notFound('user');
+      const issued = generateApiKey();
+      const key = await deps.store.createApiKey(user.id, { hash: issued.hash, prefix: issued.prefix, label: body.label });
+      await deps.store.audit({ actorId: principal.userId, actorRole: principal.role, action: 'API_KEY_ISSUED', details: { userId: user.id, keyId: key.id } });
+      return { status: 201, body: { ...key, key: issued.plaintext } };
+    },
+  }),
+  defineRoute({
+    method: 'get',
+    path: '/api/users/:id/api-keys',
+    operationId: 'listApiKeys',
+    summary: "A user's API keys (without the keys themselves)",
+    tag: 'beheer',
+    roles: ROLE_GROUPS.admin,
+    params: userIdParams,
+    responses: { 200: { description: 'Keys', schema: z.array(apiKeySchema) }, 404: { description: 'No such user' } },
+    handler: async ({ params, deps }) => {
+      if (!(await deps.store.getUser(params.id))) throw notFound('user');
+      return { body: await deps.store.listApiKeys(params.id) };
+    },
+  }),
+  defineRoute({
+    method: 'delete',
+    path: '/api/api-keys/:keyId',
+    operationId: 'revokeApiKey',
+    summary: 'Revoke an API key (effective on the next request)',
+    tag: 'beheer',
+    roles: ROLE_GROUPS.admin,
+    params: z.object({ keyId: z.string().min(1).max(100) }),
+    responses: { 200: { description: 'Revoked', schema: apiKeySchema }, 404: { description: 'No such key' } },
+    handler: async ({ params, principal, deps }) => {
+      const key = await deps.store.revokeApiKey(params.keyId);
+      if (!key) throw notFound('API key');
+      await deps.store.audit({ actorId: principal.userId, actorRole: principal.role, action: 'API_KEY_REVOKED', details: { userId: key.userId, keyId: key.id } });
+      return { body: key };
+    },
+  }),
+  defineRoute({
+    method: 'post',
+    path: '/api/partners',
+    operationId: 'createPartner',
+    summary: 'Register a partner organisation (taalschool, werkgever, ...)',
+    tag: 'beheer',
+    roles: ROLE_GROUPS.admin,
+    body: z.object({
+      name: z.string().trim().min(1).max(150).describe('Name of the organisation'),
+      kind: z.enum(PARTNER_KINDS).describe('Kind of partner'),
+      webhookUrl: z.url().optional().describe('Where signed notifications are posted'),
+    }),
+    responses: { 201: { description: 'Created', schema: partnerSchema } },
+    handler: async ({ body, principal, deps }) => {
+      const partner = await deps.store.createPartner(body);
+      await deps.store.audit({ actorId: principal.userId, actorRole: principal.role, action: 'PARTNER_CREATED', details: { partnerId: partner.id } });
+      return { status: 201, body: partner };
+    },
+  }),
+  defineRoute({
+    method: 'get',
+    path: '/api/partners',
+    operationId: 'listPartners',
+    summary: 'List partner organisations',
+    tag: 'beheer',
+    roles: ['admin', 'manager', 'coach'],
+    responses: { 200: { description: 'Partners', schema: z.array(partnerSchema) } },
+    handler: async ({ deps }) => ({ body: await deps.store.listPartners() }),
+  }),
+];
