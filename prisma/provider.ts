@@ -1,0 +1,45 @@
+/**
+ * Which database a DATABASE_URL points at, and the Prisma driver adapter for it. Shared by the
+ * client (prisma/db.ts) and the migration runner (prisma/migrate.ts), so both read a URL the same way.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import { PrismaBetterSqlite3 } from '@prisma/adapter-better-sqlite3';
+import { PrismaPg } from '@prisma/adapter-pg';
+import type { SqlMigrationAwareDriverAdapterFactory } from '@prisma/driver-adapter-utils';
+import { Pool } from 'pg';
+
+export type Provider = 'sqlite' | 'postgresql';
+export const PROVIDERS: readonly Provider[] = ['sqlite', 'postgresql'];
+
+export const DEFAULT_DATABASE_URL = 'file:./data/inburgering.db';
+
+export function providerOf(databaseUrl: string): Provider {
+  if (databaseUrl.startsWith('file:')) return 'sqlite';
+  if (/^postgres(ql)?:\/\//.test(databaseUrl)) return 'postgresql';
+  throw new Error('DATABASE_URL must start with file: (SQLite) or postgres(ql):// (PostgreSQL)');
+}
+
+/** `file:./data/x.db` → `./data/x.db` (relative to the working directory, like Prisma's CLI). */
+export function sqlitePath(databaseUrl: string): string {
+  return databaseUrl.slice('file:'.length).replace(/\?.*$/, '');
+}
+
+/** A driver adapter factory plus how to release what it holds (the pg pool keeps the process alive). */
+export interface AdapterHandle {
+  factory: SqlMigrationAwareDriverAdapterFactory;
+  close(): Promise<void>;
+}
+
+export function createAdapter(databaseUrl: string): AdapterHandle {
+  if (providerOf(databaseUrl) === 'sqlite') {
+    const file = sqlitePath(databaseUrl);
+    // better-sqlite3 creates the file but not its folder (data/ is git-ignored, absent on a fresh clone).
+    if (file !== ':memory:') fs.mkdirSync(path.dirname(path.resolve(file)), { recursive: true });
+    // `timeout`: wait for a lock held by another process (API and worker share the file) instead of failing.
+    return { factory: new PrismaBetterSqlite3({ url: file, timeout: 10_000 }), close: async () => {} };
+  }
+  // Our own pool, so that we can end it: the adapter leaves an external pool open on dispose.
+  const pool = new Pool({ connectionString: databaseUrl, max: 10 });
+  return { factory: new PrismaPg(pool), close: () => pool.end() };
+}
