@@ -5,11 +5,9 @@
  */
 import { roleSchema, type Principal } from './auth/principal';
 import type { IdempotencyBegin, IdempotencyStore } from './http/idempotency';
-import type { Db } from '../prisma/db';
+import { isUniqueViolation, type Db } from '../prisma/db';
 import type { ApiKeyView, ApiStore, ListFilter, ListItem, PartnerView, PersonRecord, SortField, TimelineEntry, UserView } from './store';
 
-/** Prisma's unique-constraint violation: the row exists already (a concurrent insert won). */
-const isUniqueViolation = (err: unknown): boolean => (err as { code?: string } | null)?.code === 'P2002';
 
 const iso = (d: Date | null | undefined): string | null => (d ? d.toISOString() : null);
 

@@ -1,0 +1,223 @@
+/**
+ * One API under test per test file, wired to real things only: the run's Temporal dev server, a
+ * Worker on its own task queue running the real workflow bundle and the real activities, and a
+ * SQLite file of its own (migrated with the project's migrations). Requests go through supertest
+ * into `createApp`, exactly as in production minus the listening socket.
+ */
+import { execFileSync } from 'node:child_process';
+import path from 'node:path';
+import { randomUUID } from 'node:crypto';
+import type { Express } from 'express';
+import pino from 'pino';
+import request from 'supertest';
+import type { TestWorkflowEnvironment } from '@temporalio/testing';
+import { Worker } from '@temporalio/worker';
+import { createApp, type CreateAppOptions } from '../../../api/app';
+import { generateApiKey } from '../../../api/auth/api-keys';
+import type { Role } from '../../../api/auth/principal';
+import { createPrismaStore } from '../../../api/prisma-store';
+import type { ApiStore, UserView } from '../../../api/store';
+import { loadConfig, type Config } from '../../../config/config';
+import { closeDb, createDb, type Db } from '../../../prisma/db';
+import { createDevServerEnv, uniqueTaskQueue, workflowBundle } from '../../helpers/temporal';
+
+export interface TestUser {
+  user: UserView;
+  key: string;
+}
+
+export interface ApiHarness {
+  app: Express;
+  env: TestWorkflowEnvironment;
+  db: Db;
+  store: ApiStore;
+  config: Config;
+  taskQueue: string;
+  users: Record<'admin' | 'coa' | 'coach' | 'coach2' | 'manager' | 'partner' | 'partner2', TestUser>;
+  partnerIds: { taalschool: string; werkgever: string };
+  /** Creates a user with a key directly in the store (what an admin does through the API). */
+  addUser(role: Role, partnerId?: string): Promise<TestUser>;
+  /** A fresh app on the same wiring with other config (e.g. OIDC). */
+  appWith(overrides: Partial<Config>, extra?: Partial<CreateAppOptions>): Express;
+  close(): Promise<void>;
+}
+
+/**
+ * The real activities (audit trail, read model, outbox). Loaded lazily so that a test can run with
+ * its own (`API_TEST_NOOP_ACTIVITIES=1`, only while developing against a half-built tree).
+ */
+function activitiesFor(db: Db, config: Config, log: pino.Logger): object {
+  if (process.env.API_TEST_NOOP_ACTIVITIES === '1') {
+    return { recordTrajectoryEvent: async () => undefined, sendNotification: async (i: { key: string }) => ({ key: i.key, status: 'queued' }) };
+  }
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const { createActivities } = require('../../../activities') as typeof import('../../../activities');
+  return createActivities({ db, config, log });
+}
+
+/**
+ * Applies the project's migrations with `npm run db:migrate`'s script in a child process: the WASM
+ * schema engine is an ES module, which jest's CommonJS runtime cannot load in-process.
+ */
+export function migrateTestDatabase(databaseUrl: string): void {
+  execFileSync(process.execPath, [require.resolve('tsx/cli'), path.join(__dirname, '../../../scripts/db-migrate.ts')], {
+    env: { ...process.env, DATABASE_URL: databaseUrl, NODE_ENV: 'test' },
+    stdio: 'pipe',
+  });
+}
+
+export async function startApiHarness(name: string): Promise<ApiHarness> {
+  const env = await createDevServerEnv();
+  const taskQueue = uniqueTaskQueue(`api-${name}`);
+  const runDir = process.env.TEST_RUN_DIR ?? require('node:os').tmpdir();
+  const databaseUrl = `file:${path.join(runDir, `api-${name}-${randomUUID()}.db`)}`;
+  const config = loadConfig({ NODE_ENV: 'test', DATABASE_URL: databaseUrl, TEMPORAL_TASK_QUEUE: taskQueue, LOG_LEVEL: 'silent' });
+  migrateTestDatabase(databaseUrl);
+  const db = createDb(databaseUrl);
+  const log = pino({ level: process.env.API_TEST_LOG_LEVEL ?? 'silent' });
+
+  const worker = await Worker.create({
+    connection: env.nativeConnection,
+    taskQueue,
+    ...workflowBundle(),
+    // No SMTP configured: mail stays in the outbox (as documented), partners have no webhook URL.
+    activities: activitiesFor(db, config, log),
+  });
+  const running = worker.run();
+
+  const store = createPrismaStore(db);
+  const build = (cfg: Config, extra: Partial<CreateAppOptions> = {}) => createApp({ temporal: env.client, db, store, config: cfg, log, ...extra });
+  const app = build(config);
+
+  const addUser = async (role: Role, partnerId?: string): Promise<TestUser> => {
+    const user = await store.createUser({ name: `${role} ${randomUUID().slice(0, 8)}`, role, partnerId });
+    const issued = generateApiKey();
+    await store.createApiKey(user.id, { hash: issued.hash, prefix: issued.prefix });
+    return { user, key: issued.plaintext };
+  };
+  const taalschool = await store.createPartner({ name: 'Taalschool De Brug', kind: 'taalschool' });
+  const werkgever = await store.createPartner({ name: 'Werkgever BV', kind: 'werkgever' });
+  const users = {
+    admin: await addUser('admin'),
+    coa: await addUser('coa'),
+    coach: await addUser('coach'),
+    coach2: await addUser('coach'),
+    manager: await addUser('manager'),
+    partner: await addUser('partner', taalschool.id),
+    partner2: await addUser('partner', werkgever.id),
+  };
+
+  return {
+    app,
+    env,
+    db,
+    store,
+    config,
+    taskQueue,
+    users,
+    partnerIds: { taalschool: taalschool.id, werkgever: werkgever.id },
+    addUser,
+    appWith: (overrides, extra) => build({ ...config, ...overrides }, extra),
+    async close() {
+      worker.shutdown();
+      await running;
+      await closeDb(db);
+      await env.teardown();
+    },
+  };
+}
+
+/**
+ * A valid BSN (elfproef) per counter value, different for every n: candidates are taken from a
+ * window of 13 numbers of its own; stepping the 8th digit moves the weighted sum by 2 (mod 11),
+ * so a valid check digit turns up within 11 steps.
+ */
+export function testBsn(n: number): string {
+  const weights = [9, 8, 7, 6, 5, 4, 3, 2];
+  for (let j = 0; j < 13; j++) {
+    const head = String(10_000_000 + ((n * 13 + j) % 89_999_999));
+    const sum = [...head].reduce((acc, d, idx) => acc + Number(d) * weights[idx]!, 0);
+    if (sum % 11 <= 9 && sum - (sum % 11) !== 0) return head + String(sum % 11);
+  }
+  throw new Error('unreachable: no valid BSN in window');
+}
+
+let counter = Math.floor(Math.random() * 1_000_000);
+
+export interface KoppelingOptions {
+  coachId: string;
+  koppelingDate?: string;
+  import?: Record<string, unknown>;
+  bsn?: string;
+  koppelingRef?: string;
+  gemeenteCode?: string;
+  doelgroep?: 'asielstatushouder' | 'gezinsmigrant';
+  extra?: Record<string, unknown>;
+}
+
+export function koppelingBody(o: KoppelingOptions): Record<string, unknown> {
+  counter++;
+  return {
+    koppelingRef: o.koppelingRef ?? `COA-${counter}`,
+    koppelingDate: o.koppelingDate ?? '2026-09-01',
+    doelgroep: o.doelgroep ?? 'asielstatushouder',
+    coachId: o.coachId,
+    gemeenteCode: o.gemeenteCode ?? 'GM0193',
+    persoon: { bsn: o.bsn ?? testBsn(counter), voornaam: 'Amira', achternaam: `Test-${counter}`, geboortedatum: '1990-04-12', adres: 'Straat 1, Zwolle' },
+    ...(o.import ? { import: o.import } : {}),
+    ...(o.extra ?? {}),
+  };
+}
+
+/** Registers a koppeling as COA and answers the new inburgeraarId. */
+export async function koppel(h: ApiHarness, o: Partial<KoppelingOptions> = {}): Promise<string> {
+  const res = await request(h.app)
+    .post('/api/inburgeraars')
+    .set('X-Api-Key', h.users.coa.key)
+    .send(koppelingBody({ coachId: h.users.coach.user.id, ...o }));
+  if (res.status !== 201) throw new Error(`koppeling failed: ${res.status} ${JSON.stringify(res.body)}`);
+  return res.body.inburgeraarId as string;
+}
+
+/** Runs one action as the coach (or another key) and expects `status`. */
+export function act(h: ApiHarness, id: string, actie: string, body: unknown, key = h.users.coach.key) {
+  return request(h.app).post(`/api/inburgeraars/${id}/acties/${actie}`).set('X-Api-Key', key).send(body as object);
+}
+
+/** Starting points of a trajectory, through the koppeling's import part (same rules as the API). */
+export const PHASE_FIXTURES = {
+  koppeling: undefined,
+  intake: { phase: 'BREDE_INTAKE', intakePlannedDate: '2026-09-20' },
+  pip: { phase: 'PIP', intakePlannedDate: '2026-09-10', intakeDate: '2026-09-15', kennisgevingDate: '2026-09-05' },
+  /** B1-route, PIP set recently: route switch window open, extension not yet possible. */
+  b1: {
+    phase: 'LEERROUTE',
+    kennisgevingDate: '2026-09-05',
+    intakePlannedDate: '2026-09-10',
+    intakeDate: '2026-09-15',
+    pipDecisionDate: '2026-10-01',
+    route: 'B1',
+    modules: [{ module: 'PVT' }, { module: 'MAP' }, { module: 'KNM' }],
+  },
+  /** B1-route, PIP 3 years ago: extension possible, route switch window closed. */
+  b1Old: {
+    phase: 'LEERROUTE',
+    kennisgevingDate: '2023-09-05',
+    intakePlannedDate: '2023-09-10',
+    intakeDate: '2023-09-15',
+    pipDecisionDate: '2023-10-02',
+    route: 'B1',
+    modules: [{ module: 'PVT' }, { module: 'MAP' }, { module: 'KNM' }],
+  },
+  onderwijs: {
+    phase: 'LEERROUTE',
+    kennisgevingDate: '2026-09-05',
+    intakePlannedDate: '2026-09-10',
+    intakeDate: '2026-09-15',
+    pipDecisionDate: '2026-10-01',
+    route: 'ONDERWIJS',
+    modules: [{ module: 'PVT' }, { module: 'KNM' }],
+  },
+} as const;
+
+export const KOPPELING_DATE_FOR = (fixture: keyof typeof PHASE_FIXTURES): string => (fixture === 'b1Old' ? '2023-08-01' : '2026-09-01');
