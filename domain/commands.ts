@@ -28,8 +28,23 @@ import {
 // Building blocks
 // ---------------------------------------------------------------------------------------------
 
-/** A calendar date `YYYY-MM-DD` (Europe/Amsterdam), validated as a real date. */
-export const isoDate = (description: string) => z.iso.date().describe(`${description} (YYYY-MM-DD)`);
+/**
+ * A calendar date `YYYY-MM-DD` (Europe/Amsterdam), validated as a real date. Written out instead
+ * of `z.iso.date()`: inside the webpack-bundled workflow code that one resolved to `z.date()`.
+ */
+const ISO_DATE = /^\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])$/;
+function isRealDate(value: string): boolean {
+  const [y, m, d] = value.split('-').map(Number) as [number, number, number];
+  const dt = new Date(Date.UTC(y, m - 1, d));
+  return dt.getUTCFullYear() === y && dt.getUTCMonth() === m - 1 && dt.getUTCDate() === d;
+}
+export const isoDate = (description: string) =>
+  z
+    .string()
+    .regex(ISO_DATE, 'expected a date YYYY-MM-DD')
+    .refine(isRealDate, 'not a calendar date')
+    .meta({ format: 'date' })
+    .describe(`${description} (YYYY-MM-DD)`);
 
 /** An opaque id (coach, partner, user): never a name, e-mail or BSN. */
 const id = (description: string) =>

@@ -34,3 +34,16 @@ export function toNotificationRequest(workflowId: string, inburgeraarId: string,
   const { id, ...rest } = n;
   return { ...rest, key: `${workflowId}:${id}`, workflowId, inburgeraarId, at };
 }
+
+/** What sendNotification answers (the outbox decides whether it delivered now or earlier). */
+export interface NotificationResultShape {
+  key: string;
+  /** sent: delivered now; duplicate: an earlier attempt delivered it; queued: kept in the outbox. */
+  status: 'sent' | 'duplicate' | 'queued';
+}
+
+/** The activities the workflow calls (activities/types.ts is the owner of the real contract). */
+export interface TrajectoryActivitiesPort {
+  recordTrajectoryEvent(input: RecordEventInputShape): Promise<void>;
+  sendNotification(input: NotificationRequestShape): Promise<NotificationResultShape | unknown>;
+}

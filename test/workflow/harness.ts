@@ -1,0 +1,107 @@
+/**
+ * Scenario harness for trajectoryWorkflow on the time-skipping server (real Temporal, real worker,
+ * real bundle). Only our own activities are replaced, by recorders that keep every call with the
+ * workflow time at which it was made, so tests assert the exact dates of reminders and escalations.
+ */
+import type { TestWorkflowEnvironment } from '@temporalio/testing';
+import { Worker } from '@temporalio/worker';
+import type { WorkflowHandle } from '@temporalio/client';
+import type { historyFromJSON } from '@temporalio/common/lib/proto-utils';
+import { instantAt, localDate, type Koppeling, type NotificationRequestShape, type RecordEventInputShape } from '../../domain';
+import { trajectoryWorkflow } from '../../workflows';
+import { uniqueTaskQueue, workflowBundle } from '../helpers/temporal';
+
+export type History = ReturnType<typeof historyFromJSON>;
+
+/** Activities that record (and may be told to fail) instead of writing a database or a mailbox. */
+export class Recorder {
+  readonly events: RecordEventInputShape[] = [];
+  readonly notifications: NotificationRequestShape[] = [];
+  private readonly sentKeys = new Set<string>();
+
+  activities() {
+    return {
+      recordTrajectoryEvent: async (input: RecordEventInputShape): Promise<void> => {
+        if (!this.events.some((e) => e.workflowId === input.workflowId && e.eventSeq === input.eventSeq)) this.events.push(input);
+      },
+      sendNotification: async (input: NotificationRequestShape) => {
+        // Like the outbox: a key is delivered once, whatever the retries.
+        if (this.sentKeys.has(input.key)) return { key: input.key, status: 'duplicate' as const };
+        this.sentKeys.add(input.key);
+        this.notifications.push(input);
+        return { key: input.key, status: 'sent' as const };
+      },
+    };
+  }
+
+  /** `<local date of sending> <template> <deadline key or recipient>` for one workflow. */
+  sent(workflowId: string): string[] {
+    return this.notifications
+      .filter((n) => n.workflowId === workflowId)
+      .map((n) => `${localDate(n.at)} ${n.template} ${n.deadlineKey ?? `${n.recipient.role}:${n.recipient.id ?? ''}`}`);
+  }
+
+  eventTypes(workflowId: string): string[] {
+    return this.events.filter((e) => e.workflowId === workflowId).map((e) => e.type);
+  }
+}
+
+export interface Harness {
+  env: TestWorkflowEnvironment;
+  taskQueue: string;
+  recorder: Recorder;
+  worker: Worker;
+  running: Promise<void>;
+  histories: { workflowId: string; history: History }[];
+}
+
+export async function startWorker(env: TestWorkflowEnvironment, taskQueue: string, recorder: Recorder): Promise<{ worker: Worker; running: Promise<void> }> {
+  const worker = await Worker.create({
+    connection: env.nativeConnection,
+    taskQueue,
+    activities: recorder.activities(),
+    ...workflowBundle(),
+  });
+  const running = worker.run();
+  return { worker, running };
+}
+
+export async function stopWorker(h: { worker: Worker; running: Promise<void> }): Promise<void> {
+  h.worker.shutdown();
+  await h.running;
+}
+
+/** Moves the server clock to `hour`:00 Amsterdam time on `date` (time only moves forward). */
+export async function advanceTo(env: TestWorkflowEnvironment, date: string, hour = 12): Promise<void> {
+  const target = Date.parse(instantAt(date, hour));
+  const now = await env.currentTimeMs();
+  if (target < now) throw new Error(`cannot go back in time to ${date} (now ${new Date(now).toISOString()})`);
+  await env.sleep(target - now);
+}
+
+export async function today(env: TestWorkflowEnvironment): Promise<string> {
+  return localDate(await env.currentTimeMs());
+}
+
+let counter = 0;
+/** A fresh uuid-shaped id per scenario (workflow id `inburgering-<id>`). */
+export function newInburgeraarId(): string {
+  counter += 1;
+  const suffix = `${Date.now().toString(16)}${counter.toString(16).padStart(4, '0')}`.slice(-12).padStart(12, '0');
+  return `5f0c0c4e-7d1a-4c3b-9e2f-${suffix}`;
+}
+
+export async function startTrajectory(
+  env: TestWorkflowEnvironment,
+  taskQueue: string,
+  koppeling: Omit<Koppeling, 'inburgeraarId'>,
+): Promise<WorkflowHandle<typeof trajectoryWorkflow>> {
+  const inburgeraarId = newInburgeraarId();
+  return env.client.workflow.start(trajectoryWorkflow, {
+    taskQueue,
+    workflowId: `inburgering-${inburgeraarId}`,
+    args: [{ ...koppeling, inburgeraarId }, { searchAttributes: false }],
+  });
+}
+
+export { uniqueTaskQueue };

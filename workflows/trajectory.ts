@@ -1,0 +1,297 @@
+/**
+ * trajectoryWorkflow: the inburgering trajectory of one person, from koppeling to its end, as one
+ * durable workflow. The rules live in domain/ (pure); this file only wires them to Temporal:
+ *
+ * - State is plain JSON (TrajectoryState), carried through continueAsNew.
+ * - Coach actions are updates (validator = domain `validate`, refusal → `CODE: message`); partner
+ *   facts are signals; `getState` / `getSummary` are queries (workflows/messages.ts).
+ * - One main loop: `await condition(() => dirty, untilNextWakeUp)`. On a wake-up or a change it
+ *   runs domain `tick` (deadline statuses, reminders/escalations due), then flushes the effects in
+ *   order: `recordTrajectoryEvent` per event (audit + read model), `sendNotification` per
+ *   notification (key = workflowId + ':' + moment id, so a retry or a replay never sends twice),
+ *   and upserts the search attributes when phase/route/coach/next deadline/overdue changed.
+ *   An update answers after its own effects are written, so the API reads its own writes.
+ * - continueAsNew when Temporal suggests it (or after settings.continueAsNewAfterEvents events),
+ *   after all handlers finished and all effects were flushed.
+ * - No personal data: ids, dates, codes and reasons only (and payloads are encrypted by the codec).
+ *
+ * Changing rules for running workflows (procedure):
+ * 1. A change that alters the commands this workflow emits for an existing history (another
+ *    timer, activity or search-attribute upsert at the same point) must be guarded:
+ *    `if (patched('<yyyy-mm>-<what>')) { new behaviour } else { old behaviour }`.
+ *    Domain-only changes that merely alter *values* inside a running state (e.g. a new policy
+ *    default) do not need a patch when they only apply to new trajectories: settings are copied
+ *    into the state at the koppeling, so running trajectories keep their values.
+ * 2. Add a replay test: the histories recorded by test/workflow (see replay.test.ts) must still
+ *    replay against the new bundle (`Worker.runReplayHistories`).
+ * 3. When no workflow started before the change is still running (check with a visibility query),
+ *    replace `patched` by `deprecatePatch('<same id>')`; after those are gone too, remove it.
+ * Active patches: none yet.
+ */
+import {
+  ApplicationFailure,
+  allHandlersFinished,
+  condition,
+  continueAsNew,
+  log,
+  proxyActivities,
+  setHandler,
+  upsertSearchAttributes as upsertWorkflowSearchAttributes,
+  workflowInfo,
+} from '@temporalio/workflow';
+import type { SearchAttributeUpdatePair } from '@temporalio/common';
+import {
+  apply,
+  commandSchemas,
+  initialState,
+  instantAt,
+  isEnded,
+  koppelingSchema,
+  nextWakeUp,
+  RuleViolation,
+  summarize,
+  tick,
+  toNotificationRequest,
+  toRecordEventInput,
+  validate,
+  type Command,
+  type CommandInput,
+  type CommandName,
+  type Koppeling,
+  type NotificationIntent,
+  type TrajectoryEvent,
+  type TrajectoryState,
+  type TrajectorySummary,
+  type Transition,
+} from '../domain';
+import type { TrajectoryActivitiesPort as TrajectoryActivities } from '../domain/ports';
+import { commandUpdates, getState, getSummary, partnerExamResult, partnerLessonHours } from './messages';
+import { Achterstallig, CoachId, InburgeringFase, Leerroute, VolgendeDeadline } from './search-attributes';
+
+/** The second workflow argument: what continueAsNew carries to the next run, and switches. */
+export interface CarriedState {
+  /** The state of the previous run (continueAsNew); absent at the koppeling. */
+  state?: TrajectoryState;
+  /**
+   * Upsert search attributes (default true). Temporal's Java time-skipping test server rejects
+   * custom search attributes it does not know ("search attribute InburgeringFase is not defined",
+   * failing every workflow task) and has no API to register them, so the time-skipping tests pass
+   * false; the dev server and production clusters register them (scripts/temporal-server.ts).
+   */
+  searchAttributes?: boolean;
+}
+
+/** Audit writes: idempotent (unique eventSeq), so retry without limit with a capped backoff. */
+const { recordTrajectoryEvent } = proxyActivities<TrajectoryActivities>({
+  startToCloseTimeout: '30 seconds',
+  retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '5 minutes' },
+});
+
+/**
+ * Notifications: the outbox makes a retry safe; after 12 attempts (~hours) we record the failure
+ * and go on, so one broken mailbox does not hold up the trajectory (the row stays in the outbox).
+ */
+const { sendNotification } = proxyActivities<TrajectoryActivities>({
+  startToCloseTimeout: '1 minute',
+  retry: { initialInterval: '5 seconds', backoffCoefficient: 2, maximumInterval: '30 minutes', maximumAttempts: 12 },
+});
+
+type Effect =
+  | { kind: 'event'; event: TrajectoryEvent; snapshot: TrajectorySummary }
+  | { kind: 'notification'; intent: NotificationIntent; at: string };
+
+const nowIso = (): string => new Date(Date.now()).toISOString();
+
+export async function trajectoryWorkflow(koppeling: Koppeling, carried?: CarriedState): Promise<TrajectorySummary> {
+  const { workflowId } = workflowInfo();
+  let state: TrajectoryState;
+  const useSearchAttributes = carried?.searchAttributes !== false;
+  if (carried?.state) {
+    state = carried.state;
+  } else {
+    const parsed = koppelingSchema.safeParse(koppeling);
+    if (!parsed.success)
+      throw ApplicationFailure.nonRetryable(`INVALID_KOPPELING: ${parsed.error.message}`, 'INVALID_KOPPELING');
+    state = initialState(parsed.data, nowIso());
+  }
+  const firstSeqOfRun = state.eventSeq;
+  let lastSearchAttributes = ''; // a new run upserts once, then only on change
+
+  // Effects are flushed in order by the main loop; `flushed` counts the ones done.
+  const effects: Effect[] = [];
+  let enqueued = 0;
+  let flushed = 0;
+  let dirty = true;
+
+  function enqueue(t: Pick<Transition, 'events' | 'notifications'>, now: string): number {
+    const snapshot = summarize(state);
+    for (const event of t.events) effects.push({ kind: 'event', event, snapshot });
+    for (const intent of t.notifications) effects.push({ kind: 'notification', intent, at: now });
+    enqueued += t.events.length + t.notifications.length;
+    return enqueued;
+  }
+
+  if (!carried?.state) {
+    state = { ...state, eventSeq: state.eventSeq + 1 };
+    enqueue({ events: [{ seq: state.eventSeq, type: 'KOPPELING', at: nowIso(), data: { phase: state.phase } }], notifications: [] }, nowIso());
+  }
+
+  async function flush(): Promise<void> {
+    while (effects.length) {
+      const effect = effects[0]!;
+      if (effect.kind === 'event') {
+        await recordTrajectoryEvent(toRecordEventInput(workflowId, effect.event, effect.snapshot));
+      } else {
+        const request = toNotificationRequest(workflowId, state.inburgeraarId, effect.intent, effect.at);
+        try {
+          await sendNotification(request);
+        } catch (err) {
+          log.warn('notification failed after retries', { key: request.key, template: request.template });
+          state = { ...state, eventSeq: state.eventSeq + 1 };
+          effects.push({
+            kind: 'event',
+            event: { seq: state.eventSeq, type: 'NOTIFICATION_FAILED', at: nowIso(), data: { key: request.key, error: String(err) } },
+            snapshot: summarize(state),
+          });
+          enqueued += 1;
+        }
+      }
+      effects.shift();
+      flushed += 1;
+    }
+    upsertSearchAttributes();
+  }
+
+  /**
+   * Lets running update handlers finish: they wait for their effects, so keep flushing until
+   * none is left (a plain `condition(allHandlersFinished)` would deadlock on them).
+   */
+  async function drainHandlers(): Promise<void> {
+    await flush();
+    while (!allHandlersFinished()) {
+      await condition(() => allHandlersFinished() || effects.length > 0);
+      await flush();
+    }
+  }
+
+  /** Phase, route, coach, next deadline and overdue flag for the manager's lists (no PII). */
+  function upsertSearchAttributes(): void {
+    if (!useSearchAttributes) return;
+    const s = summarize(state);
+    const pairs: SearchAttributeUpdatePair[] = [
+      { key: InburgeringFase, value: s.phase },
+      { key: Leerroute, value: s.route ?? null },
+      { key: CoachId, value: s.coachId },
+      { key: VolgendeDeadline, value: s.nextDeadline ? new Date(instantAt(s.nextDeadline.dueDate, 0)) : null },
+      { key: Achterstallig, value: s.overdue },
+    ];
+    const fingerprint = JSON.stringify(pairs.map((p) => p.value));
+    if (fingerprint === lastSearchAttributes) return;
+    lastSearchAttributes = fingerprint;
+    upsertWorkflowSearchAttributes(pairs);
+  }
+
+  /** Runs a command: the domain decides, the effects are queued, the main loop flushes them. */
+  async function handle(command: Command): Promise<TrajectorySummary> {
+    const now = nowIso();
+    let t: Transition;
+    try {
+      t = apply(state, command, now);
+    } catch (err) {
+      // The validator already ran; this only happens when another handler changed the state in
+      // between. Fail the update (not the workflow task) with the rule code.
+      if (err instanceof RuleViolation) throw ApplicationFailure.nonRetryable(err.message, err.refusal.code);
+      throw err;
+    }
+    state = t.state;
+    const mine = enqueue(t, now);
+    dirty = true;
+    await condition(() => flushed >= mine);
+    return summarize(state);
+  }
+
+  function registerCommand<N extends CommandName>(name: N): void {
+    const schema = commandSchemas[name];
+    setHandler(
+      commandUpdates[name] as never,
+      ((input: CommandInput<N>) => handle({ type: name, input: schema.parse(input) } as Command)) as never,
+      {
+        validator: ((input: unknown) => {
+          const parsed = schema.safeParse(input);
+          if (!parsed.success) throw new Error(`INVALID_INPUT: ${parsed.error.message}`);
+          const refusal = validate(state, { type: name, input: parsed.data } as Command, nowIso());
+          if (refusal) throw new Error(`${refusal.code}: ${refusal.message}`);
+        }) as never,
+      },
+    );
+  }
+  for (const name of Object.keys(commandSchemas) as CommandName[]) registerCommand(name);
+
+  /** Partner facts: applied when the rules allow, otherwise recorded as refused (no exception). */
+  function partnerFact(command: Command): void {
+    const now = nowIso();
+    const refusal = validate(state, command, now);
+    if (refusal) {
+      state = { ...state, eventSeq: state.eventSeq + 1 };
+      enqueue(
+        { events: [{ seq: state.eventSeq, type: 'PARTNER_FACT_REFUSED', at: now, data: { command: command.type, ...refusal } }], notifications: [] },
+        now,
+      );
+    } else {
+      const t = apply(state, command, now);
+      state = t.state;
+      enqueue(t, now);
+    }
+    dirty = true;
+  }
+  setHandler(partnerLessonHours, (input) => {
+    const parsed = commandSchemas.recordProgressHours.safeParse(input);
+    if (parsed.success) partnerFact({ type: 'recordProgressHours', input: parsed.data });
+  });
+  setHandler(partnerExamResult, (input) => {
+    const parsed = commandSchemas.recordExamResult.safeParse(input);
+    if (parsed.success) partnerFact({ type: 'recordExamResult', input: parsed.data });
+  });
+
+  setHandler(getState, () => state);
+  setHandler(getSummary, () => summarize(state));
+
+  const continueAsNewDue = (): boolean => {
+    const threshold = state.settings.continueAsNewAfterEvents;
+    return workflowInfo().continueAsNewSuggested || (threshold !== undefined && state.eventSeq - firstSeqOfRun >= threshold);
+  };
+
+  for (;;) {
+    const now = nowIso();
+    const t = tick(state, now);
+    state = t.state;
+    enqueue(t, now);
+    await flush();
+
+    if (isEnded(state.phase)) break;
+    if (continueAsNewDue()) {
+      await drainHandlers();
+      if (!isEnded(state.phase)) return continueAsNew<typeof trajectoryWorkflow>(koppeling, { state, searchAttributes: useSearchAttributes });
+      break;
+    }
+
+    dirty = false;
+    const wake = nextWakeUp(state, nowIso());
+    const timeout = wake === undefined ? undefined : Math.max(1, Date.parse(wake) - Date.now());
+    if (timeout === undefined) await condition(() => dirty);
+    else await condition(() => dirty, timeout);
+  }
+
+  // The end: a final event that says why, then let running update handlers answer.
+  const now = nowIso();
+  state = { ...state, eventSeq: state.eventSeq + 1 };
+  enqueue(
+    {
+      events: [{ seq: state.eventSeq, type: 'TRAJECTORY_ENDED', at: now, data: { phase: state.phase, reason: state.ended?.reason ?? null, date: state.ended?.date ?? null } }],
+      notifications: [],
+    },
+    now,
+  );
+  await drainHandlers();
+  return summarize(state);
+}
