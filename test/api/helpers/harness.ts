@@ -188,7 +188,7 @@ export function act(h: ApiHarness, id: string, actie: string, body: unknown, key
 export const PHASE_FIXTURES = {
   koppeling: undefined,
   intake: { phase: 'BREDE_INTAKE', intakePlannedDate: '2026-09-20' },
-  pip: { phase: 'PIP', intakePlannedDate: '2026-09-10', intakeDate: '2026-09-15', kennisgevingDate: '2026-09-05' },
+  pip: { phase: 'PIP', intakePlannedDate: '2026-09-10', intakeDate: '2026-09-15', kennisgevingDate: '2026-09-05', brpInschrijvingDate: '2026-09-03' },
   /** B1-route, PIP set recently: route switch window open, extension not yet possible. */
   b1: {
     phase: 'LEERROUTE',
