@@ -1,0 +1,89 @@
+/**
+ * Imports an existing caseload from CSV (see scripts/import/README.md for the columns):
+ *
+ *   npm run import:caseload -- --file caseload.csv [--dry-run]
+ *
+ * Safe to run twice: a person whose koppelingRef (or BSN) is already known is skipped. Rejected
+ * rows are listed with line number, field and reason; the exit code is 1 when any row was
+ * rejected or failed, so a scheduled import is noticed.
+ */
+import fs from 'node:fs';
+import { SingleBar, Presets } from 'cli-progress';
+import { Command } from 'commander';
+import { z } from 'zod';
+import { loadConfig } from '../config/config';
+import { closeDb, createDb } from '../prisma/db';
+import { connectClient } from '../worker/connection';
+import { importCaseload, type ImportReport } from './import/caseload-import';
+
+function printReport(report: ImportReport, out: NodeJS.WritableStream = process.stdout): void {
+  const write = (line = '') => out.write(`${line}\n`);
+  write();
+  write(report.dryRun ? 'Proefdraai (--dry-run): er is niets gestart of opgeslagen.' : 'Import klaar.');
+  const counts: [string, number][] = [
+    ['rijen', report.total],
+    [report.dryRun ? 'zou starten' : 'gestart', report.imported.length],
+    ['al bekend, overgeslagen', report.skipped.length],
+    ['afgekeurd', report.rejected.length],
+    ['mislukt, opnieuw proberen', report.failed.length],
+  ];
+  for (const [name, n] of counts) write(`  ${`${name}:`.padEnd(28)}${n}`);
+  if (report.rejected.length > 0) {
+    write();
+    write('Afgekeurde rijen (regel · veld · reden):');
+    for (const row of report.rejected) {
+      for (const issue of row.issues) write(`  regel ${row.line}${row.koppelingRef ? ` (${row.koppelingRef})` : ''} · ${issue.field} · ${issue.reason}`);
+    }
+  }
+  if (report.failed.length > 0) {
+    write();
+    write('Mislukte rijen (de gegevens zijn goed; draai de import opnieuw):');
+    for (const row of report.failed) write(`  regel ${row.line} (${row.koppelingRef}) · ${row.error}`);
+  }
+}
+
+async function main(): Promise<void> {
+  const program = new Command()
+    .name('import-caseload')
+    .description('Importeer een bestaande caseload uit CSV: elk traject start in de juiste fase met de juiste deadlines.')
+    .requiredOption('-f, --file <pad>', 'CSV-bestand (kolommen: zie scripts/import/README.md)')
+    .option('--dry-run', 'alleen controleren: niets starten of opslaan', false)
+    .option('--concurrency <n>', 'aantal rijen tegelijk', (v) => Number.parseInt(v, 10), 4)
+    .parse();
+  const opts = program.opts<{ file: string; dryRun: boolean; concurrency: number }>();
+
+  // Validation messages of zod's own checks in Dutch, for the person who fixes the CSV.
+  z.config(z.locales.nl());
+
+  const config = loadConfig();
+  const csvText = fs.readFileSync(opts.file, 'utf8');
+  const db = createDb(config.DATABASE_URL);
+  const temporal = await connectClient(config);
+  const bar = new SingleBar({ format: 'Importeren [{bar}] {percentage}% | {value}/{total} rijen', hideCursor: true }, Presets.shades_classic);
+  let started = false;
+  try {
+    const report = await importCaseload({ db, temporal, taskQueue: config.TEMPORAL_TASK_QUEUE, config }, csvText, {
+      dryRun: opts.dryRun,
+      concurrency: opts.concurrency,
+      onProgress: (done, total) => {
+        if (!started) {
+          bar.start(total, 0);
+          started = true;
+        }
+        bar.update(done);
+      },
+    });
+    bar.stop();
+    printReport(report);
+    process.exitCode = report.rejected.length > 0 || report.failed.length > 0 ? 1 : 0;
+  } finally {
+    if (started) bar.stop();
+    await temporal.connection.close();
+    await closeDb(db);
+  }
+}
+
+main().catch((err: unknown) => {
+  console.error(err instanceof Error ? err.message : err);
+  process.exitCode = 2;
+});
