@@ -117,15 +117,20 @@ function authorize(def: RouteDef, req: Request, deps: AppDeps): Principal | unde
     deps.log.warn({ event: 'auth.denied', status: 401, method: req.method, route: def.path }, 'no credentials');
     throw unauthorized();
   }
-  if (!def.roles.includes(principal.role)) {
-    // Ids and role only: the principal holds no personal data by design.
-    deps.log.warn(
-      { event: 'auth.denied', status: 403, method: req.method, route: def.path, userId: principal.userId, role: principal.role },
-      'role not allowed',
-    );
-    throw forbidden();
-  }
+  if (!def.roles.includes(principal.role)) throw forbidden();
   return principal;
+}
+
+/**
+ * Every 403, whether the role table or a per-person rule (not this coach's caseload) refused it, is
+ * logged here with ids and role only: the principal holds no personal data by design.
+ */
+function logForbidden(err: unknown, def: RouteDef, req: Request, deps: AppDeps): void {
+  if (!(err instanceof HttpError) || err.status !== 403) return;
+  deps.log.warn(
+    { event: 'auth.denied', status: 403, method: req.method, route: def.path, userId: req.principal?.userId, role: req.principal?.role, reason: err.message },
+    'forbidden',
+  );
 }
 
 function toHandler(def: RouteDef, deps: AppDeps): RequestHandler {
@@ -144,6 +149,7 @@ function toHandler(def: RouteDef, deps: AppDeps): RequestHandler {
       }
       send(res, await runIdempotent(def, ctx, principal, key, req));
     } catch (err) {
+      logForbidden(err, def, req, deps);
       next(err);
     }
   };
