@@ -5,11 +5,11 @@
  */
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { Worker } from '@temporalio/worker';
-import type { WorkflowHandle } from '@temporalio/client';
+import { Client, type WorkflowHandle } from '@temporalio/client';
 import type { historyFromJSON } from '@temporalio/common/lib/proto-utils';
 import { instantAt, localDate, type Koppeling, type NotificationRequestShape, type RecordEventInputShape } from '../../domain';
 import { trajectoryWorkflow } from '../../workflows';
-import { uniqueTaskQueue, workflowBundle } from '../helpers/temporal';
+import { testDataConverter, uniqueTaskQueue, workflowBundle } from '../helpers/temporal';
 
 export type History = ReturnType<typeof historyFromJSON>;
 
@@ -105,3 +105,25 @@ export async function startTrajectory(
 }
 
 export { uniqueTaskQueue };
+
+/** Asserts that a promise (an update) was refused by the rule `code`. */
+export async function expectRefused(promise: Promise<unknown>, code: string): Promise<void> {
+  let error: unknown;
+  try {
+    await promise;
+  } catch (err) {
+    error = err;
+  }
+  const messages: string[] = [];
+  for (let e = error as { message?: string; cause?: unknown } | undefined; e; e = e.cause as typeof e) messages.push(e.message ?? '');
+  expect(messages.join(' | ')).toMatch(new RegExp(`(^| \\| )${code}: `));
+}
+
+/**
+ * The result of a workflow that has already ended. Not `handle.result()` of the test env's client:
+ * that one unlocks time skipping while it waits, and the server then jumps years ahead.
+ */
+export async function finalResult(env: TestWorkflowEnvironment, workflowId: string) {
+  const client = new Client({ connection: env.connection, dataConverter: testDataConverter });
+  return client.workflow.getHandle<typeof trajectoryWorkflow>(workflowId).result();
+}

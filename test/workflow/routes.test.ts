@@ -1,0 +1,222 @@
+/**
+ * Whole trajectories through the years, one per leerroute, on the time-skipping server: each
+ * asserts the exact dates on which notifications went out, and the final state.
+ */
+import type { TestWorkflowEnvironment } from '@temporalio/testing';
+import { Worker } from '@temporalio/worker';
+import { createTimeSkippingEnv, workflowBundle } from '../helpers/temporal';
+import * as m from '../../workflows/messages';
+import { advanceTo, expectRefused, finalResult, Recorder, startTrajectory, startWorker, stopWorker, uniqueTaskQueue, type History } from './harness';
+
+let env: TestWorkflowEnvironment;
+let w: Awaited<ReturnType<typeof startWorker>>;
+const recorder = new Recorder();
+const taskQueue = uniqueTaskQueue('routes');
+const histories: { workflowId: string; history: History }[] = [];
+
+beforeAll(async () => {
+  env = await createTimeSkippingEnv();
+  w = await startWorker(env, taskQueue, recorder);
+});
+afterAll(async () => {
+  if (w) await stopWorker(w);
+  await env?.teardown();
+}, 30_000);
+
+describe('leerroutes', () => {
+  it('B1-route passed in time', async () => {
+    await advanceTo(env, '2040-01-09');
+    const h = await startTrajectory(env, taskQueue, {
+      koppelingDate: '2040-01-09',
+      doelgroep: 'asielstatushouder',
+      coachId: 'coach-1',
+      gemeenteCode: 'GM0193',
+      settings: { voortgangsgesprekIntervalMonths: 6 },
+    });
+    const u = <A>(update: { name: string }, input: A) => h.executeUpdate(update as never, { args: [input] as never });
+
+    await advanceTo(env, '2040-01-23');
+    await u(m.registerKennisgeving, { date: '2040-01-23' });
+    await u(m.registerBrpInschrijving, { date: '2040-01-23' });
+    await advanceTo(env, '2040-02-01');
+    await u(m.registerHuisvesting, { date: '2040-02-01' });
+    await u(m.planBredeIntake, { plannedDate: '2040-02-15', lbtPlannedDate: '2040-02-13' });
+    await advanceTo(env, '2040-02-15');
+    await expectRefused(u(m.setPip, { decisionDate: '2040-02-15', route: 'B1', modules: [{ module: 'PVT' }, { module: 'MAP' }] }), 'PIP_REQUIRES_INTAKE');
+    await u(m.completeBredeIntake, { date: '2040-02-15', lbt: { date: '2040-02-13', score: 72, adviesRoute: 'B1' } });
+    await advanceTo(env, '2040-03-01');
+    const afterPip = await h.executeUpdate(m.setPip, {
+      args: [{
+        decisionDate: '2040-03-01',
+        route: 'B1',
+        modules: [{ module: 'PVT', agreedEndDate: '2040-09-30' }, { module: 'MAP' }, { module: 'KNM' }],
+        taalschoolPartnerId: 'taalschool-zwolle',
+      }],
+    });
+    expect(afterPip).toMatchObject({
+      phase: 'LEERROUTE',
+      route: 'B1',
+      milestones: { pip: '2040-03-01', termijnStart: '2040-03-02', termijnEnd: '2043-03-01', routeSwitchUntil: '2041-09-01' },
+    });
+    await advanceTo(env, '2040-03-10');
+    await u(m.startModule, { module: 'PVT', date: '2040-03-10', partnerId: 'vluchtelingenwerk' });
+    await advanceTo(env, '2040-06-01');
+    await u(m.startModule, { module: 'MAP', date: '2040-06-01' });
+    await advanceTo(env, '2040-08-30');
+    await u(m.recordVoortgangsgesprek, { date: '2040-08-30' });
+    await advanceTo(env, '2040-09-15');
+    await u(m.completeModule, { module: 'PVT', date: '2040-09-15' });
+    await advanceTo(env, '2041-01-15');
+    await u(m.completeModule, { module: 'MAP', date: '2041-01-15', hours: 45 });
+    await advanceTo(env, '2041-02-20');
+    await u(m.recordVoortgangsgesprek, { date: '2041-02-20' });
+    await advanceTo(env, '2041-06-01');
+    await h.signal(m.partnerExamResult, { component: 'LEZEN', attempt: 1, date: '2041-06-01', passed: false, partnerId: 'taalschool-zwolle' });
+    for (const component of ['LUISTEREN', 'SCHRIJVEN', 'SPREKEN', 'KNM'] as const)
+      await u(m.recordExamResult, { component, attempt: 1, date: '2041-06-01', passed: true });
+    await expectRefused(u(m.recordExamResult, { component: 'LEZEN', attempt: 1, date: '2041-06-01', passed: true }), 'EXAM_ATTEMPT_OUT_OF_ORDER');
+    expect((await h.query(m.getSummary)).phase).toBe('EXAMENS');
+    await advanceTo(env, '2041-08-01');
+    const done = await u(m.recordExamResult, { component: 'LEZEN', attempt: 2, date: '2041-08-01', passed: true });
+    expect(done).toMatchObject({ phase: 'AFGEROND', endedReason: 'VOLDAAN', endedDate: '2041-08-01', overdue: false });
+
+    const result = await finalResult(env, h.workflowId);
+    expect(result.endedReason).toBe('VOLDAAN');
+    const status = Object.fromEntries(result.deadlines.map((d) => [d.key, d.status]));
+    expect(status).toEqual({
+      HUISVESTING: 'met',
+      PIP_VASTSTELLEN: 'met',
+      'MODULE-PVT': 'met',
+      'VOORTGANGSGESPREK-1': 'met',
+      'VOORTGANGSGESPREK-2': 'met',
+      'VOORTGANGSGESPREK-3': 'dropped',
+      ROUTE_SWITCH: 'dropped',
+      INBURGERINGSTERMIJN: 'met',
+    });
+    expect(recorder.sent(h.workflowId)).toEqual([
+      '2040-03-01 PIP_REFERRAL partner:taalschool-zwolle',
+      '2040-08-18 REMINDER VOORTGANGSGESPREK-1',
+      '2040-08-29 REMINDER VOORTGANGSGESPREK-1',
+      // PVT agreed for 2040-09-30, done 2040-09-15: before its 14-day reminder (2040-09-16).
+      '2041-02-14 REMINDER VOORTGANGSGESPREK-2',
+      '2041-08-01 AFGEROND coach:coach-1',
+    ]);
+    const state = await h.query(m.getState);
+    expect(state.exams.LEZEN!.map((a) => [a.attempt, a.passed, a.source])).toEqual([[1, false, 'partner'], [2, true, 'coach']]);
+    expect(recorder.eventTypes(h.workflowId).at(-1)).toBe('TRAJECTORY_ENDED');
+    histories.push({ workflowId: h.workflowId, history: await h.fetchHistory() });
+  });
+
+  it('onderwijsroute: taalschakeltraject and KNM, no MAP', async () => {
+    await advanceTo(env, '2045-01-09');
+    const h = await startTrajectory(env, taskQueue, {
+      koppelingDate: '2045-01-09',
+      doelgroep: 'gezinsmigrant',
+      coachId: 'coach-2',
+      kennisgevingDate: '2045-01-09',
+      brpInschrijvingDate: '2045-01-09',
+      settings: { voortgangsgesprekIntervalMonths: 12 },
+    });
+    const u = <A>(update: { name: string }, input: A) => h.executeUpdate(update as never, { args: [input] as never });
+    await u(m.planBredeIntake, { plannedDate: '2045-01-20' });
+    await advanceTo(env, '2045-01-20');
+    await u(m.completeBredeIntake, { date: '2045-01-20', lbtNotTakenReason: 'hbo-vooropleiding, onderwijsroute' });
+    await expectRefused(
+      u(m.setPip, { decisionDate: '2045-01-20', route: 'ONDERWIJS', modules: [{ module: 'PVT' }, { module: 'MAP' }] }),
+      'MAP_NOT_IN_ROUTE',
+    );
+    await u(m.setPip, { decisionDate: '2045-01-20', route: 'ONDERWIJS', modules: [{ module: 'PVT' }, { module: 'KNM' }], taalschoolPartnerId: 'hogeschool-windesheim' });
+    await u(m.startModule, { module: 'PVT', date: '2045-01-20' });
+    await advanceTo(env, '2045-04-01');
+    await u(m.completeModule, { module: 'PVT', date: '2045-04-01' });
+    await advanceTo(env, '2045-12-01');
+    await u(m.recordVoortgangsgesprek, { date: '2045-12-01' });
+    await expectRefused(u(m.recordExamResult, { component: 'LEZEN', attempt: 1, date: '2045-12-01', passed: true }), 'EXAM_NOT_IN_ROUTE');
+    await u(m.recordExamResult, { component: 'KNM', attempt: 1, date: '2045-12-01', passed: true });
+    await advanceTo(env, '2046-07-10');
+    await u(m.completeLeerroute, { date: '2046-07-10', note: 'taalschakeltraject afgerond, ingeschreven hbo' });
+    const result = await finalResult(env, h.workflowId);
+    expect(result).toMatchObject({ phase: 'AFGEROND', endedReason: 'VOLDAAN', endedDate: '2046-07-10', route: 'ONDERWIJS' });
+    expect(recorder.sent(h.workflowId)).toEqual([
+      '2045-01-20 PIP_REFERRAL partner:hogeschool-windesheim',
+      // The switch window (until 2046-07-20) is still open: 14-day reminder; done before the 3-day one.
+      '2046-07-06 REMINDER ROUTE_SWITCH',
+      '2046-07-10 AFGEROND coach:coach-2',
+    ]);
+    histories.push({ workflowId: h.workflowId, history: await h.fetchHistory() });
+  });
+
+  it('Z-route with 800 + 800 hours reported by partners, and ontzorgen for 6 months', async () => {
+    await advanceTo(env, '2050-01-10');
+    const h = await startTrajectory(env, taskQueue, {
+      koppelingDate: '2050-01-10',
+      doelgroep: 'asielstatushouder',
+      coachId: 'coach-3',
+      kennisgevingDate: '2050-01-10',
+      brpInschrijvingDate: '2050-01-10',
+      bijstandStartDate: '2050-01-10',
+      settings: { voortgangsgesprekIntervalMonths: 12 },
+    });
+    const u = <A>(update: { name: string }, input: A) => h.executeUpdate(update as never, { args: [input] as never });
+    await u(m.registerHuisvesting, { date: '2050-01-10' });
+    await u(m.planBredeIntake, { plannedDate: '2050-01-24' });
+    await advanceTo(env, '2050-01-24');
+    await u(m.completeBredeIntake, { date: '2050-01-24', lbt: { date: '2050-01-20', score: 18, adviesRoute: 'Z' } });
+    await u(m.setPip, {
+      decisionDate: '2050-01-24',
+      route: 'Z',
+      modules: [{ module: 'PVT' }, { module: 'MAP' }, { module: 'ONTZORGEN' }, { module: 'MAATSCHAPPELIJKE_BEGELEIDING' }],
+      taalschoolPartnerId: 'taalschool-z',
+    });
+    for (const module of ['PVT', 'MAP', 'ONTZORGEN'] as const) await u(m.startModule, { module, date: '2050-01-24' });
+    // Partners report hours per quarter: 8 x 100 lesson hours and 8 x 100 participation hours.
+    const quarters = ['2050-04-30', '2050-07-31', '2050-10-31', '2051-01-31', '2051-04-30', '2051-07-31', '2051-10-31', '2052-01-31'];
+    for (const [i, periodEnd] of quarters.entries()) {
+      await advanceTo(env, periodEnd);
+      if (i === 3) await u(m.recordVoortgangsgesprek, { date: periodEnd });
+      await h.signal(m.partnerLessonHours, { kind: 'LESSEN', hours: 100, periodEnd, partnerId: 'taalschool-z' });
+      await h.signal(m.partnerLessonHours, { kind: 'PARTICIPATIE', hours: 100, periodEnd, partnerId: 'werkgever-1' });
+      if (i === 6) {
+        await u(m.completeModule, { module: 'PVT', date: periodEnd });
+        await u(m.completeModule, { module: 'MAP', date: periodEnd, hours: 40 });
+        await expectRefused(u(m.completeLeerroute, { date: periodEnd }), 'Z_ROUTE_HOURS_INSUFFICIENT');
+      }
+    }
+    // A partner fact that the rules refuse is recorded, not applied.
+    await h.signal(m.partnerExamResult, { component: 'KNM', attempt: 1, date: '2052-01-31', passed: true });
+    const state = await h.query(m.getState);
+    expect(state.hours).toEqual({ LESSEN: 800, PARTICIPATIE: 800 });
+    expect(state.exams).toEqual({});
+    await advanceTo(env, '2052-02-10');
+    await u(m.completeLeerroute, { date: '2052-02-10', note: 'eindgesprek Z-route' });
+    const result = await finalResult(env, h.workflowId);
+    expect(result).toMatchObject({ phase: 'AFGEROND', endedReason: 'VOLDAAN', endedDate: '2052-02-10' });
+    expect(recorder.eventTypes(h.workflowId)).toContain('PARTNER_FACT_REFUSED');
+    expect(recorder.sent(h.workflowId)).toEqual([
+      '2050-01-24 PIP_REFERRAL partner:taalschool-z',
+      '2050-06-25 REMINDER ONTZORGEN',
+      '2050-07-06 REMINDER ONTZORGEN',
+      '2050-07-10 TERM_ENDED ONTZORGEN',
+      // First gesprek due 2051-01-24 (PIP + 12 months), held late on 2051-01-31: escalated.
+      '2051-01-10 REMINDER VOORTGANGSGESPREK-1',
+      '2051-01-21 REMINDER VOORTGANGSGESPREK-1',
+      '2051-01-25 ESCALATION VOORTGANGSGESPREK-1',
+      // Route switch possible until termijn start 2050-01-25 + 1.5 years - 1 day = 2051-07-24.
+      '2051-07-10 REMINDER ROUTE_SWITCH',
+      '2051-07-21 REMINDER ROUTE_SWITCH',
+      '2051-07-25 TERM_ENDED ROUTE_SWITCH',
+      // Second gesprek due 2052-01-31, never held before the end.
+      '2052-01-17 REMINDER VOORTGANGSGESPREK-2',
+      '2052-01-28 REMINDER VOORTGANGSGESPREK-2',
+      '2052-02-01 ESCALATION VOORTGANGSGESPREK-2',
+      '2052-02-10 AFGEROND coach:coach-3',
+    ]);
+    histories.push({ workflowId: h.workflowId, history: await h.fetchHistory() });
+  });
+
+  it('the recorded histories replay against the current workflow bundle', async () => {
+    expect(histories).toHaveLength(3);
+    const results = Worker.runReplayHistories({ ...workflowBundle() }, histories);
+    for await (const r of results) expect([r.workflowId, r.error]).toEqual([r.workflowId, undefined]);
+  });
+});
