@@ -27,8 +27,9 @@ export const PRISMA_DIR = __dirname;
 const FILTERS = { externalTables: [], externalEnums: [] };
 const SCHEMA_COPY = 'schema.prisma';
 
-export const providerDir = (provider: Provider): string => path.join(PRISMA_DIR, provider);
-export const migrationsDir = (provider: Provider): string => path.join(providerDir(provider), 'migrations');
+/** `root` is the prisma/ folder; tests pass a copy of it to try schema changes. */
+export const providerDir = (provider: Provider, root = PRISMA_DIR): string => path.join(root, provider);
+export const migrationsDir = (provider: Provider, root = PRISMA_DIR): string => path.join(providerDir(provider, root), 'migrations');
 
 // ---------------------------------------------------------------------------------------------
 // The engine
@@ -81,10 +82,10 @@ function withUnrefTimers(bg: object): WasmImports {
 }
 
 /** Runs `work` with an engine on the given adapter, then frees the engine and closes the adapter. */
-async function withEngine<T>(provider: Provider, adapter: AdapterHandle, work: (engine: SchemaEngine) => Promise<T>): Promise<T> {
+async function withEngine<T>(provider: Provider, root: string, adapter: AdapterHandle, work: (engine: SchemaEngine) => Promise<T>): Promise<T> {
   const { SchemaEngine } = await loadEngineModule();
   const engine = await SchemaEngine.new(
-    { datamodels: schemaFiles(provider).map((f) => [f.path, f.content]) },
+    { datamodels: schemaFiles(provider, root).map((f) => [f.path, f.content]) },
     // Engine log lines (JSON); only shown when debugging migrations.
     (line: string) => process.env.DEBUG_MIGRATIONS && console.error(line),
     bindMigrationAwareSqlAdapterFactory(adapter.factory),
@@ -106,15 +107,15 @@ export interface SchemaFile {
 }
 
 /** The provider's schema as the engine sees it: its datasource file plus the shared models. */
-export function schemaFiles(provider: Provider): SchemaFile[] {
+export function schemaFiles(provider: Provider, root = PRISMA_DIR): SchemaFile[] {
   return ['datasource.prisma', 'models.prisma'].map((name) => {
-    const file = path.join(providerDir(provider), name);
+    const file = path.join(providerDir(provider, root), name);
     return { path: file, content: fs.readFileSync(file, 'utf8') };
   });
 }
 
-export function migrationNames(provider: Provider): string[] {
-  const dir = migrationsDir(provider);
+export function migrationNames(provider: Provider, root = PRISMA_DIR): string[] {
+  const dir = migrationsDir(provider, root);
   if (!fs.existsSync(dir)) return [];
   return fs
     .readdirSync(dir, { withFileTypes: true })
@@ -123,14 +124,14 @@ export function migrationNames(provider: Provider): string[] {
     .sort();
 }
 
-function migrationsList(provider: Provider): MigrationList {
-  const baseDir = migrationsDir(provider);
+function migrationsList(provider: Provider, root: string): MigrationList {
+  const baseDir = migrationsDir(provider, root);
   const lockPath = path.join(baseDir, 'migration_lock.toml');
   return {
     baseDir,
     lockfile: { path: 'migration_lock.toml', content: fs.existsSync(lockPath) ? fs.readFileSync(lockPath, 'utf8') : null },
     shadowDbInitScript: '',
-    migrationDirectories: migrationNames(provider).map((name) => ({
+    migrationDirectories: migrationNames(provider, root).map((name) => ({
       path: name,
       migrationFile: { path: 'migration.sql', content: { tag: 'ok', value: fs.readFileSync(path.join(baseDir, name, 'migration.sql'), 'utf8') } },
     })),
@@ -144,10 +145,10 @@ function migrationsList(provider: Provider): MigrationList {
  * Applies the migrations not yet applied (idempotent: a second run applies nothing). Called by the
  * start script and the tests; `npm run db:migrate` calls it from the command line.
  */
-export async function migrateDatabase(databaseUrl: string): Promise<{ applied: string[] }> {
+export async function migrateDatabase(databaseUrl: string, root = PRISMA_DIR): Promise<{ applied: string[] }> {
   const provider = providerOf(databaseUrl);
-  const applied = await withEngine(provider, createAdapter(databaseUrl), async (engine) => {
-    const out = await engine.applyMigrations({ migrationsList: migrationsList(provider), filters: FILTERS });
+  const applied = await withEngine(provider, root, createAdapter(databaseUrl), async (engine) => {
+    const out = await engine.applyMigrations({ migrationsList: migrationsList(provider, root), filters: FILTERS });
     return out.appliedMigrationNames;
   });
   return { applied };
@@ -165,11 +166,11 @@ export interface MigrationStatus {
   upToDate: boolean;
 }
 
-export async function migrationStatus(databaseUrl: string): Promise<MigrationStatus> {
+export async function migrationStatus(databaseUrl: string, root = PRISMA_DIR): Promise<MigrationStatus> {
   const provider = providerOf(databaseUrl);
-  const migrations = migrationNames(provider);
-  const out = await withEngine(provider, createAdapter(databaseUrl), (engine) =>
-    engine.diagnoseMigrationHistory({ migrationsList: migrationsList(provider), optInToShadowDatabase: false, filters: FILTERS }),
+  const migrations = migrationNames(provider, root);
+  const out = await withEngine(provider, root, createAdapter(databaseUrl), (engine) =>
+    engine.diagnoseMigrationHistory({ migrationsList: migrationsList(provider, root), optInToShadowDatabase: false, filters: FILTERS }),
   ).catch((error: unknown) => {
     // A database that never saw a migration has no _prisma_migrations table: everything is pending.
     if (error instanceof Error && /_prisma_migrations` does not exist/.test(error.message)) return undefined;
@@ -218,19 +219,19 @@ function diffOnlyAdapter(provider: Provider): AdapterHandle {
 }
 
 /** The schema copy of the newest migration, or undefined before the first one. */
-function lastSchemaCopy(provider: Provider): string | undefined {
-  const last = migrationNames(provider).at(-1);
+function lastSchemaCopy(provider: Provider, root: string): string | undefined {
+  const last = migrationNames(provider, root).at(-1);
   if (!last) return undefined;
-  const copy = path.join(migrationsDir(provider), last, SCHEMA_COPY);
+  const copy = path.join(migrationsDir(provider, root), last, SCHEMA_COPY);
   if (!fs.existsSync(copy)) throw new Error(`${copy} is missing: every migration keeps the schema it leads to`);
   return fs.readFileSync(copy, 'utf8');
 }
 
 /** The SQL that takes the schema of the last migration to the current models ('' when nothing changed). */
-export async function diffSinceLastMigration(provider: Provider): Promise<string> {
-  const current = schemaFiles(provider);
-  const previous = lastSchemaCopy(provider);
-  const out = await withEngine(provider, diffOnlyAdapter(provider), (engine) =>
+export async function diffSinceLastMigration(provider: Provider, root = PRISMA_DIR): Promise<string> {
+  const current = schemaFiles(provider, root);
+  const previous = lastSchemaCopy(provider, root);
+  const out = await withEngine(provider, root, diffOnlyAdapter(provider), (engine) =>
     engine.diff({
       from: previous === undefined ? { tag: 'empty' } : { tag: 'schemaDatamodel', files: [{ path: SCHEMA_COPY, content: previous }] },
       to: { tag: 'schemaDatamodel', files: current },
@@ -258,31 +259,31 @@ export function migrationTimestamp(now: Date): string {
  * Writes a new migration for every provider whose models changed since its last migration, with the
  * same folder name for both. Returns nothing for a provider without changes.
  */
-export async function createMigration(name: string, now: Date = new Date()): Promise<CreatedMigration[]> {
+export async function createMigration(name: string, now: Date = new Date(), root = PRISMA_DIR): Promise<CreatedMigration[]> {
   if (!/^[a-z0-9_]+$/.test(name)) throw new Error('migration name: lower-case letters, digits and _ only');
   const folder = `${migrationTimestamp(now)}_${name}`;
   const created: CreatedMigration[] = [];
   for (const provider of PROVIDERS) {
-    const sql = await diffSinceLastMigration(provider);
+    const sql = await diffSinceLastMigration(provider, root);
     if (!sql) continue;
-    const dir = path.join(migrationsDir(provider), folder);
+    const dir = path.join(migrationsDir(provider, root), folder);
     fs.mkdirSync(dir, { recursive: true });
     fs.writeFileSync(path.join(dir, 'migration.sql'), sql);
-    fs.writeFileSync(path.join(dir, SCHEMA_COPY), schemaCopy(provider));
-    writeLockfile(provider);
+    fs.writeFileSync(path.join(dir, SCHEMA_COPY), schemaCopy(provider, root));
+    writeLockfile(provider, root);
     created.push({ provider, name: folder, dir });
   }
   return created;
 }
 
 /** The schema as one file (generated header + datasource + models), kept beside a migration. */
-function schemaCopy(provider: Provider): string {
+function schemaCopy(provider: Provider, root: string): string {
   const header = '// Copy of the schema this migration leads to (written by `npm run db:migration:create`; do not edit).\n';
-  return header + schemaFiles(provider).map((f) => f.content).join('\n');
+  return header + schemaFiles(provider, root).map((f) => f.content).join('\n');
 }
 
-function writeLockfile(provider: Provider): void {
-  const lock = path.join(migrationsDir(provider), 'migration_lock.toml');
+function writeLockfile(provider: Provider, root: string): void {
+  const lock = path.join(migrationsDir(provider, root), 'migration_lock.toml');
   if (fs.existsSync(lock)) return;
   fs.writeFileSync(lock, `# Please do not edit this file manually\n# It should be added in your version-control system (e.g., Git)\nprovider = "${provider}"\n`);
 }
