@@ -1,0 +1,282 @@
+/**
+ * The law's terms in whole trajectories on the time-skipping server: a missed PIP term, an
+ * extension after illness, route switching inside and after 1.5 years, an exemption, a transfer
+ * (of an imported caseload), and a person who never shows up for the intake. Every scenario
+ * asserts the local dates on which its notifications went out.
+ */
+import type { TestWorkflowEnvironment } from '@temporalio/testing';
+import { Worker } from '@temporalio/worker';
+import { createTimeSkippingEnv, workflowBundle } from '../helpers/temporal';
+import * as m from '../../workflows/messages';
+import {
+  advanceTo,
+  expectRefused,
+  finalResult,
+  Recorder,
+  startTrajectory,
+  startWorker,
+  stopWorker,
+  uniqueTaskQueue,
+  type History,
+} from './harness';
+
+let env: TestWorkflowEnvironment;
+let w: Awaited<ReturnType<typeof startWorker>>;
+const recorder = new Recorder();
+const taskQueue = uniqueTaskQueue('terms');
+const histories: { workflowId: string; history: History }[] = [];
+
+beforeAll(async () => {
+  env = await createTimeSkippingEnv();
+  w = await startWorker(env, taskQueue, recorder);
+});
+afterAll(async () => {
+  if (w) await stopWorker(w);
+  await env?.teardown();
+}, 30_000);
+
+type Handle = Awaited<ReturnType<typeof startTrajectory>>;
+const updater = (h: Handle) => <A>(update: { name: string }, input: A) => h.executeUpdate(update as never, { args: [input] as never });
+
+async function keepHistory(h: Handle): Promise<void> {
+  histories.push({ workflowId: h.workflowId, history: await h.fetchHistory() });
+}
+
+it('a missed PIP term: reminders to the coach, escalation to the manager the day after', async () => {
+  await advanceTo(env, '2040-01-09');
+  const h = await startTrajectory(env, taskQueue, { koppelingDate: '2040-01-09', doelgroep: 'gezinsmigrant', coachId: 'coach-a' });
+  const u = updater(h);
+  await advanceTo(env, '2040-01-16');
+  await u(m.registerKennisgeving, { date: '2040-01-16' });
+  const s = await u(m.registerBrpInschrijving, { date: '2040-01-09' });
+  expect(s.nextDeadline).toMatchObject({ key: 'PIP_VASTSTELLEN', dueDate: '2040-03-26' }); // 16 Jan + 10 weeks
+  await u(m.planBredeIntake, { plannedDate: '2040-02-01' });
+  await advanceTo(env, '2040-02-01');
+  await u(m.completeBredeIntake, { date: '2040-02-01', lbt: { date: '2040-01-30', adviesRoute: 'B1' } });
+  await advanceTo(env, '2040-04-01');
+  expect(await h.query(m.getSummary)).toMatchObject({ phase: 'PIP', overdue: true });
+  expect(recorder.sent(h.workflowId)).toEqual([
+    '2040-03-12 REMINDER PIP_VASTSTELLEN',
+    '2040-03-23 REMINDER PIP_VASTSTELLEN',
+    '2040-03-27 ESCALATION PIP_VASTSTELLEN',
+  ]);
+  const escalation = recorder.notifications.find((n) => n.workflowId === h.workflowId && n.template === 'ESCALATION')!;
+  expect(escalation.recipient).toEqual({ role: 'manager' });
+  expect(escalation.at.slice(0, 16)).toBe('2040-03-27T07:00'); // 09:00 CEST
+  expect(escalation.key).toBe(`${h.workflowId}:PIP_VASTSTELLEN:ESCALATION:2040-03-27`);
+  expect(recorder.events.find((e) => e.workflowId === h.workflowId && e.type === 'DEADLINE_STATUS')).toMatchObject({
+    data: { key: 'PIP_VASTSTELLEN', from: 'open', to: 'missed' },
+    snapshot: { overdue: true },
+  });
+
+  await advanceTo(env, '2040-04-10');
+  const late = await u(m.setPip, { decisionDate: '2040-04-10', route: 'B1', modules: [{ module: 'PVT' }, { module: 'MAP' }] });
+  expect(late.overdue).toBe(false);
+  expect(late.deadlines.find((d) => d.key === 'PIP_VASTSTELLEN')).toMatchObject({ status: 'missed', fulfilledDate: '2040-04-10' });
+  await u(m.endTrajectory, { reason: 'VERTROKKEN', date: '2040-04-10' });
+  expect(await finalResult(env, h.workflowId)).toMatchObject({ phase: 'VERTROKKEN', endedReason: 'VERTROKKEN' });
+  await keepHistory(h);
+});
+
+it('an extension after illness moves the end of the termijn and its reminders', async () => {
+  await advanceTo(env, '2045-01-09');
+  const h = await startTrajectory(env, taskQueue, {
+    koppelingDate: '2045-01-09',
+    doelgroep: 'gezinsmigrant',
+    coachId: 'coach-b',
+    kennisgevingDate: '2045-01-09',
+    brpInschrijvingDate: '2045-01-09',
+    settings: { voortgangsgesprekIntervalMonths: 12 },
+  });
+  const u = updater(h);
+  await u(m.planBredeIntake, { plannedDate: '2045-01-16' });
+  await advanceTo(env, '2045-01-16');
+  await u(m.completeBredeIntake, { date: '2045-01-16', lbt: { date: '2045-01-16', adviesRoute: 'B1' } });
+  const pip = await u(m.setPip, { decisionDate: '2045-01-16', route: 'B1', modules: [{ module: 'PVT' }, { module: 'MAP' }] });
+  expect(pip.milestones).toMatchObject({ termijnStart: '2045-01-17', termijnEnd: '2048-01-16', routeSwitchUntil: '2046-07-16', extensionRequestFrom: '2047-07-17' });
+  await advanceTo(env, '2046-01-10');
+  await u(m.recordVoortgangsgesprek, { date: '2046-01-10' });
+  await advanceTo(env, '2046-06-01');
+  await u(m.pause, { date: '2046-06-01', reason: 'langdurige ziekte' });
+  await advanceTo(env, '2046-12-01');
+  await u(m.resume, { date: '2046-12-01' });
+  await advanceTo(env, '2047-01-08');
+  await u(m.recordVoortgangsgesprek, { date: '2047-01-08' });
+  await advanceTo(env, '2047-07-16');
+  const ziekte = { ground: 'ZIEKTE', period: { unit: 'MONTHS', amount: 6 }, reason: 'ziekte > 3 maanden' } as const;
+  await expectRefused(u(m.grantExtension, { ...ziekte, decisionDate: '2047-07-16' }), 'EXTENSION_TOO_EARLY');
+  await advanceTo(env, '2047-07-17');
+  const extended = await u(m.grantExtension, { ...ziekte, decisionDate: '2047-07-17' });
+  expect(extended.milestones.termijnEnd).toBe('2048-07-16');
+  expect(extended.deadlines.find((d) => d.key === 'INBURGERINGSTERMIJN')).toMatchObject({
+    dueDate: '2048-07-16',
+    originalDueDate: '2048-01-16',
+    status: 'moved',
+  });
+  await advanceTo(env, '2048-07-20');
+  expect(recorder.sent(h.workflowId)).toEqual([
+    '2046-01-02 REMINDER VOORTGANGSGESPREK-1',
+    // Paused 2046-06-01 .. 2046-12-01: the switch window's reminders (07-02, 07-13) were
+    // suppressed; its end notice is sent on resume.
+    '2046-12-01 TERM_ENDED ROUTE_SWITCH',
+    '2046-12-27 REMINDER VOORTGANGSGESPREK-2',
+    '2047-01-07 REMINDER VOORTGANGSGESPREK-2',
+    '2047-12-25 REMINDER VOORTGANGSGESPREK-3',
+    '2048-01-05 REMINDER VOORTGANGSGESPREK-3',
+    '2048-01-09 ESCALATION VOORTGANGSGESPREK-3',
+    // Not on 2048-01-02 / 01-13 / 01-17 (the original end): the termijn moved by 6 months.
+    '2048-07-02 REMINDER INBURGERINGSTERMIJN',
+    '2048-07-13 REMINDER INBURGERINGSTERMIJN',
+    '2048-07-17 ESCALATION INBURGERINGSTERMIJN',
+  ]);
+  await u(m.endTrajectory, { reason: 'OVERIG', date: '2048-07-20', toelichting: 'DUO: boete en nieuwe termijn' });
+  expect(await finalResult(env, h.workflowId)).toMatchObject({ phase: 'BEEINDIGD', endedReason: 'OVERIG' });
+  await keepHistory(h);
+});
+
+it('a route switch inside 1.5 years, one refused after, onderwijsroute → B1 still allowed', async () => {
+  await advanceTo(env, '2050-01-10');
+  const h = await startTrajectory(env, taskQueue, {
+    koppelingDate: '2050-01-10',
+    doelgroep: 'gezinsmigrant',
+    coachId: 'coach-c',
+    kennisgevingDate: '2050-01-10',
+    brpInschrijvingDate: '2050-01-10',
+    settings: { voortgangsgesprekIntervalMonths: 12 },
+  });
+  const u = updater(h);
+  await u(m.planBredeIntake, { plannedDate: '2050-01-17' });
+  await advanceTo(env, '2050-01-17');
+  await u(m.completeBredeIntake, { date: '2050-01-17', lbtNotTakenReason: 'diploma bekend' });
+  await u(m.setPip, { decisionDate: '2050-01-17', route: 'B1', modules: [{ module: 'PVT' }, { module: 'MAP' }] });
+  await advanceTo(env, '2051-07-15');
+  const switched = await u(m.switchRoute, { to: 'ONDERWIJS', date: '2051-07-15', reason: 'toelating taalschakeltraject' });
+  expect(switched).toMatchObject({ route: 'ONDERWIJS', milestones: { routeSwitchUntil: '2051-07-17' } });
+  await advanceTo(env, '2051-07-18');
+  await expectRefused(u(m.switchRoute, { to: 'Z', date: '2051-07-18', reason: 'te zwaar' }), 'ROUTE_SWITCH_WINDOW_CLOSED');
+  const back = await u(m.switchRoute, { to: 'B1', date: '2051-07-18', reason: 'uitgevallen' });
+  expect(back.route).toBe('B1');
+  const state = await h.query(m.getState);
+  expect(state.routeSwitches.map((s) => `${s.date} ${s.from}→${s.to}`)).toEqual(['2051-07-15 B1→ONDERWIJS', '2051-07-18 ONDERWIJS→B1']);
+  expect(state.modules.MAP!.inPip).toBe(true);
+  expect(recorder.sent(h.workflowId)).toEqual([
+    '2051-01-03 REMINDER VOORTGANGSGESPREK-1',
+    '2051-01-14 REMINDER VOORTGANGSGESPREK-1',
+    '2051-01-18 ESCALATION VOORTGANGSGESPREK-1',
+    '2051-07-03 REMINDER ROUTE_SWITCH',
+    '2051-07-14 REMINDER ROUTE_SWITCH',
+    '2051-07-18 TERM_ENDED ROUTE_SWITCH',
+  ]);
+  await u(m.endTrajectory, { reason: 'OVERLEDEN', date: '2051-07-18' });
+  expect(await finalResult(env, h.workflowId)).toMatchObject({ phase: 'OVERLEDEN' });
+  await keepHistory(h);
+});
+
+it('an exemption ends the trajectory and drops the open deadlines', async () => {
+  await advanceTo(env, '2055-01-11');
+  const h = await startTrajectory(env, taskQueue, {
+    koppelingDate: '2055-01-11',
+    doelgroep: 'gezinsmigrant',
+    coachId: 'coach-d',
+    kennisgevingDate: '2055-01-11',
+    brpInschrijvingDate: '2055-01-11',
+  });
+  const u = updater(h);
+  await u(m.planBredeIntake, { plannedDate: '2055-01-18' });
+  await advanceTo(env, '2055-01-18');
+  await u(m.completeBredeIntake, { date: '2055-01-18', lbt: { date: '2055-01-18', adviesRoute: 'Z' } });
+  await u(m.setPip, { decisionDate: '2055-01-18', route: 'Z', modules: [{ module: 'PVT' }, { module: 'MAP' }] });
+  await advanceTo(env, '2055-03-20');
+  const ended = await u(m.grantExemption, { ground: 'MEDISCH', decisionDate: '2055-03-20', reason: 'DUO-besluit medische ontheffing' });
+  expect(ended).toMatchObject({ phase: 'ONTHEFFING', endedReason: 'ONTHEFFING', endedDate: '2055-03-20' });
+  const result = await finalResult(env, h.workflowId);
+  expect(Object.fromEntries(result.deadlines.map((d) => [d.key, d.status]))).toEqual({
+    PIP_VASTSTELLEN: 'met',
+    'VOORTGANGSGESPREK-1': 'dropped',
+    ROUTE_SWITCH: 'dropped',
+    INBURGERINGSTERMIJN: 'dropped',
+  });
+  expect(recorder.sent(h.workflowId)).toEqual([]);
+  await keepHistory(h);
+});
+
+it('a transfer to another gemeente of a trajectory imported mid-way (warm transfer)', async () => {
+  await advanceTo(env, '2060-01-12');
+  const h = await startTrajectory(env, taskQueue, {
+    koppelingDate: '2059-01-05',
+    doelgroep: 'gezinsmigrant',
+    coachId: 'coach-e',
+    gemeenteCode: 'GM0193',
+    import: {
+      phase: 'LEERROUTE',
+      kennisgevingDate: '2059-01-05',
+      brpInschrijvingDate: '2059-01-05',
+      intakeDate: '2059-02-01',
+      pipDecisionDate: '2059-03-01',
+      route: 'B1',
+      modules: [{ module: 'PVT' }, { module: 'MAP' }],
+      lessonHours: 240,
+      voortgangsgesprekDates: ['2059-09-01'],
+    },
+  });
+  const u = updater(h);
+  // The second gesprek was due 2059-12-01: overdue at import, escalated at once (no stale reminders).
+  await advanceTo(env, '2060-01-20');
+  const moved = await u(m.transfer, { toGemeenteCode: 'GM0363', date: '2060-01-20', reason: 'verhuisd naar Amsterdam' });
+  expect(moved).toMatchObject({ phase: 'VERHUISD', endedReason: 'VERHUISD' });
+  expect(recorder.sent(h.workflowId)).toEqual([
+    '2060-01-12 ESCALATION VOORTGANGSGESPREK-2',
+    '2060-01-20 TRANSFER gemeente:GM0363',
+  ]);
+  const transfer = recorder.notifications.find((n) => n.workflowId === h.workflowId && n.template === 'TRANSFER')!;
+  expect(transfer.data).toMatchObject({ toGemeenteCode: 'GM0363', route: 'B1', pipDecisionDate: '2059-03-01', termijnStart: '2059-03-02' });
+  expect(await finalResult(env, h.workflowId)).toMatchObject({ phase: 'VERHUISD' });
+  await keepHistory(h);
+});
+
+it('a person who never shows up for the intake: warning, fine, second fine, PIP without input', async () => {
+  await advanceTo(env, '2065-01-05');
+  const h = await startTrajectory(env, taskQueue, {
+    koppelingDate: '2065-01-05',
+    doelgroep: 'gezinsmigrant',
+    coachId: 'coach-f',
+    kennisgevingDate: '2065-01-05',
+    brpInschrijvingDate: '2065-01-05',
+  });
+  const u = updater(h);
+  await u(m.planBredeIntake, { plannedDate: '2065-01-19' });
+  await advanceTo(env, '2065-01-19');
+  await u(m.recordIntakeNoShow, { date: '2065-01-19', nextPlannedDate: '2065-02-02' });
+  await advanceTo(env, '2065-02-02');
+  await expectRefused(u(m.setPip, { decisionDate: '2065-02-02', route: 'Z', modules: [{ module: 'PVT' }, { module: 'MAP' }] }), 'PIP_REQUIRES_INTAKE');
+  await u(m.recordIntakeNoShow, { date: '2065-02-02', nextPlannedDate: '2065-02-16' });
+  await advanceTo(env, '2065-02-16');
+  await u(m.recordIntakeNoShow, { date: '2065-02-16' });
+  await expectRefused(u(m.recordIntakeNoShow, { date: '2065-02-16' }), 'INTAKE_SANCTIONS_EXHAUSTED');
+  await advanceTo(env, '2065-03-05');
+  const pip = await u(m.setPip, { decisionDate: '2065-03-05', route: 'Z', modules: [{ module: 'PVT' }, { module: 'MAP' }] });
+  expect(pip.phase).toBe('LEERROUTE');
+  const state = await h.query(m.getState);
+  expect(state.pip!.withoutInput).toBe(true);
+  expect(state.intake.noShows.map((n) => `${n.date} ${n.sanction}`)).toEqual([
+    '2065-01-19 WAARSCHUWING',
+    '2065-02-02 BOETE',
+    '2065-02-16 TWEEDE_BOETE',
+  ]);
+  expect(recorder.sent(h.workflowId)).toEqual([
+    '2065-01-19 INTAKE_WAARSCHUWING coach:coach-f',
+    '2065-02-02 INTAKE_BOETE manager:',
+    '2065-02-16 INTAKE_TWEEDE_BOETE manager:',
+    '2065-03-02 REMINDER PIP_VASTSTELLEN', // due 2065-03-16, set on 2065-03-05
+  ]);
+  const fine = recorder.notifications.find((n) => n.workflowId === h.workflowId && n.template === 'INTAKE_BOETE')!;
+  expect(fine.data).toMatchObject({ fineEur: 250, sanction: 'BOETE' });
+  await u(m.endTrajectory, { reason: 'VERTROKKEN', date: '2065-03-05' });
+  await keepHistory(h);
+});
+
+it('the recorded histories replay against the current workflow bundle', async () => {
+  expect(histories).toHaveLength(6);
+  for await (const r of Worker.runReplayHistories({ ...workflowBundle() }, histories))
+    expect([r.workflowId, r.error]).toEqual([r.workflowId, undefined]);
+});
