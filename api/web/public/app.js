@@ -2,7 +2,7 @@
 // overdue list, counts per fase/route and KPIs, and one person's timeline. Everything is built with
 // DOM calls and textContent, never innerHTML, so no value from the API can inject markup.
 import { ApiError, getJson, getText, session } from './api.js';
-import { DEADLINE_STATUS, FASEN, MELDING_SOORT, ROUTES, formatDate, formatNumber, label } from './labels.js';
+import { DEADLINE_STATUS, FASEN, GEBEURTENIS, MELDING_SOORT, ROUTES, VERZENDING, formatDate, formatNumber, label } from './labels.js';
 
 const $ = (selector) => {
   const el = document.querySelector(selector);
@@ -205,9 +205,13 @@ function parseMoment(id) {
   const date = parts.pop();
   const type = parts.pop() ?? '';
   const days = /^REMINDER-(\d+)$/.exec(type);
-  const soort = days ? `Herinnering (${days[1]} dagen vooraf)` : label(MELDING_SOORT, type);
-  const ontvanger = days ? 'coach' : type === 'ESCALATION' ? 'manager' : '–';
-  return { deadlineKey: parts.join(':'), date, soort, ontvanger };
+  return {
+    deadlineKey: parts.join(':'),
+    date,
+    template: days ? 'REMINDER' : type,
+    soort: days ? `Herinnering (${days[1]} dagen vooraf)` : label(MELDING_SOORT, type),
+    ontvanger: days ? 'coach' : type === 'ESCALATION' ? 'manager' : '–',
+  };
 }
 
 function renderFacts(person, state) {
@@ -245,15 +249,26 @@ function renderDeadlines(deadlines) {
   );
 }
 
-function renderNotifications(notified, deadlines) {
+/**
+ * What the workflow decided to send (its `notified` moments) next to what the outbox did with it
+ * (timeline entries of kind "notification", matched by template and deadline).
+ */
+function renderNotifications(notified, deadlines, entries) {
   const labelOf = new Map(deadlines.map((d) => [d.key, d.label ?? d.key]));
+  const outbox = entries.filter((e) => e.kind === 'notification');
   const moments = notified.map(parseMoment).sort((a, b) => a.date.localeCompare(b.date));
-  fillRows(
-    $('#tabel-meldingen tbody'),
-    moments.map((m) => [cell(formatDate(m.date), { header: true }), cell(m.soort), cell(m.ontvanger), cell(labelOf.get(m.deadlineKey) ?? m.deadlineKey)]),
-    'Nog geen herinneringen of escalaties verstuurd',
-    4,
-  );
+  const rows = moments.map((m) => {
+    const i = outbox.findIndex((e) => e.type === m.template && e.details?.deadlineKey === m.deadlineKey);
+    const delivery = i >= 0 ? outbox.splice(i, 1)[0].details?.status : undefined;
+    return [
+      cell(formatDate(m.date), { header: true }),
+      cell(m.soort),
+      cell(m.ontvanger),
+      cell(labelOf.get(m.deadlineKey) ?? m.deadlineKey),
+      cell(delivery ? label(VERZENDING, delivery) : '–'),
+    ];
+  });
+  fillRows($('#tabel-meldingen tbody'), rows, 'Nog geen herinneringen of escalaties verstuurd', 5);
 }
 
 function renderEntries(entries) {
@@ -263,9 +278,12 @@ function renderEntries(entries) {
     const li = document.createElement('li');
     li.className = `entry-${entry.kind}`;
     const time = Object.assign(document.createElement('time'), { dateTime: entry.at, textContent: formatDate(entry.at) });
-    const what = Object.assign(document.createElement('span'), { className: 'event-type', textContent: entry.type });
+    const what = Object.assign(document.createElement('span'), { className: 'event-type', textContent: label(GEBEURTENIS, entry.type) });
     li.append(time, ' ', what);
-    if (entry.kind === 'notification') li.append(' ', Object.assign(document.createElement('span'), { className: 'badge', textContent: 'melding' }));
+    const details = entry.details ?? {};
+    if (entry.type === 'PHASE_CHANGED') li.append(`: ${label(FASEN, details.from)} → ${label(FASEN, details.to)}`);
+    if (entry.type === 'DEADLINE_STATUS') li.append(`: ${details.key} ${label(DEADLINE_STATUS, details.from)} → ${label(DEADLINE_STATUS, details.to)}`);
+    if (entry.kind === 'notification') li.append(` · ${details.audience ?? ''} · ${label(VERZENDING, details.status)}`);
     if (entry.actorId) li.append(` · door ${entry.actorId}`);
     list.append(li);
   }
@@ -278,7 +296,7 @@ async function loadDetail(id) {
   renderFacts(person, person.state);
   $('#temporal-link').href = person.links?.temporalUi ?? temporalUrl(person.workflowId);
   renderDeadlines(timeline.deadlines);
-  renderNotifications(timeline.notified, timeline.deadlines);
+  renderNotifications(timeline.notified, timeline.deadlines, timeline.entries);
   renderEntries(timeline.entries);
   const section = $('#detail');
   section.hidden = false;

@@ -36,6 +36,62 @@ export const MELDING_SOORT = {
   TERM_ENDED: 'Termijn verlopen',
 };
 
+/** Delivery status of an outbox row (activities/notifications.ts). */
+export const VERZENDING = {
+  pending: 'in wachtrij',
+  sent: 'verzonden',
+  held: 'aangehouden (geen SMTP of adres)',
+  failed: 'mislukt',
+};
+
+/**
+ * Timeline entries: the workflow's events (domain/transitions.ts: one per command, plus phase,
+ * deadline and notification events), the API's audit actions, and notification templates.
+ */
+export const GEBEURTENIS = {
+  KOPPELING: 'Traject gestart (koppeling)',
+  PHASE_CHANGED: 'Fase gewijzigd',
+  DEADLINE_STATUS: 'Status van een deadline gewijzigd',
+  INTAKE_SANCTION: 'Sanctie brede intake',
+  NOTIFICATION_REMINDER: 'Herinnering aan de coach',
+  NOTIFICATION_ESCALATION: 'Escalatie naar de manager',
+  NOTIFICATION_TERM_ENDED: 'Termijn verlopen',
+  NOTIFICATION_FAILED: 'Melding kon niet worden verstuurd',
+  PARTNER_FACT_REFUSED: 'Melding van partner geweigerd',
+  TRAJECTORY_ENDED: 'Traject beëindigd',
+  KOPPELING_REGISTERED: 'Koppeling geregistreerd',
+  KOPPELING_REPEATED: 'Koppeling opnieuw aangeboden',
+  PERSON_READ: 'Dossier ingezien',
+  COACH_REASSIGNED: 'Andere coach toegewezen',
+  planBredeIntake: 'Brede intake gepland',
+  completeBredeIntake: 'Brede intake afgerond',
+  recordIntakeNoShow: 'Niet verschenen bij de intake',
+  registerKennisgeving: 'DUO-kennisgeving geregistreerd',
+  registerBrpInschrijving: 'BRP-inschrijving geregistreerd',
+  registerHuisvesting: 'Huisvesting geregistreerd',
+  registerBijstand: 'Start bijstand geregistreerd',
+  setPip: 'PIP vastgesteld',
+  revisePip: 'PIP herzien',
+  startModule: 'Module gestart',
+  completeModule: 'Module afgerond',
+  recordProgressHours: 'Uren geregistreerd',
+  recordExamResult: 'Examenresultaat geregistreerd',
+  completeLeerroute: 'Leerroute afgerond',
+  switchRoute: 'Van leerroute gewisseld',
+  downgradeRoute: 'Afgeschaald naar A2',
+  recordVoortgangsgesprek: 'Voortgangsgesprek gehouden',
+  grantExtension: 'Verlenging toegekend',
+  grantExemption: 'Ontheffing toegekend',
+  pause: 'Traject gepauzeerd',
+  resume: 'Traject hervat',
+  transfer: 'Verhuisd naar andere gemeente',
+  endTrajectory: 'Traject beëindigd',
+  reassignCoach: 'Andere coach toegewezen',
+  REMINDER: 'Herinnering',
+  ESCALATION: 'Escalatie',
+  TERM_ENDED: 'Termijn verlopen',
+};
+
 /** Label for a code, or the code itself when it is new to this page (better than hiding it). */
 export function label(map, code) {
   if (code === undefined || code === null || code === '') return '–';
