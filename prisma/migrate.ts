@@ -12,7 +12,6 @@
  *                                                  migration is the diff from it to the models.
  */
 import fs from 'node:fs';
-import { createRequire } from 'node:module';
 import path from 'node:path';
 import type { MigrationList, SchemaEngine } from '@prisma/schema-engine-wasm' with { 'resolution-mode': 'import' };
 import {
@@ -20,6 +19,7 @@ import {
   ColumnTypeEnum,
   mockMigrationAwareAdapterFactory,
   type SqlDriverAdapter,
+  type SqlMigrationAwareDriverAdapterFactory,
 } from '@prisma/driver-adapter-utils';
 import { createAdapter, providerOf, PROVIDERS, type AdapterHandle, type Provider } from './provider';
 
@@ -45,30 +45,42 @@ const { WebAssembly } = globalThis as unknown as { WebAssembly: WasmApi };
 let engineModule: Promise<EngineModule> | undefined;
 
 /**
- * Loads the WASM engine once per process. The package is an ES module; Node's own `require`
- * (Node ≥ 20.19 loads ES modules synchronously) is used instead of the caller's, because jest's
- * module loader cannot load ES modules from node_modules.
+ * Loads the WASM engine once per process. The package's JS glue is an ES module; jest's module
+ * loader cannot load ES modules from node_modules (not even through createRequire), and CommonJS
+ * cannot `import` it synchronously. The glue is a flat list of `export function` / `export class`
+ * declarations (wasm-bindgen output), so it is evaluated here as a function body that returns
+ * them: the same path in jest, tsx and plain node. An unexpected shape fails loudly.
  */
 function loadEngineModule(): Promise<EngineModule> {
   engineModule ??= (async () => {
-    const nodeRequire = createRequire(__filename);
-    const bg = nodeRequire('@prisma/schema-engine-wasm/schema_engine_bg') as EngineModule & {
-      __wbg_set_wasm(exports: Record<string, unknown>): void;
-    };
-    const wasmPath = path.join(path.dirname(nodeRequire.resolve('@prisma/schema-engine-wasm/schema_engine_bg')), 'schema_engine_bg.wasm');
-    const { instance } = await WebAssembly.instantiate(fs.readFileSync(wasmPath), { './schema_engine_bg.js': withUnrefTimers(bg) });
-    bg.__wbg_set_wasm(instance.exports);
+    const dir = path.dirname(require.resolve('@prisma/schema-engine-wasm/schema_engine_bg'));
+    const bg = loadGlue(path.join(dir, 'schema_engine_bg.js'));
+    const { instance } = await WebAssembly.instantiate(fs.readFileSync(path.join(dir, 'schema_engine_bg.wasm')), {
+      './schema_engine_bg.js': withUnrefTimers(bg),
+    });
+    (bg.__wbg_set_wasm as (exports: Record<string, unknown>) => void)(instance.exports);
     (instance.exports.__wbindgen_start as () => void)();
-    return bg;
+    return bg as unknown as EngineModule;
   })();
   return engineModule;
+}
+
+function loadGlue(file: string): Record<string, unknown> {
+  const names: string[] = [];
+  const body = fs.readFileSync(file, 'utf8').replace(/^export (function|class) ([\w$]+)/gm, (_all, kind: string, name: string) => {
+    names.push(name);
+    return `${kind} ${name}`;
+  });
+  if (/^(export|import)\b/m.test(body) || !names.includes('SchemaEngine')) throw new Error(`unexpected module shape: ${file}`);
+  // eslint-disable-next-line @typescript-eslint/no-implied-eval -- evaluating the engine's own glue code, see above
+  return new Function('module', `${body}\nreturn { ${names.join(', ')} };`)(module) as Record<string, unknown>;
 }
 
 /**
  * The engine arms 10-second timers (PostgreSQL lock timeouts) that outlive its work and would keep
  * a CLI process alive: unref them, so they never hold the process open by themselves.
  */
-function withUnrefTimers(bg: object): WasmImports {
+function withUnrefTimers(bg: Record<string, unknown>): WasmImports {
   const imports = { ...bg } as Record<string, (...args: unknown[]) => unknown>;
   for (const name of Object.keys(imports).filter((n) => n.startsWith('__wbg_setTimeout_'))) {
     const original = imports[name]!;
@@ -81,19 +93,37 @@ function withUnrefTimers(bg: object): WasmImports {
   return imports;
 }
 
-/** Runs `work` with an engine on the given adapter, then frees the engine and closes the adapter. */
+/**
+ * Runs `work` with an engine on the given adapter, then frees the engine and closes every
+ * connection it opened: `free()` does not, and an open SQLite connection would hold a lock that
+ * makes the next engine in the same process (status, then apply) time out.
+ */
 async function withEngine<T>(provider: Provider, root: string, adapter: AdapterHandle, work: (engine: SchemaEngine) => Promise<T>): Promise<T> {
   const { SchemaEngine } = await loadEngineModule();
+  const opened: SqlDriverAdapter[] = [];
+  const track = (connect: () => Promise<SqlDriverAdapter>) => async () => {
+    const connection = await connect();
+    opened.push(connection);
+    return connection;
+  };
+  const factory = adapter.factory;
+  const tracked: SqlMigrationAwareDriverAdapterFactory = {
+    provider: factory.provider,
+    adapterName: factory.adapterName,
+    connect: track(() => factory.connect()),
+    connectToShadowDb: track(() => factory.connectToShadowDb()),
+  };
   const engine = await SchemaEngine.new(
     { datamodels: schemaFiles(provider, root).map((f) => [f.path, f.content]) },
     // Engine log lines (JSON); only shown when debugging migrations.
     (line: string) => process.env.DEBUG_MIGRATIONS && console.error(line),
-    bindMigrationAwareSqlAdapterFactory(adapter.factory),
+    bindMigrationAwareSqlAdapterFactory(tracked),
   );
   try {
     return await work(engine);
   } finally {
     engine.free();
+    await Promise.allSettled(opened.map((c) => c.dispose()));
     await adapter.close();
   }
 }
