@@ -4,7 +4,6 @@
  * SQLite file of its own (migrated with the project's migrations). Requests go through supertest
  * into `createApp`, exactly as in production minus the listening socket.
  */
-import { execFileSync } from 'node:child_process';
 import path from 'node:path';
 import { randomUUID } from 'node:crypto';
 import type { Express } from 'express';
@@ -19,6 +18,7 @@ import { createPrismaStore } from '../../../api/prisma-store';
 import type { ApiStore, UserView } from '../../../api/store';
 import { loadConfig, type Config } from '../../../config/config';
 import { closeDb, createDb, type Db } from '../../../prisma/db';
+import { migrateDatabase } from '../../../prisma/migrate';
 import { createDevServerEnv, uniqueTaskQueue, workflowBundle } from '../../helpers/temporal';
 
 export interface TestUser {
@@ -55,24 +55,13 @@ function activitiesFor(db: Db, config: Config, log: pino.Logger): object {
   return createActivities({ db, config, log });
 }
 
-/**
- * Applies the project's migrations with `npm run db:migrate`'s script in a child process: the WASM
- * schema engine is an ES module, which jest's CommonJS runtime cannot load in-process.
- */
-export function migrateTestDatabase(databaseUrl: string): void {
-  execFileSync(process.execPath, [require.resolve('tsx/cli'), path.join(__dirname, '../../../scripts/db-migrate.ts')], {
-    env: { ...process.env, DATABASE_URL: databaseUrl, NODE_ENV: 'test' },
-    stdio: 'pipe',
-  });
-}
-
 export async function startApiHarness(name: string): Promise<ApiHarness> {
   const env = await createDevServerEnv();
   const taskQueue = uniqueTaskQueue(`api-${name}`);
   const runDir = process.env.TEST_RUN_DIR ?? require('node:os').tmpdir();
   const databaseUrl = `file:${path.join(runDir, `api-${name}-${randomUUID()}.db`)}`;
   const config = loadConfig({ NODE_ENV: 'test', DATABASE_URL: databaseUrl, TEMPORAL_TASK_QUEUE: taskQueue, LOG_LEVEL: 'silent' });
-  migrateTestDatabase(databaseUrl);
+  await migrateDatabase(databaseUrl);
   const db = createDb(databaseUrl);
   const log = pino({ level: process.env.API_TEST_LOG_LEVEL ?? 'silent' });
 
