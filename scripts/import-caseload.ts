@@ -32,7 +32,10 @@ function printReport(report: ImportReport, out: NodeJS.WritableStream = process.
     write();
     write('Afgekeurde rijen (regel · veld · reden):');
     for (const row of report.rejected) {
-      for (const issue of row.issues) write(`  regel ${row.line}${row.koppelingRef ? ` (${row.koppelingRef})` : ''} · ${issue.field} · ${issue.reason}`);
+      for (const issue of row.issues)
+        write(
+          `  regel ${row.line}${row.koppelingRef ? ` (${row.koppelingRef})` : ''} · ${issue.field} · ${issue.reason}`,
+        );
     }
   }
   if (report.failed.length > 0) {
@@ -45,7 +48,9 @@ function printReport(report: ImportReport, out: NodeJS.WritableStream = process.
 async function main(): Promise<void> {
   const program = new Command()
     .name('import-caseload')
-    .description('Importeer een bestaande caseload uit CSV: elk traject start in de juiste fase met de juiste deadlines.')
+    .description(
+      'Importeer een bestaande caseload uit CSV: elk traject start in de juiste fase met de juiste deadlines.',
+    )
     .requiredOption('-f, --file <pad>', 'CSV-bestand (kolommen: zie scripts/import/README.md)')
     .option('--dry-run', 'alleen controleren: niets starten of opslaan', false)
     .option('--concurrency <n>', 'aantal rijen tegelijk', (v) => Number.parseInt(v, 10), 4)
@@ -59,20 +64,27 @@ async function main(): Promise<void> {
   const csvText = fs.readFileSync(opts.file, 'utf8');
   const db = createDb(config.DATABASE_URL);
   const temporal = await connectClient(config);
-  const bar = new SingleBar({ format: 'Importeren [{bar}] {percentage}% | {value}/{total} rijen', hideCursor: true }, Presets.shades_classic);
+  const bar = new SingleBar(
+    { format: 'Importeren [{bar}] {percentage}% | {value}/{total} rijen', hideCursor: true },
+    Presets.shades_classic,
+  );
   let started = false;
   try {
-    const report = await importCaseload({ db, temporal, taskQueue: config.TEMPORAL_TASK_QUEUE, config }, csvText, {
-      dryRun: opts.dryRun,
-      concurrency: opts.concurrency,
-      onProgress: (done, total) => {
-        if (!started) {
-          bar.start(total, 0);
-          started = true;
-        }
-        bar.update(done);
+    const report = await importCaseload(
+      { db, temporal, taskQueue: config.TEMPORAL_TASK_QUEUE, config },
+      csvText,
+      {
+        dryRun: opts.dryRun,
+        concurrency: opts.concurrency,
+        onProgress: (done, total) => {
+          if (!started) {
+            bar.start(total, 0);
+            started = true;
+          }
+          bar.update(done);
+        },
       },
-    });
+    );
     bar.stop();
     printReport(report);
     process.exitCode = report.rejected.length > 0 || report.failed.length > 0 ? 1 : 0;

@@ -77,7 +77,12 @@ export interface ImportReport {
 }
 
 /** The import acts as this user in the audit trail (koppelingen are COA's role in the API). */
-const IMPORT_PRINCIPAL: Principal = { userId: 'caseload-import', role: 'coa', partnerId: null, via: 'api-key' };
+const IMPORT_PRINCIPAL: Principal = {
+  userId: 'caseload-import',
+  role: 'coa',
+  partnerId: null,
+  via: 'api-key',
+};
 
 type Registered = { inburgeraarId: string; created: boolean };
 
@@ -103,7 +108,11 @@ function koppelingRegistrar(deps: AppDeps): (request: KoppelingRequest) => Promi
 }
 
 /** Runs `work` over `items` with at most `limit` at a time, in input order of starting. */
-async function forEachLimited<T>(items: readonly T[], limit: number, work: (item: T) => Promise<void>): Promise<void> {
+async function forEachLimited<T>(
+  items: readonly T[],
+  limit: number,
+  work: (item: T) => Promise<void>,
+): Promise<void> {
   let next = 0;
   const lanes = Array.from({ length: Math.max(1, Math.min(limit, items.length)) }, async () => {
     while (next < items.length) await work(items[next++]!);
@@ -116,7 +125,11 @@ const issuesFromHttp = (err: HttpError): RowIssue[] =>
     ? err.issues.map((i: ValidationIssue) => ({ field: i.field.replace(/^body\./, ''), reason: i.reason }))
     : [{ field: 'rij', reason: `${err.code}: ${err.message}` }];
 
-export async function importCaseload(deps: ImportDeps, csvText: string, options: ImportOptions = {}): Promise<ImportReport> {
+export async function importCaseload(
+  deps: ImportDeps,
+  csvText: string,
+  options: ImportOptions = {},
+): Promise<ImportReport> {
   const baseConfig = deps.config ?? loadConfig();
   const config: Config = { ...baseConfig, TEMPORAL_TASK_QUEUE: deps.taskQueue };
   const store = deps.store ?? createPrismaStore(deps.db);
@@ -133,7 +146,14 @@ export async function importCaseload(deps: ImportDeps, csvText: string, options:
   const register = koppelingRegistrar(appDeps);
 
   const records = readCsv(csvText);
-  const report: ImportReport = { dryRun: Boolean(options.dryRun), total: records.length, imported: [], skipped: [], rejected: [], failed: [] };
+  const report: ImportReport = {
+    dryRun: Boolean(options.dryRun),
+    total: records.length,
+    imported: [],
+    skipped: [],
+    rejected: [],
+    failed: [],
+  };
   let done = 0;
   const progress = () => options.onProgress?.(++done, records.length);
 
@@ -151,7 +171,11 @@ export async function importCaseload(deps: ImportDeps, csvText: string, options:
     }
     const earlier = firstLineOf.get(parsed.request.koppelingRef);
     if (earlier !== undefined) {
-      report.rejected.push({ line, koppelingRef: parsed.request.koppelingRef, issues: [{ field: 'koppelingRef', reason: `staat al op regel ${earlier}` }] });
+      report.rejected.push({
+        line,
+        koppelingRef: parsed.request.koppelingRef,
+        issues: [{ field: 'koppelingRef', reason: `staat al op regel ${earlier}` }],
+      });
       progress();
       continue;
     }
@@ -164,7 +188,10 @@ export async function importCaseload(deps: ImportDeps, csvText: string, options:
     const phase = request.import?.phase ?? 'KOPPELING';
     try {
       if (options.dryRun) {
-        const existing = await store.findPerson({ koppelingRef, bsnHash: hashBsn(request.persoon.bsn, config.BSN_KEY) });
+        const existing = await store.findPerson({
+          koppelingRef,
+          bsnHash: hashBsn(request.persoon.bsn, config.BSN_KEY),
+        });
         if (existing) {
           report.skipped.push({ line, koppelingRef, inburgeraarId: existing.inburgeraarId, phase });
           return;
@@ -173,7 +200,11 @@ export async function importCaseload(deps: ImportDeps, csvText: string, options:
         // finds every row that a real run would reject.
         const coach = await store.getUser(request.coachId);
         if (!coach || coach.role !== 'coach' || !coach.active) {
-          report.rejected.push({ line, koppelingRef, issues: [{ field: 'coachId', reason: 'no active coach with this id' }] });
+          report.rejected.push({
+            line,
+            koppelingRef,
+            issues: [{ field: 'coachId', reason: 'no active coach with this id' }],
+          });
           return;
         }
         report.imported.push({ line, koppelingRef, phase });
@@ -182,14 +213,17 @@ export async function importCaseload(deps: ImportDeps, csvText: string, options:
       const { inburgeraarId, created } = await register(request);
       (created ? report.imported : report.skipped).push({ line, koppelingRef, inburgeraarId, phase });
     } catch (err) {
-      if (err instanceof HttpError && err.status < 500) report.rejected.push({ line, koppelingRef, issues: issuesFromHttp(err) });
-      else report.failed.push({ line, koppelingRef, error: err instanceof Error ? err.message : String(err) });
+      if (err instanceof HttpError && err.status < 500)
+        report.rejected.push({ line, koppelingRef, issues: issuesFromHttp(err) });
+      else
+        report.failed.push({ line, koppelingRef, error: err instanceof Error ? err.message : String(err) });
     } finally {
       progress();
     }
   });
 
   // Workers finish out of order; the report reads top to bottom like the file.
-  for (const list of [report.imported, report.skipped, report.rejected, report.failed]) list.sort((a, b) => a.line - b.line);
+  for (const list of [report.imported, report.skipped, report.rejected, report.failed])
+    list.sort((a, b) => a.line - b.line);
   return report;
 }

@@ -138,7 +138,12 @@ function columnOf(path: readonly PropertyKey[]): string {
 function toRequest(row: CsvRow): unknown {
   return defined({
     koppelingRef: row.koppelingRef,
-    persoon: defined({ bsn: row.bsn, voornaam: row.voornaam, achternaam: row.achternaam, geboortedatum: row.geboortedatum }),
+    persoon: defined({
+      bsn: row.bsn,
+      voornaam: row.voornaam,
+      achternaam: row.achternaam,
+      geboortedatum: row.geboortedatum,
+    }),
     koppelingDate: row.koppelingDate,
     doelgroep: row.doelgroep,
     coachId: row.coachId,

@@ -16,10 +16,25 @@ import path from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import request from 'supertest';
 import { createWebRouter } from '../../api/web/router';
-import { KOPPELING_DATE_FOR, koppel, PHASE_FIXTURES, startApiHarness, type ApiHarness } from '../api/helpers/harness';
+import {
+  KOPPELING_DATE_FOR,
+  koppel,
+  PHASE_FIXTURES,
+  startApiHarness,
+  type ApiHarness,
+} from '../api/helpers/harness';
 
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
+const CHROMIUM_ARGS = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+];
 const SCREENSHOT = path.join(__dirname, '../../test-results/manager-page.png');
 /** A recognisable UI address, so the test can tell the link was built from configuration. */
 const TEMPORAL_UI_URL = 'http://temporal-ui.example.test:8233';
@@ -46,12 +61,18 @@ const api = (url: string) => request(server).get(url).set('Authorization', `Bear
 
 beforeAll(async () => {
   if (!fs.existsSync(CHROMIUM)) {
-    throw new Error(`Chromium not found at ${CHROMIUM}: install Debian's chromium (apt-get install chromium) or set CHROMIUM_PATH. The browser test does not skip.`);
+    throw new Error(
+      `Chromium not found at ${CHROMIUM}: install Debian's chromium (apt-get install chromium) or set CHROMIUM_PATH. The browser test does not skip.`,
+    );
   }
   h = await startApiHarness('e2e');
   const app = h.appWith(
     { TEMPORAL_UI_URL },
-    { extraRouters: [createWebRouter({ temporalUiUrl: TEMPORAL_UI_URL, namespace: h.config.TEMPORAL_NAMESPACE })] },
+    {
+      extraRouters: [
+        createWebRouter({ temporalUiUrl: TEMPORAL_UI_URL, namespace: h.config.TEMPORAL_NAMESPACE }),
+      ],
+    },
   );
   server = app.listen(0, '127.0.0.1');
   await new Promise<void>((resolve) => server.once('listening', resolve));
@@ -63,12 +84,17 @@ beforeAll(async () => {
   await koppel(h, { import: PHASE_FIXTURES.intake, koppelingDate: KOPPELING_DATE_FOR('intake') });
   for (let i = 3; i < COUNT.coach; i++) await koppel(h);
   for (let i = 0; i < COUNT.coach2; i++) await koppel(h, { coachId: h.users.coach2.user.id });
-  await eventually('the read model to list every trajectory', async () => (await api('/api/inburgeraars?pageSize=1')).body.total === TOTAL);
+  await eventually(
+    'the read model to list every trajectory',
+    async () => (await api('/api/inburgeraars?pageSize=1')).body.total === TOTAL,
+  );
   // The PIP term of the PIP-phase person passed long ago: the workflow escalates on its first run.
   await eventually('the escalation of the overdue PIP', async () => {
     const timeline = await api(`/api/inburgeraars/${ids.pip}/timeline`);
     const escalated = (timeline.body.notified as string[]).some((n) => n.includes(':ESCALATION:'));
-    const inOutbox = (timeline.body.entries as { kind: string; type: string }[]).some((e) => e.kind === 'notification' && e.type === 'ESCALATION');
+    const inOutbox = (timeline.body.entries as { kind: string; type: string }[]).some(
+      (e) => e.kind === 'notification' && e.type === 'ESCALATION',
+    );
     return escalated && inOutbox;
   });
 
@@ -165,8 +191,12 @@ describe('the manager page', () => {
     await perFase.getByRole('rowheader', { name: 'Totaal' }).waitFor();
     await expect(perFase.locator('tr', { hasText: 'Totaal' }).innerText()).resolves.toContain(String(TOTAL));
     await expect(perFase.locator('tr', { hasText: 'Leerroute' }).innerText()).resolves.toContain('1');
-    await expect(page.locator('#tabel-per-route tr', { hasText: 'B1-route' }).innerText()).resolves.toContain('1');
-    await expect(page.locator('#tabel-kpis tr', { hasText: 'Trajecten' }).first().innerText()).resolves.toContain(String(TOTAL));
+    await expect(page.locator('#tabel-per-route tr', { hasText: 'B1-route' }).innerText()).resolves.toContain(
+      '1',
+    );
+    await expect(
+      page.locator('#tabel-kpis tr', { hasText: 'Trajecten' }).first().innerText(),
+    ).resolves.toContain(String(TOTAL));
   });
 
   it("opens one person's timeline with deadlines, legal sources, escalations and the Temporal link", async () => {
@@ -174,7 +204,10 @@ describe('the manager page', () => {
     await filter('Fase').selectOption('LEERROUTE');
     await page.getByRole('button', { name: 'Toepassen' }).click();
     await caption('Caseload: 1 traject');
-    await caseloadRows().first().getByRole('button', { name: /^Tijdlijn/ }).click();
+    await caseloadRows()
+      .first()
+      .getByRole('button', { name: /^Tijdlijn/ })
+      .click();
 
     const detail = page.locator('#detail');
     await detail.getByRole('heading', { name: /^Tijdlijn van Amira Test-/ }).waitFor();
@@ -182,14 +215,18 @@ describe('the manager page', () => {
     await expect(termijn.innerText()).resolves.toMatch(/Wi2021 art\. 7/);
     await expect(termijn.innerText()).resolves.toContain('1 okt 2029');
     expect(page.url()).toContain(`#/inburgeraar/${ids.b1}`);
-    await expect(page.getByRole('link', { name: 'Bekijk de workflow in Temporal Web UI' }).getAttribute('href')).resolves.toBe(
+    await expect(
+      page.getByRole('link', { name: 'Bekijk de workflow in Temporal Web UI' }).getAttribute('href'),
+    ).resolves.toBe(
       `${TEMPORAL_UI_URL}/namespaces/${h.config.TEMPORAL_NAMESPACE}/workflows/inburgering-${ids.b1}`,
     );
 
     // The overdue PIP person: the escalation sent to the manager is listed.
     await page.goto(`${baseUrl}/beheer#/inburgeraar/${ids.pip}`);
     await detail.locator('#tabel-deadlines tr', { hasText: 'PIP vaststellen' }).waitFor();
-    await expect(detail.locator('#tabel-deadlines tr', { hasText: 'PIP vaststellen' }).innerText()).resolves.toMatch(/gemist.*Wi2021 art\. 15/s);
+    await expect(
+      detail.locator('#tabel-deadlines tr', { hasText: 'PIP vaststellen' }).innerText(),
+    ).resolves.toMatch(/gemist.*Wi2021 art\. 15/s);
     const escalation = detail.locator('#tabel-meldingen tr', { hasText: 'Escalatie' });
     await escalation.first().waitFor();
     // No SMTP in the test: the mail is held in the outbox, and the page says so.

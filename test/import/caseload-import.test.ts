@@ -30,7 +30,11 @@ const HEADER =
   'koppelingRef;bsn;voornaam;achternaam;doelgroep;coachId;koppelingDate;bijstandStartDate;kennisgevingDate;brpInschrijvingDate;phase;intakePlannedDate;intakeDate;pipDecisionDate;route;modules;lessonHours';
 
 /** A `;`-delimited file as a Dutch spreadsheet exports it; `ref` keeps each test's rows apart. */
-function caseloadCsv(ref: string, coach: string, coach2: string): { text: string; bsn: (line: number) => string } {
+function caseloadCsv(
+  ref: string,
+  coach: string,
+  coach2: string,
+): { text: string; bsn: (line: number) => string } {
   const bsns = new Map<number, string>();
   const bsn = (line: number) => {
     if (!bsns.has(line)) bsns.set(line, testBsn(Math.floor(Math.random() * 1e7)));
@@ -59,8 +63,10 @@ function caseloadCsv(ref: string, coach: string, coach2: string): { text: string
 
 const stateOf = (id: string) => h.env.client.workflow.getHandle(`inburgering-${id}`).query(getState);
 const summaryOf = (id: string) => h.env.client.workflow.getHandle(`inburgering-${id}`).query(getSummary);
-const deadline = (state: TrajectoryState, rule: string): Deadline | undefined => state.deadlines.find((d) => d.rule === rule);
-const byRef = (report: ImportReport, ref: string) => report.imported.find((r) => r.koppelingRef === ref) ?? report.skipped.find((r) => r.koppelingRef === ref);
+const deadline = (state: TrajectoryState, rule: string): Deadline | undefined =>
+  state.deadlines.find((d) => d.rule === rule);
+const byRef = (report: ImportReport, ref: string) =>
+  report.imported.find((r) => r.koppelingRef === ref) ?? report.skipped.find((r) => r.koppelingRef === ref);
 
 describe('caseload import', () => {
   let csv: ReturnType<typeof caseloadCsv>;
@@ -86,7 +92,10 @@ describe('caseload import', () => {
   });
 
   it('reports each bad row with its line, column and reason', () => {
-    const rejected = first.rejected.map((r) => ({ line: r.line, fields: r.issues.map((i) => i.field).sort() }));
+    const rejected = first.rejected.map((r) => ({
+      line: r.line,
+      fields: r.issues.map((i) => i.field).sort(),
+    }));
     expect(rejected).toEqual([
       { line: 6, fields: ['bsn'] },
       { line: 7, fields: ['pipDecisionDate', 'route'] },
@@ -94,7 +103,8 @@ describe('caseload import', () => {
       { line: 9, fields: ['koppelingRef'] },
     ]);
     expect(first.rejected.find((r) => r.line === 9)!.issues[0]!.reason).toMatch(/regel 2/);
-    for (const row of first.rejected) for (const issue of row.issues) expect(issue.reason.length).toBeGreaterThan(3);
+    for (const row of first.rejected)
+      for (const issue of row.issues) expect(issue.reason.length).toBeGreaterThan(3);
   });
 
   it('starts every trajectory in its phase, with coach and route from the row', async () => {
@@ -106,18 +116,29 @@ describe('caseload import', () => {
     ];
     for (const [ref, phase, route, coachId] of expected) {
       const state = await stateOf(byRef(first, ref)!.inburgeraarId!);
-      expect({ ref, phase: state.phase, route: state.route, coachId: state.coachId }).toEqual({ ref, phase, route, coachId });
+      expect({ ref, phase: state.phase, route: state.route, coachId: state.coachId }).toEqual({
+        ref,
+        phase,
+        route,
+        coachId,
+      });
     }
   });
 
   it('computes the deadlines from the imported dates (law terms, not the import date)', async () => {
     // PIP within 10 weeks of the kennisgeving (2026-09-20, later than the BRP registration).
     const intake = await stateOf(byRef(first, 'T1-I')!.inburgeraarId!);
-    expect(deadline(intake, 'PIP_VASTSTELLEN')).toMatchObject({ dueDate: '2026-11-29', source: expect.stringContaining('Wi2021 art. 15') });
+    expect(deadline(intake, 'PIP_VASTSTELLEN')).toMatchObject({
+      dueDate: '2026-11-29',
+      source: expect.stringContaining('Wi2021 art. 15'),
+    });
 
     // Kennisgeving 2026-07-01 + 10 weeks = 2026-09-09, long passed without a PIP: overdue.
     const pipId = byRef(first, 'T1-P')!.inburgeraarId!;
-    expect(deadline(await stateOf(pipId), 'PIP_VASTSTELLEN')).toMatchObject({ dueDate: '2026-09-09', status: 'missed' });
+    expect(deadline(await stateOf(pipId), 'PIP_VASTSTELLEN')).toMatchObject({
+      dueDate: '2026-09-09',
+      status: 'missed',
+    });
     const pipSummary: TrajectorySummary = await summaryOf(pipId);
     expect(pipSummary.overdue).toBe(true);
 
@@ -125,20 +146,30 @@ describe('caseload import', () => {
     // deadline was met on the decision date; the agreed PVT end date is a deadline of its own.
     const route = await stateOf(byRef(first, 'T1-L')!.inburgeraarId!);
     expect(route.dates.termijnStart).toBe('2025-06-03');
-    expect(deadline(route, 'INBURGERINGSTERMIJN')).toMatchObject({ dueDate: '2028-06-02', source: expect.stringContaining('Wi2021 art. 7') });
+    expect(deadline(route, 'INBURGERINGSTERMIJN')).toMatchObject({
+      dueDate: '2028-06-02',
+      source: expect.stringContaining('Wi2021 art. 7'),
+    });
     expect(deadline(route, 'PIP_VASTSTELLEN')).toMatchObject({ status: 'met', fulfilledDate: '2025-06-02' });
-    expect(route.deadlines.filter((d) => d.rule === 'MODULE_AFSPRAAK').map((d) => d.dueDate)).toEqual(['2026-12-01']);
+    expect(route.deadlines.filter((d) => d.rule === 'MODULE_AFSPRAAK').map((d) => d.dueDate)).toEqual([
+      '2026-12-01',
+    ]);
     expect(route.hours.LESSEN).toBe(420);
   });
 
   it('changes nothing when run a second time', async () => {
     const second = await importCaseload(deps, csv.text);
     expect(second.imported).toEqual([]);
-    expect(second.skipped.map((r) => [r.line, r.inburgeraarId])).toEqual(first.imported.map((r) => [r.line, r.inburgeraarId]));
+    expect(second.skipped.map((r) => [r.line, r.inburgeraarId])).toEqual(
+      first.imported.map((r) => [r.line, r.inburgeraarId]),
+    );
     expect(second.rejected.map((r) => r.line)).toEqual([6, 7, 8, 9]);
     // One person per koppelingRef in the database, one workflow per person in Temporal.
     for (const row of first.imported) {
-      const person = await h.store.findPerson({ koppelingRef: row.koppelingRef, bsnHash: hashBsn(csv.bsn(row.line), h.config.BSN_KEY) });
+      const person = await h.store.findPerson({
+        koppelingRef: row.koppelingRef,
+        bsnHash: hashBsn(csv.bsn(row.line), h.config.BSN_KEY),
+      });
       expect(person?.inburgeraarId).toBe(row.inburgeraarId);
       const runs = h.env.client.workflow.list({ query: `WorkflowId = "inburgering-${row.inburgeraarId}"` });
       let count = 0;
@@ -156,16 +187,27 @@ describe('caseload import --dry-run', () => {
     expect(report.imported.map((r) => r.line)).toEqual([2, 3, 4, 5]);
     expect(report.imported.every((r) => r.inburgeraarId === undefined)).toBe(true);
     expect(report.rejected.map((r) => r.line)).toEqual([6, 7, 8, 9]);
-    expect(await h.store.findPerson({ koppelingRef: 'T2-K', bsnHash: hashBsn(csv.bsn(2), h.config.BSN_KEY) })).toBeUndefined();
+    expect(
+      await h.store.findPerson({ koppelingRef: 'T2-K', bsnHash: hashBsn(csv.bsn(2), h.config.BSN_KEY) }),
+    ).toBeUndefined();
   });
 
   it('runs as a command with a progress bar and a report per line (exit code 1 on rejected rows)', async () => {
     const file = path.join(process.env.TEST_RUN_DIR ?? '/tmp', `caseload-${Date.now()}.csv`);
     fs.writeFileSync(file, caseloadCsv('T3', h.users.coach.user.id, h.users.coach2.user.id).text);
     const cli = path.join(__dirname, '../../scripts/import-caseload.ts');
-    const run = promisify(execFile)(process.execPath, [require.resolve('tsx/cli'), cli, '--file', file, '--dry-run'], {
-      env: { ...process.env, DATABASE_URL: h.config.DATABASE_URL, TEMPORAL_ADDRESS: process.env.TEMPORAL_TEST_ADDRESS, LOG_LEVEL: 'silent' },
-    });
+    const run = promisify(execFile)(
+      process.execPath,
+      [require.resolve('tsx/cli'), cli, '--file', file, '--dry-run'],
+      {
+        env: {
+          ...process.env,
+          DATABASE_URL: h.config.DATABASE_URL,
+          TEMPORAL_ADDRESS: process.env.TEMPORAL_TEST_ADDRESS,
+          LOG_LEVEL: 'silent',
+        },
+      },
+    );
     await expect(run).rejects.toMatchObject({ code: 1 });
     const { stdout } = (await run.catch((e: { stdout: string }) => e)) as { stdout: string };
     expect(stdout).toContain('Proefdraai');

@@ -30,7 +30,10 @@ describe('readCsv', () => {
     expect(row!.record).toEqual({ koppelingRef: 'A', bsn: '900021603' });
     const result = parseRow(row!.record);
     expect(result.ok).toBe(false);
-    if (!result.ok) expect(result.issues.map((i) => i.field)).toEqual(expect.arrayContaining(['voornaam', 'achternaam', 'doelgroep', 'coachId', 'koppelingDate']));
+    if (!result.ok)
+      expect(result.issues.map((i) => i.field)).toEqual(
+        expect.arrayContaining(['voornaam', 'achternaam', 'doelgroep', 'coachId', 'koppelingDate']),
+      );
   });
 
   it('parses every row of the shipped example file', () => {
@@ -87,7 +90,15 @@ describe('parseRow', () => {
     [{ doelgroep: 'toerist' }, 'doelgroep'],
     [{ phase: 'KLAAR' }, 'phase'],
     [{ phase: 'PIP', intakeDate: '' }, 'intakeDate'],
-    [{ phase: 'LEERROUTE', intakeDate: '2026-02-01', kennisgevingDate: '2026-01-10', pipDecisionDate: '2026-03-01' }, 'route'],
+    [
+      {
+        phase: 'LEERROUTE',
+        intakeDate: '2026-02-01',
+        kennisgevingDate: '2026-01-10',
+        pipDecisionDate: '2026-03-01',
+      },
+      'route',
+    ],
     [{ phase: 'BREDE_INTAKE', intakePlannedDate: '2026-02-01', modules: 'PVT|YOGA' }, 'modules'],
     [{ phase: 'BREDE_INTAKE', intakePlannedDate: '2026-02-01', lessonHours: 'veel' }, 'lessonHours'],
     [{ koppelingRef: 'met spatie' }, 'koppelingRef'],

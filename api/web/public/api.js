@@ -63,7 +63,9 @@ function describeError(status, body) {
   if (status === 403) return 'Uw rol mag deze gegevens niet inzien.';
   if (status === 404) return 'Niet gevonden.';
   if (status === 400) {
-    const issues = Array.isArray(body?.issues) ? body.issues.map((i) => `${i.field}: ${i.reason}`).join('; ') : '';
+    const issues = Array.isArray(body?.issues)
+      ? body.issues.map((i) => `${i.field}: ${i.reason}`).join('; ')
+      : '';
     return `Ongeldige invoer${issues ? ` (${issues})` : ''}.`;
   }
   return `De server gaf een fout (${status}). Probeer het later opnieuw.`;

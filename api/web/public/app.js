@@ -2,7 +2,17 @@
 // overdue list, counts per fase/route and KPIs, and one person's timeline. Everything is built with
 // DOM calls and textContent, never innerHTML, so no value from the API can inject markup.
 import { ApiError, getJson, getText, session } from './api.js';
-import { DEADLINE_STATUS, FASEN, GEBEURTENIS, MELDING_SOORT, ROUTES, VERZENDING, formatDate, formatNumber, label } from './labels.js';
+import {
+  DEADLINE_STATUS,
+  FASEN,
+  GEBEURTENIS,
+  MELDING_SOORT,
+  ROUTES,
+  VERZENDING,
+  formatDate,
+  formatNumber,
+  label,
+} from './labels.js';
 
 const $ = (selector) => {
   const el = document.querySelector(selector);
@@ -102,7 +112,8 @@ async function monitoring(path, tbody, columns, render) {
   try {
     render(await getJson(path));
   } catch (err) {
-    if (err instanceof ApiError && err.status === 403) return fillRows(tbody, [], 'Alleen voor managers', columns);
+    if (err instanceof ApiError && err.status === 403)
+      return fillRows(tbody, [], 'Alleen voor managers', columns);
     throw err;
   }
 }
@@ -115,25 +126,58 @@ async function loadCounts() {
   await monitoring('/api/stats', faseBody, 2, (stats) => {
     // Every phase is counted, also the empty ones; listing only the filled ones keeps it short.
     const fasen = Object.entries(stats.perPhase ?? {}).filter(([, n]) => n > 0);
-    fillRows(faseBody, [...fasen.map(([code, n]) => countRow(label(FASEN, code), n)), countRow('Totaal', stats.total), countRow('Waarvan achterstallig', stats.overdue)], 'Geen trajecten', 2);
+    fillRows(
+      faseBody,
+      [
+        ...fasen.map(([code, n]) => countRow(label(FASEN, code), n)),
+        countRow('Totaal', stats.total),
+        countRow('Waarvan achterstallig', stats.overdue),
+      ],
+      'Geen trajecten',
+      2,
+    );
     const routes = Object.entries(stats.perRoute ?? {}).filter(([, n]) => n > 0);
-    fillRows(routeBody, routes.map(([code, n]) => countRow(code === 'NONE' ? 'Nog geen route' : label(ROUTES, code), n)), 'Geen trajecten', 2);
+    fillRows(
+      routeBody,
+      routes.map(([code, n]) => countRow(code === 'NONE' ? 'Nog geen route' : label(ROUTES, code), n)),
+      'Geen trajecten',
+      2,
+    );
   });
-  if (faseBody.textContent.includes('Alleen voor managers')) fillRows(routeBody, [], 'Alleen voor managers', 2);
+  if (faseBody.textContent.includes('Alleen voor managers'))
+    fillRows(routeBody, [], 'Alleen voor managers', 2);
 }
 
 async function loadKpis() {
   const tbody = $('#tabel-kpis tbody');
   await monitoring('/api/kpis', tbody, 2, (k) => {
-    const duration = (name, d) => [name, d?.medianDays === null || d?.medianDays === undefined ? '–' : `${formatNumber(d.medianDays)} dagen (n=${d.count})`];
+    const duration = (name, d) => [
+      name,
+      d?.medianDays === null || d?.medianDays === undefined
+        ? '–'
+        : `${formatNumber(d.medianDays)} dagen (n=${d.count})`,
+    ];
     const rows = [
       ['Trajecten', formatNumber(k.trajectories)],
       duration('Koppeling → intake (mediaan)', k.koppelingToIntake),
       duration('Koppeling → PIP (mediaan)', k.koppelingToPip),
-      ['Deadlines op tijd gehaald', k.deadlines?.shareMet === null || k.deadlines?.shareMet === undefined ? '–' : `${formatNumber(k.deadlines.shareMet, '%')} (${k.deadlines.metOnTime} van ${k.deadlines.decided})`],
-      ...Object.entries(k.routeMix ?? {}).map(([route, v]) => [`Aandeel ${label(ROUTES, route)}`, v.share === null ? '–' : formatNumber(v.share, '%')]),
+      [
+        'Deadlines op tijd gehaald',
+        k.deadlines?.shareMet === null || k.deadlines?.shareMet === undefined
+          ? '–'
+          : `${formatNumber(k.deadlines.shareMet, '%')} (${k.deadlines.metOnTime} van ${k.deadlines.decided})`,
+      ],
+      ...Object.entries(k.routeMix ?? {}).map(([route, v]) => [
+        `Aandeel ${label(ROUTES, route)}`,
+        v.share === null ? '–' : formatNumber(v.share, '%'),
+      ]),
     ];
-    fillRows(tbody, rows.map(([name, value]) => [cell(name, { header: true }), cell(value, { className: 'num' })]), 'Nog geen gegevens', 2);
+    fillRows(
+      tbody,
+      rows.map(([name, value]) => [cell(name, { header: true }), cell(value, { className: 'num' })]),
+      'Nog geen gegevens',
+      2,
+    );
     $('#kpi-csv').hidden = false;
   });
 }
@@ -142,7 +186,10 @@ async function loadKpis() {
 async function downloadKpiCsv() {
   const csv = await getText('/api/kpis.csv');
   const url = URL.createObjectURL(new Blob([csv], { type: 'text/csv' }));
-  const a = Object.assign(document.createElement('a'), { href: url, download: `inburgering-kpis-${new Date().toISOString().slice(0, 10)}.csv` });
+  const a = Object.assign(document.createElement('a'), {
+    href: url,
+    download: `inburgering-kpis-${new Date().toISOString().slice(0, 10)}.csv`,
+  });
   document.body.append(a);
   a.click();
   a.remove();
@@ -150,7 +197,12 @@ async function downloadKpiCsv() {
 }
 
 async function loadOverdue() {
-  const page = await getJson('/api/inburgeraars', { overdue: true, sort: 'nextDeadline', order: 'asc', pageSize: 100 });
+  const page = await getJson('/api/inburgeraars', {
+    overdue: true,
+    sort: 'nextDeadline',
+    order: 'asc',
+    pageSize: 100,
+  });
   const rows = page.items.map((item) => [
     cell(personLabel(item), { header: true }),
     cell(item.coachId),
@@ -160,7 +212,8 @@ async function loadOverdue() {
   ]);
   fillRows($('#tabel-achterstallig tbody'), rows, 'Geen achterstallige trajecten', 5);
   const more = page.total - page.items.length;
-  $('#achterstallig-meer').textContent = more > 0 ? `En nog ${more} meer: filter de caseload op “Alleen achterstallig”.` : '';
+  $('#achterstallig-meer').textContent =
+    more > 0 ? `En nog ${more} meer: filter de caseload op “Alleen achterstallig”.` : '';
 }
 
 async function loadCaseload() {
@@ -182,12 +235,16 @@ async function loadCaseload() {
     cell(timelineButton(item)),
   ]);
   fillRows($('#tabel-caseload tbody'), rows, 'Geen trajecten gevonden met deze filters', 7);
-  $('#caseload-bijschrift').textContent = `Caseload: ${page.total} ${page.total === 1 ? 'traject' : 'trajecten'}`;
+  $('#caseload-bijschrift').textContent =
+    `Caseload: ${page.total} ${page.total === 1 ? 'traject' : 'trajecten'}`;
   $('#pagina-info').textContent = `Pagina ${view.page} van ${view.totalPages}`;
   $('#vorige').disabled = view.page <= 1;
   $('#volgende').disabled = view.page >= view.totalPages;
   for (const th of document.querySelectorAll('#tabel-caseload th[data-sort]')) {
-    th.setAttribute('aria-sort', th.dataset.sort === view.sort ? (view.order === 'asc' ? 'ascending' : 'descending') : 'none');
+    th.setAttribute(
+      'aria-sort',
+      th.dataset.sort === view.sort ? (view.order === 'asc' ? 'ascending' : 'descending') : 'none',
+    );
   }
 }
 
@@ -230,7 +287,10 @@ function renderFacts(person, state) {
   const dl = $('#detail-samenvatting');
   dl.replaceChildren();
   for (const [term, value] of facts) {
-    dl.append(Object.assign(document.createElement('dt'), { textContent: term }), Object.assign(document.createElement('dd'), { textContent: value }));
+    dl.append(
+      Object.assign(document.createElement('dt'), { textContent: term }),
+      Object.assign(document.createElement('dd'), { textContent: value }),
+    );
   }
   $('#detail-titel').textContent = `Tijdlijn van ${name ?? personLabel(person)}`;
 }
@@ -238,12 +298,22 @@ function renderFacts(person, state) {
 function renderDeadlines(deadlines) {
   fillRows(
     $('#tabel-deadlines tbody'),
-    [...deadlines].sort((a, b) => a.dueDate.localeCompare(b.dueDate)).map((d) => [
-      cell(d.label ?? d.key, { header: true }),
-      cell(formatDate(d.dueDate) + (d.originalDueDate && d.originalDueDate !== d.dueDate ? ` (was ${formatDate(d.originalDueDate)})` : '')),
-      cell(label(DEADLINE_STATUS, d.status) + (d.fulfilledDate ? ` op ${formatDate(d.fulfilledDate)}` : ''), { className: `status-${d.status}` }),
-      cell(d.source),
-    ]),
+    [...deadlines]
+      .sort((a, b) => a.dueDate.localeCompare(b.dueDate))
+      .map((d) => [
+        cell(d.label ?? d.key, { header: true }),
+        cell(
+          formatDate(d.dueDate) +
+            (d.originalDueDate && d.originalDueDate !== d.dueDate
+              ? ` (was ${formatDate(d.originalDueDate)})`
+              : ''),
+        ),
+        cell(
+          label(DEADLINE_STATUS, d.status) + (d.fulfilledDate ? ` op ${formatDate(d.fulfilledDate)}` : ''),
+          { className: `status-${d.status}` },
+        ),
+        cell(d.source),
+      ]),
     'Geen deadlines',
     4,
   );
@@ -277,17 +347,29 @@ function renderEntries(entries) {
   for (const entry of entries) {
     const li = document.createElement('li');
     li.className = `entry-${entry.kind}`;
-    const time = Object.assign(document.createElement('time'), { dateTime: entry.at, textContent: formatDate(entry.at) });
-    const what = Object.assign(document.createElement('span'), { className: 'event-type', textContent: label(GEBEURTENIS, entry.type) });
+    const time = Object.assign(document.createElement('time'), {
+      dateTime: entry.at,
+      textContent: formatDate(entry.at),
+    });
+    const what = Object.assign(document.createElement('span'), {
+      className: 'event-type',
+      textContent: label(GEBEURTENIS, entry.type),
+    });
     li.append(time, ' ', what);
     const details = entry.details ?? {};
-    if (entry.type === 'PHASE_CHANGED') li.append(`: ${label(FASEN, details.from)} → ${label(FASEN, details.to)}`);
-    if (entry.type === 'DEADLINE_STATUS') li.append(`: ${details.key} ${label(DEADLINE_STATUS, details.from)} → ${label(DEADLINE_STATUS, details.to)}`);
-    if (entry.kind === 'notification') li.append(` · ${details.audience ?? ''} · ${label(VERZENDING, details.status)}`);
+    if (entry.type === 'PHASE_CHANGED')
+      li.append(`: ${label(FASEN, details.from)} → ${label(FASEN, details.to)}`);
+    if (entry.type === 'DEADLINE_STATUS')
+      li.append(
+        `: ${details.key} ${label(DEADLINE_STATUS, details.from)} → ${label(DEADLINE_STATUS, details.to)}`,
+      );
+    if (entry.kind === 'notification')
+      li.append(` · ${details.audience ?? ''} · ${label(VERZENDING, details.status)}`);
     if (entry.actorId) li.append(` · door ${entry.actorId}`);
     list.append(li);
   }
-  if (entries.length === 0) list.append(Object.assign(document.createElement('li'), { textContent: 'Nog geen gebeurtenissen' }));
+  if (entries.length === 0)
+    list.append(Object.assign(document.createElement('li'), { textContent: 'Nog geen gebeurtenissen' }));
 }
 
 async function loadDetail(id) {
@@ -388,10 +470,12 @@ function init() {
     reloadCaseload();
   });
   // After the browser has reset the fields, read them again (reset fires before the values change).
-  filters.addEventListener('reset', () => setTimeout(() => {
-    readFilters(filters);
-    reloadCaseload();
-  }));
+  filters.addEventListener('reset', () =>
+    setTimeout(() => {
+      readFilters(filters);
+      reloadCaseload();
+    }),
+  );
 
   for (const th of document.querySelectorAll('#tabel-caseload th[data-sort]')) {
     th.querySelector('button').addEventListener('click', () => {
