@@ -74,10 +74,9 @@ function handleError(err) {
   notify(err instanceof ApiError ? err.message : `Er ging iets mis: ${err.message}`, 'error');
 }
 
-/** A person is shown by name when the API gives one (manager, coach), else by the start of the id. */
+/** Lists carry no names (only the person's page does): a person is shown by the start of the id. */
 function personLabel(item) {
-  const name = item.naam ?? item.name ?? item.displayName;
-  return name ? String(name) : `${String(item.inburgeraarId).slice(0, 8)}…`;
+  return `${String(item.inburgeraarId).slice(0, 8)}…`;
 }
 
 function timelineButton(item) {
@@ -85,9 +84,12 @@ function timelineButton(item) {
   button.type = 'button';
   button.className = 'link-button';
   button.textContent = 'Tijdlijn';
-  button.setAttribute('aria-label', `Tijdlijn van ${personLabel(item)}`);
+  button.setAttribute('aria-label', `Tijdlijn van ${item.inburgeraarId}`);
   button.addEventListener('click', () => {
-    location.hash = `#/inburgeraar/${item.inburgeraarId}`;
+    const hash = `#/inburgeraar/${item.inburgeraarId}`;
+    // The same hash fires no hashchange: reload the open timeline instead.
+    if (location.hash === hash) void route();
+    else location.hash = hash;
   });
   return button;
 }
