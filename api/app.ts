@@ -99,7 +99,14 @@ export function createApp(options: CreateAppOptions): Express {
     res.json(openApi);
   });
   // The rendered page loads the document by URL, so it always shows what /api/openapi.json serves.
-  app.use('/api/docs', swaggerUi.serve, swaggerUi.setup(undefined, { swaggerOptions: { url: OPENAPI_PATH }, customSiteTitle: 'Inburgering regie API' }));
+  app.use(
+    '/api/docs',
+    swaggerUi.serve,
+    swaggerUi.setup(undefined, {
+      swaggerOptions: { url: OPENAPI_PATH },
+      customSiteTitle: 'Inburgering regie API',
+    }),
+  );
 
   app.use(authenticationMiddleware(deps.auth, deps.log));
   const router = express.Router();
@@ -107,7 +114,9 @@ export function createApp(options: CreateAppOptions): Express {
   app.use(router);
   for (const extra of options.extraRouters ?? []) app.use(extra);
 
-  app.use((req, _res, next) => next(new HttpError(404, 'NOT_FOUND', `no route for ${req.method} ${req.path}`)));
+  app.use((req, _res, next) =>
+    next(new HttpError(404, 'NOT_FOUND', `no route for ${req.method} ${req.path}`)),
+  );
   app.use(errorMiddleware(deps.log));
   return app;
 }

@@ -5,11 +5,18 @@
 import { generateApiKey } from './auth/api-keys';
 import type { ApiStore } from './store';
 
-export async function ensureBootstrapAdmin(store: ApiStore): Promise<{ userId: string; key: string } | undefined> {
+export async function ensureBootstrapAdmin(
+  store: ApiStore,
+): Promise<{ userId: string; key: string } | undefined> {
   if ((await store.listUsers()).length > 0) return undefined;
   const admin = await store.createUser({ name: 'Beheerder', role: 'admin' });
   const issued = generateApiKey();
   await store.createApiKey(admin.id, { hash: issued.hash, prefix: issued.prefix, label: 'bootstrap' });
-  await store.audit({ actorId: 'bootstrap', actorRole: 'system', action: 'USER_CREATED', details: { userId: admin.id, role: 'admin' } });
+  await store.audit({
+    actorId: 'bootstrap',
+    actorRole: 'system',
+    action: 'USER_CREATED',
+    details: { userId: admin.id, role: 'admin' },
+  });
   return { userId: admin.id, key: issued.plaintext };
 }

@@ -39,17 +39,26 @@ function durationStats(pairs: [string | null, string | null][]): DurationStats {
   if (days.length === 0) return { count: 0, medianDays: null, averageDays: null };
   const mid = Math.floor(days.length / 2);
   const median = days.length % 2 ? days[mid]! : (days[mid - 1]! + days[mid]!) / 2;
-  return { count: days.length, medianDays: round1(median), averageDays: round1(days.reduce((s, d) => s + d, 0) / days.length) };
+  return {
+    count: days.length,
+    medianDays: round1(median),
+    averageDays: round1(days.reduce((s, d) => s + d, 0) / days.length),
+  };
 }
 
 export function computeKpis(items: ListItem[], deadlines: DeadlineRow[], today: string): Kpis {
-  const decided = deadlines.filter((d) => d.fulfilledDate || d.dueDate < today || d.status === 'missed' || d.status === 'expired');
+  const decided = deadlines.filter(
+    (d) => d.fulfilledDate || d.dueDate < today || d.status === 'missed' || d.status === 'expired',
+  );
   const metOnTime = decided.filter((d) => d.fulfilledDate && d.fulfilledDate <= d.dueDate).length;
   const withRoute = items.filter((i) => i.route);
   const routeMix: Kpis['routeMix'] = {};
   for (const route of LEERROUTES) {
     const count = withRoute.filter((i) => i.route === route).length;
-    routeMix[route] = { count, share: withRoute.length ? Math.round((count / withRoute.length) * 1000) / 1000 : null };
+    routeMix[route] = {
+      count,
+      share: withRoute.length ? Math.round((count / withRoute.length) * 1000) / 1000 : null,
+    };
   }
   return {
     asOf: today,
@@ -88,5 +97,9 @@ export function kpisToCsv(k: Kpis): string {
       [`route_${route}_share`, v.share, 'share'],
     ]),
   ];
-  return ['metric,value,unit,as_of', ...rows.map(([m, v, u]) => [m, v, u, k.asOf].map(csvCell).join(','))].join('\n') + '\n';
+  return (
+    ['metric,value,unit,as_of', ...rows.map(([m, v, u]) => [m, v, u, k.asOf].map(csvCell).join(','))].join(
+      '\n',
+    ) + '\n'
+  );
 }

@@ -8,7 +8,6 @@ import type { RequestHandler } from 'express';
 import type { Logger } from 'pino';
 import { pinoHttp } from 'pino-http';
 
-
 export function createHttpLogger(log: Logger): RequestHandler {
   return pinoHttp({
     logger: log,
@@ -27,7 +26,8 @@ export function createHttpLogger(log: Logger): RequestHandler {
         userAgent: req.headers['user-agent'],
       }),
     },
-    customLogLevel: (_req, res, err) => (err || res.statusCode >= 500 ? 'error' : res.statusCode >= 400 ? 'warn' : 'info'),
+    customLogLevel: (_req, res, err) =>
+      err || res.statusCode >= 500 ? 'error' : res.statusCode >= 400 ? 'warn' : 'info',
     customProps: (req) => (req.principal ? { userId: req.principal.userId, role: req.principal.role } : {}),
   }) as RequestHandler;
 }

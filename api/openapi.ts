@@ -35,22 +35,41 @@ const errorRef = { $ref: '#/components/schemas/Error' };
 const validationRef = { $ref: '#/components/schemas/ValidationError' };
 const jsonContent = (schema: JsonObject) => ({ 'application/json': { schema } });
 
-function operation(def: RouteDef, variant?: { operationId: string; summary: string; description?: string; body?: z.ZodType }): JsonObject {
+function operation(
+  def: RouteDef,
+  variant?: { operationId: string; summary: string; description?: string; body?: z.ZodType },
+): JsonObject {
   const body = variant?.body ?? def.body;
   const responses: JsonObject = {};
   for (const [status, doc] of Object.entries(def.responses)) {
     responses[status] = {
       description: doc.description,
-      ...(doc.schema ? { content: { [doc.contentType ?? 'application/json']: { schema: jsonSchema(doc.schema, 'output') } } } : {}),
+      ...(doc.schema
+        ? {
+            content: {
+              [doc.contentType ?? 'application/json']: { schema: jsonSchema(doc.schema, 'output') },
+            },
+          }
+        : {}),
     };
   }
-  if (def.params || def.query || body) responses['400'] ??= { description: 'Invalid input: the field and the reason', content: jsonContent(validationRef) };
+  if (def.params || def.query || body)
+    responses['400'] ??= {
+      description: 'Invalid input: the field and the reason',
+      content: jsonContent(validationRef),
+    };
   if (def.roles !== 'public') {
     responses['401'] ??= { description: 'No or invalid credentials', content: jsonContent(errorRef) };
-    responses['403'] ??= { description: 'Role (or caseload) does not allow this', content: jsonContent(errorRef) };
+    responses['403'] ??= {
+      description: 'Role (or caseload) does not allow this',
+      content: jsonContent(errorRef),
+    };
   }
   if (def.method !== 'get') {
-    responses['422'] ??= { description: 'Idempotency-Key reused for a different request', content: jsonContent(errorRef) };
+    responses['422'] ??= {
+      description: 'Idempotency-Key reused for a different request',
+      content: jsonContent(errorRef),
+    };
   }
   const roleText = def.roles === 'public' ? 'Public.' : `Roles: ${def.roles.join(', ')}.`;
   const description = [variant?.description ?? def.description, roleText].filter(Boolean).join('\n\n');
@@ -86,8 +105,14 @@ export function buildOpenApiDocument(routes: readonly RouteDef[], info: OpenApiI
       for (const v of def.docVariants) {
         const op = operation(def, v);
         // Parameters fixed by the variant's own path are not parameters any more.
-        const fixed = new Set([...def.path.matchAll(/:([A-Za-z0-9_]+)/g)].map((m) => m[1]).filter((n) => !v.path.includes(`:${n}`)));
-        op.parameters = (op.parameters as JsonObject[]).filter((p) => !(p.in === 'path' && fixed.has(p.name as string)));
+        const fixed = new Set(
+          [...def.path.matchAll(/:([A-Za-z0-9_]+)/g)]
+            .map((m) => m[1])
+            .filter((n) => !v.path.includes(`:${n}`)),
+        );
+        op.parameters = (op.parameters as JsonObject[]).filter(
+          (p) => !(p.in === 'path' && fixed.has(p.name as string)),
+        );
         add(toOpenApiPath(v.path), def.method, op);
       }
     } else {
@@ -96,22 +121,36 @@ export function buildOpenApiDocument(routes: readonly RouteDef[], info: OpenApiI
   }
   return {
     openapi: '3.1.0',
-    info: { title: info.title, version: info.version, ...(info.description ? { description: info.description } : {}) },
+    info: {
+      title: info.title,
+      version: info.version,
+      ...(info.description ? { description: info.description } : {}),
+    },
     ...(info.serverUrl ? { servers: [{ url: info.serverUrl }] } : {}),
     security: [{ apiKeyHeader: [] }, { bearer: [] }],
     tags: [...new Set(routes.map((r) => r.tag))].map((name) => ({ name })),
     paths,
     components: {
       securitySchemes: {
-        apiKeyHeader: { type: 'apiKey', in: 'header', name: 'X-Api-Key', description: 'API key (ir_...) issued by an admin' },
-        bearer: { type: 'http', scheme: 'bearer', description: 'An API key (ir_...) or, when configured, an OpenID Connect access token' },
+        apiKeyHeader: {
+          type: 'apiKey',
+          in: 'header',
+          name: 'X-Api-Key',
+          description: 'API key (ir_...) issued by an admin',
+        },
+        bearer: {
+          type: 'http',
+          scheme: 'bearer',
+          description: 'An API key (ir_...) or, when configured, an OpenID Connect access token',
+        },
       },
       parameters: {
         IdempotencyKey: {
           name: 'Idempotency-Key',
           in: 'header',
           required: false,
-          description: 'A retry with the same key (same user) returns the first answer and changes nothing twice; the same key with another request answers 422.',
+          description:
+            'A retry with the same key (same user) returns the first answer and changes nothing twice; the same key with another request answers 422.',
           schema: { type: 'string', maxLength: 200 },
         },
       },
@@ -120,7 +159,11 @@ export function buildOpenApiDocument(routes: readonly RouteDef[], info: OpenApiI
           type: 'object',
           required: ['error', 'message'],
           properties: {
-            error: { type: 'string', description: 'Machine-readable code; for 409 the rule that forbids the action, e.g. PIP_REQUIRES_INTAKE' },
+            error: {
+              type: 'string',
+              description:
+                'Machine-readable code; for 409 the rule that forbids the action, e.g. PIP_REQUIRES_INTAKE',
+            },
             message: { type: 'string' },
           },
         },
@@ -131,7 +174,11 @@ export function buildOpenApiDocument(routes: readonly RouteDef[], info: OpenApiI
             error: { const: 'VALIDATION' },
             issues: {
               type: 'array',
-              items: { type: 'object', required: ['field', 'reason'], properties: { field: { type: 'string' }, reason: { type: 'string' } } },
+              items: {
+                type: 'object',
+                required: ['field', 'reason'],
+                properties: { field: { type: 'string' }, reason: { type: 'string' } },
+              },
             },
           },
         },

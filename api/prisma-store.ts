@@ -6,8 +6,17 @@
 import { roleSchema, type Principal } from './auth/principal';
 import type { IdempotencyBegin, IdempotencyStore } from './http/idempotency';
 import { isUniqueViolation, type Db } from '../prisma/db';
-import type { ApiKeyView, ApiStore, ListFilter, ListItem, PartnerView, PersonRecord, SortField, TimelineEntry, UserView } from './store';
-
+import type {
+  ApiKeyView,
+  ApiStore,
+  ListFilter,
+  ListItem,
+  PartnerView,
+  PersonRecord,
+  SortField,
+  TimelineEntry,
+  UserView,
+} from './store';
 
 const iso = (d: Date | null | undefined): string | null => (d ? d.toISOString() : null);
 
@@ -20,7 +29,15 @@ const parseJson = (text: string | null | undefined): unknown => {
   }
 };
 
-type UserRow = { id: string; name: string; email: string | null; role: string; partnerId: string | null; active: boolean; createdAt: Date };
+type UserRow = {
+  id: string;
+  name: string;
+  email: string | null;
+  role: string;
+  partnerId: string | null;
+  active: boolean;
+  createdAt: Date;
+};
 const userView = (u: UserRow): UserView => ({
   id: u.id,
   name: u.name,
@@ -31,7 +48,15 @@ const userView = (u: UserRow): UserView => ({
   createdAt: u.createdAt.toISOString(),
 });
 
-type KeyRow = { id: string; userId: string; prefix: string; label: string | null; createdAt: Date; revokedAt: Date | null; lastUsedAt: Date | null };
+type KeyRow = {
+  id: string;
+  userId: string;
+  prefix: string;
+  label: string | null;
+  createdAt: Date;
+  revokedAt: Date | null;
+  lastUsedAt: Date | null;
+};
 const keyView = (k: KeyRow): ApiKeyView => ({
   id: k.id,
   userId: k.userId,
@@ -43,7 +68,12 @@ const keyView = (k: KeyRow): ApiKeyView => ({
 });
 
 type PartnerRow = { id: string; name: string; kind: string; webhookUrl: string | null };
-const partnerView = (p: PartnerRow): PartnerView => ({ id: p.id, name: p.name, kind: p.kind, webhookUrl: p.webhookUrl });
+const partnerView = (p: PartnerRow): PartnerView => ({
+  id: p.id,
+  name: p.name,
+  kind: p.kind,
+  webhookUrl: p.webhookUrl,
+});
 
 type PersonRow = { id: string; workflowId: string; koppelingRef: string; coachId: string; createdAt: Date };
 const personRecord = (p: PersonRow): PersonRecord => ({
@@ -78,7 +108,10 @@ const listItem = (r: ReadRow): ListItem => ({
   doelgroep: r.doelgroep,
   paused: r.paused,
   overdue: r.overdue,
-  nextDeadline: r.nextDeadlineKey && r.nextDeadlineDate ? { key: r.nextDeadlineKey, label: r.nextDeadlineLabel, dueDate: r.nextDeadlineDate } : null,
+  nextDeadline:
+    r.nextDeadlineKey && r.nextDeadlineDate
+      ? { key: r.nextDeadlineKey, label: r.nextDeadlineLabel, dueDate: r.nextDeadlineDate }
+      : null,
   koppelingDate: r.koppelingDate,
   intakeDate: r.intakeDate,
   pipDate: r.pipDate,
@@ -109,17 +142,30 @@ function readModelWhere(filter: ListFilter) {
 export class PrismaIdempotencyStore implements IdempotencyStore {
   constructor(private readonly db: Db) {}
 
-  async begin(userId: string, key: string, fingerprint: string, request: { method: string; path: string }): Promise<IdempotencyBegin> {
+  async begin(
+    userId: string,
+    key: string,
+    fingerprint: string,
+    request: { method: string; path: string },
+  ): Promise<IdempotencyBegin> {
     try {
-      await this.db.idempotencyRecord.create({ data: { userId, key, requestHash: fingerprint, method: request.method, path: request.path } });
+      await this.db.idempotencyRecord.create({
+        data: { userId, key, requestHash: fingerprint, method: request.method, path: request.path },
+      });
       return { state: 'new' };
     } catch (err) {
       if (!isUniqueViolation(err)) throw err;
     }
     const found = await this.db.idempotencyRecord.findUnique({ where: { userId_key: { userId, key } } });
     // Released between our insert and this read: treat as still running, the client retries.
-    if (!found || found.statusCode === null) return { state: 'pending', fingerprint: found?.requestHash ?? fingerprint };
-    return { state: 'done', fingerprint: found.requestHash, status: found.statusCode, body: parseJson(found.responseBody) };
+    if (!found || found.statusCode === null)
+      return { state: 'pending', fingerprint: found?.requestHash ?? fingerprint };
+    return {
+      state: 'done',
+      fingerprint: found.requestHash,
+      status: found.statusCode,
+      body: parseJson(found.responseBody),
+    };
   }
 
   async complete(userId: string, key: string, status: number, body: unknown): Promise<void> {
@@ -148,7 +194,16 @@ export function createPrismaStore(db: Db): ApiStore {
       return { userId: key.user.id, role: role.data, partnerId: key.user.partnerId, via: 'api-key' };
     },
     async createUser(user) {
-      return userView(await db.user.create({ data: { name: user.name, email: user.email ?? null, role: user.role, partnerId: user.partnerId ?? null } }));
+      return userView(
+        await db.user.create({
+          data: {
+            name: user.name,
+            email: user.email ?? null,
+            role: user.role,
+            partnerId: user.partnerId ?? null,
+          },
+        }),
+      );
     },
     async listUsers() {
       return (await db.user.findMany({ orderBy: { createdAt: 'asc' } })).map(userView);
@@ -158,7 +213,11 @@ export function createPrismaStore(db: Db): ApiStore {
       return u ? userView(u) : undefined;
     },
     async createApiKey(userId, key) {
-      return keyView(await db.apiKey.create({ data: { userId, keyHash: key.hash, prefix: key.prefix, label: key.label ?? null } }));
+      return keyView(
+        await db.apiKey.create({
+          data: { userId, keyHash: key.hash, prefix: key.prefix, label: key.label ?? null },
+        }),
+      );
     },
     async listApiKeys(userId) {
       return (await db.apiKey.findMany({ where: { userId }, orderBy: { createdAt: 'asc' } })).map(keyView);
@@ -170,7 +229,11 @@ export function createPrismaStore(db: Db): ApiStore {
       return keyView(await db.apiKey.update({ where: { id: keyId }, data: { revokedAt: new Date() } }));
     },
     async createPartner(partner) {
-      return partnerView(await db.partner.create({ data: { name: partner.name, kind: partner.kind, webhookUrl: partner.webhookUrl ?? null } }));
+      return partnerView(
+        await db.partner.create({
+          data: { name: partner.name, kind: partner.kind, webhookUrl: partner.webhookUrl ?? null },
+        }),
+      );
     },
     async listPartners() {
       return (await db.partner.findMany({ orderBy: { name: 'asc' } })).map(partnerView);
@@ -181,7 +244,9 @@ export function createPrismaStore(db: Db): ApiStore {
     },
 
     async findPerson({ koppelingRef, bsnHash }) {
-      const p = await db.inburgeraar.findFirst({ where: { OR: [{ koppelingRef }, { persoonsgegevens: { bsnHash } }] } });
+      const p = await db.inburgeraar.findFirst({
+        where: { OR: [{ koppelingRef }, { persoonsgegevens: { bsnHash } }] },
+      });
       return p ? personRecord(p) : undefined;
     },
     async createPerson(person) {
@@ -212,7 +277,10 @@ export function createPrismaStore(db: Db): ApiStore {
       } catch (err) {
         // The unique koppelingRef / bsnHash: a concurrent koppeling for the same person won the race.
         if (!isUniqueViolation(err)) throw err;
-        const existing = await store.findPerson({ koppelingRef: person.koppelingRef, bsnHash: person.bsnHash });
+        const existing = await store.findPerson({
+          koppelingRef: person.koppelingRef,
+          bsnHash: person.bsnHash,
+        });
         if (!existing) throw err;
         return { created: false, person: existing };
       }
@@ -249,10 +317,11 @@ export function createPrismaStore(db: Db): ApiStore {
       await db.auditEvent.create({
         data: {
           occurredAt: new Date(),
-          actor: `${entry.actorRole}:${entry.actorId}`,
+          // The user id alone, like the workflow's events (activities/read-model.ts); the role goes in details.
+          actor: entry.actorId,
           action: entry.action,
           inburgeraarId: entry.inburgeraarId ?? null,
-          details: JSON.stringify(entry.details ?? {}),
+          details: JSON.stringify({ ...(entry.details ?? {}), actorRole: entry.actorRole }),
         },
       });
     },
@@ -262,14 +331,28 @@ export function createPrismaStore(db: Db): ApiStore {
         db.notificationOutbox.findMany({ where: { inburgeraarId }, orderBy: { createdAt: 'asc' } }),
       ]);
       const entries: TimelineEntry[] = [
-        ...events.map((e) => ({ at: e.occurredAt.toISOString(), kind: 'event' as const, type: e.action, actorId: e.actor, details: parseJson(e.details) })),
+        ...events.map((e) => ({
+          at: e.occurredAt.toISOString(),
+          kind: 'event' as const,
+          type: e.action,
+          actorId: e.actor,
+          details: parseJson(e.details),
+        })),
         ...notifications.map((n) => ({
           at: (n.sentAt ?? n.createdAt).toISOString(),
           kind: 'notification' as const,
           type: n.template,
           actorId: null,
           // Subject and body may name the coach; the timeline shows what was sent, to whom (role), when.
-          details: { channel: n.channel, audience: n.audience, status: n.status, deadlineKey: n.deadlineKey, dueDate: n.dueDate, subject: n.subject, sentAt: iso(n.sentAt) },
+          details: {
+            channel: n.channel,
+            audience: n.audience,
+            status: n.status,
+            deadlineKey: n.deadlineKey,
+            dueDate: n.dueDate,
+            subject: n.subject,
+            sentAt: iso(n.sentAt),
+          },
         })),
       ];
       return entries.sort((a, b) => (a.at < b.at ? -1 : a.at > b.at ? 1 : 0));
@@ -278,7 +361,9 @@ export function createPrismaStore(db: Db): ApiStore {
     async listTrajectories(filter, sort, page) {
       const where = readModelWhere(filter);
       const column = SORT_COLUMNS[sort.field];
-      const primary = NULLABLE_SORT.has(column) ? { [column]: { sort: sort.order, nulls: 'last' } } : { [column]: sort.order };
+      const primary = NULLABLE_SORT.has(column)
+        ? { [column]: { sort: sort.order, nulls: 'last' } }
+        : { [column]: sort.order };
       const [rows, total] = await Promise.all([
         db.trajectoryReadModel.findMany({
           where,
@@ -295,8 +380,16 @@ export function createPrismaStore(db: Db): ApiStore {
       return (await db.trajectoryReadModel.findMany({ where: readModelWhere(filter) })).map(listItem);
     },
     async deadlines(filter) {
-      const rows = await db.deadlineReadModel.findMany({ where: { trajectory: readModelWhere(filter), kind: 'DEADLINE' } });
-      return rows.map((d) => ({ inburgeraarId: d.inburgeraarId, key: d.key, dueDate: d.dueDate, status: d.status, fulfilledDate: d.metOn }));
+      const rows = await db.deadlineReadModel.findMany({
+        where: { trajectory: readModelWhere(filter), kind: 'DEADLINE' },
+      });
+      return rows.map((d) => ({
+        inburgeraarId: d.inburgeraarId,
+        key: d.key,
+        dueDate: d.dueDate,
+        status: d.status,
+        fulfilledDate: d.metOn,
+      }));
     },
     async ping() {
       await db.$queryRawUnsafe('SELECT 1');

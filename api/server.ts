@@ -40,7 +40,9 @@ export async function startApiServer(options: StartApiOptions = {}): Promise<Run
   const bootstrap = await ensureBootstrapAdmin(store);
   if (bootstrap) {
     // Printed, not logged: log lines are shipped and kept; this key must be seen once and stored.
-    process.stdout.write(`\nFirst start: created admin user ${bootstrap.userId}.\nAdmin API key (shown once): ${bootstrap.key}\n\n`);
+    process.stdout.write(
+      `\nFirst start: created admin user ${bootstrap.userId}.\nAdmin API key (shown once): ${bootstrap.key}\n\n`,
+    );
   }
 
   const app = createApp({
@@ -50,7 +52,9 @@ export async function startApiServer(options: StartApiOptions = {}): Promise<Run
     config,
     log,
     defaultMetrics: true,
-    extraRouters: [createWebRouter({ temporalUiUrl: config.TEMPORAL_UI_URL, namespace: config.TEMPORAL_NAMESPACE })],
+    extraRouters: [
+      createWebRouter({ temporalUiUrl: config.TEMPORAL_UI_URL, namespace: config.TEMPORAL_NAMESPACE }),
+    ],
   });
   const server = app.listen(config.PORT, config.HOST);
   await new Promise<void>((resolve, reject) => {

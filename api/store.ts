@@ -91,7 +91,14 @@ export interface ListFilter {
   inburgeraarIds?: string[] | undefined;
 }
 
-export const SORT_FIELDS = ['nextDeadline', 'koppelingDate', 'phase', 'route', 'coachId', 'updatedAt'] as const;
+export const SORT_FIELDS = [
+  'nextDeadline',
+  'koppelingDate',
+  'phase',
+  'route',
+  'coachId',
+  'updatedAt',
+] as const;
 export type SortField = (typeof SORT_FIELDS)[number];
 
 export interface ListItem {
@@ -121,14 +128,26 @@ export interface ApiStore {
   idempotency: IdempotencyStore;
 
   findPrincipalByKeyHash(hash: string): Promise<Principal | undefined>;
-  createUser(user: { name: string; email?: string | undefined; role: Role; partnerId?: string | undefined }): Promise<UserView>;
+  createUser(user: {
+    name: string;
+    email?: string | undefined;
+    role: Role;
+    partnerId?: string | undefined;
+  }): Promise<UserView>;
   listUsers(): Promise<UserView[]>;
   getUser(id: string): Promise<UserView | undefined>;
-  createApiKey(userId: string, key: { hash: string; prefix: string; label?: string | undefined }): Promise<ApiKeyView>;
+  createApiKey(
+    userId: string,
+    key: { hash: string; prefix: string; label?: string | undefined },
+  ): Promise<ApiKeyView>;
   listApiKeys(userId: string): Promise<ApiKeyView[]>;
   /** Undefined when no such key; revoking twice keeps the first revocation time. */
   revokeApiKey(keyId: string): Promise<ApiKeyView | undefined>;
-  createPartner(partner: { name: string; kind: string; webhookUrl?: string | undefined }): Promise<PartnerView>;
+  createPartner(partner: {
+    name: string;
+    kind: string;
+    webhookUrl?: string | undefined;
+  }): Promise<PartnerView>;
   listPartners(): Promise<PartnerView[]>;
   getPartner(id: string): Promise<PartnerView | undefined>;
 
@@ -147,7 +166,11 @@ export interface ApiStore {
   audit(entry: AuditEntry): Promise<void>;
   timeline(inburgeraarId: string): Promise<TimelineEntry[]>;
 
-  listTrajectories(filter: ListFilter, sort: { field: SortField; order: 'asc' | 'desc' }, page: { page: number; pageSize: number }): Promise<{ items: ListItem[]; total: number }>;
+  listTrajectories(
+    filter: ListFilter,
+    sort: { field: SortField; order: 'asc' | 'desc' },
+    page: { page: number; pageSize: number },
+  ): Promise<{ items: ListItem[]; total: number }>;
   allTrajectories(filter: ListFilter): Promise<ListItem[]>;
   deadlines(filter: ListFilter): Promise<DeadlineRow[]>;
   ping(): Promise<void>;

@@ -47,7 +47,11 @@ export async function queryState(deps: AppDeps, inburgeraarId: string): Promise<
  * Throws 403 unless the principal may see this person. `referredPartnerIds` adds partners known
  * only from the database (referrals registered outside the PIP).
  */
-export function assertMaySee(principal: Principal, state: TrajectoryState, referredPartnerIds: readonly string[] = []): void {
+export function assertMaySee(
+  principal: Principal,
+  state: TrajectoryState,
+  referredPartnerIds: readonly string[] = [],
+): void {
   switch (principal.role) {
     case 'manager':
       return;
@@ -55,7 +59,12 @@ export function assertMaySee(principal: Principal, state: TrajectoryState, refer
       if (state.coachId === principal.userId) return;
       throw forbidden('not in your caseload');
     case 'partner':
-      if (principal.partnerId && (partnerIdsOf(state).includes(principal.partnerId) || referredPartnerIds.includes(principal.partnerId))) return;
+      if (
+        principal.partnerId &&
+        (partnerIdsOf(state).includes(principal.partnerId) ||
+          referredPartnerIds.includes(principal.partnerId))
+      )
+        return;
       throw forbidden('not referred to your organisation');
     default:
       throw forbidden();
@@ -63,7 +72,8 @@ export function assertMaySee(principal: Principal, state: TrajectoryState, refer
 }
 
 /** Whether this role may see the person's name next to the trajectory (AVG: only who needs it). */
-export const maySeePersonalData = (principal: Principal): boolean => principal.role === 'coach' || principal.role === 'manager';
+export const maySeePersonalData = (principal: Principal): boolean =>
+  principal.role === 'coach' || principal.role === 'manager';
 
 /**
  * What a partner (taalschool, werkgever) gets: the phase, the route and the dates of the modules

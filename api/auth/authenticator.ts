@@ -23,7 +23,10 @@ declare global {
 
 export interface Authenticator {
   /** Resolves the principal, undefined without credentials; throws a 401 HttpError when invalid. */
-  authenticate(headers: { authorization?: string | undefined; apiKey?: string | undefined }): Promise<Principal | undefined>;
+  authenticate(headers: {
+    authorization?: string | undefined;
+    apiKey?: string | undefined;
+  }): Promise<Principal | undefined>;
 }
 
 export interface AuthenticatorOptions {
@@ -68,7 +71,10 @@ export function authenticationMiddleware(auth: Authenticator, log: Logger): Requ
       next();
     } catch (err) {
       // Neither the key nor the token is logged: only that and where it failed.
-      log.warn({ event: 'auth.denied', status: 401, method: req.method, path: req.path }, 'invalid credentials');
+      log.warn(
+        { event: 'auth.denied', status: 401, method: req.method, path: req.path },
+        'invalid credentials',
+      );
       next(err);
     }
   };

@@ -59,7 +59,12 @@ export function createOidcVerifier(options: OidcOptions): OidcVerifier {
 
 /** Supports dotted claim paths such as `realm_access.roles` (Keycloak). */
 function claimAt(payload: JWTPayload, path: string): unknown {
-  return path.split('.').reduce<unknown>((obj, part) => (obj && typeof obj === 'object' ? (obj as Record<string, unknown>)[part] : undefined), payload);
+  return path
+    .split('.')
+    .reduce<unknown>(
+      (obj, part) => (obj && typeof obj === 'object' ? (obj as Record<string, unknown>)[part] : undefined),
+      payload,
+    );
 }
 
 function pickRole(value: unknown) {

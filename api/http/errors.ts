@@ -41,7 +41,8 @@ export class ValidationError extends HttpError {
 export const notFound = (what: string): HttpError => new HttpError(404, 'NOT_FOUND', `${what} not found`);
 export const unauthorized = (message = 'authentication required'): HttpError =>
   new HttpError(401, 'UNAUTHORIZED', message);
-export const forbidden = (message = 'not allowed for this role'): HttpError => new HttpError(403, 'FORBIDDEN', message);
+export const forbidden = (message = 'not allowed for this role'): HttpError =>
+  new HttpError(403, 'FORBIDDEN', message);
 
 /**
  * The contract: a workflow validator refuses with an Error whose message starts with the rule

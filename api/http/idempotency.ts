@@ -9,7 +9,12 @@ export type IdempotencyBegin =
 
 export interface IdempotencyStore {
   /** `request` is stored for operators reading the table; the fingerprint decides sameness. */
-  begin(userId: string, key: string, fingerprint: string, request: { method: string; path: string }): Promise<IdempotencyBegin>;
+  begin(
+    userId: string,
+    key: string,
+    fingerprint: string,
+    request: { method: string; path: string },
+  ): Promise<IdempotencyBegin>;
   complete(userId: string, key: string, status: number, body: unknown): Promise<void>;
   /** Forget a claimed key after a server failure, so the client can retry. */
   release(userId: string, key: string): Promise<void>;

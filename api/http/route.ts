@@ -54,7 +54,11 @@ export interface DocVariant {
 type AnyZod = z.ZodType;
 type Out<S> = S extends z.ZodType ? z.output<S> : undefined;
 
-export interface RouteDef<PS extends AnyZod | undefined = AnyZod | undefined, QS extends AnyZod | undefined = AnyZod | undefined, BS extends AnyZod | undefined = AnyZod | undefined> {
+export interface RouteDef<
+  PS extends AnyZod | undefined = AnyZod | undefined,
+  QS extends AnyZod | undefined = AnyZod | undefined,
+  BS extends AnyZod | undefined = AnyZod | undefined,
+> {
   method: Method;
   /** Express path, e.g. `/api/inburgeraars/:id`. */
   path: string;
@@ -73,9 +77,11 @@ export interface RouteDef<PS extends AnyZod | undefined = AnyZod | undefined, QS
 }
 
 /** Identity function that keeps the schema types, so handlers get typed params/query/body. */
-export function defineRoute<PS extends AnyZod | undefined = undefined, QS extends AnyZod | undefined = undefined, BS extends AnyZod | undefined = undefined>(
-  def: RouteDef<PS, QS, BS>,
-): RouteDef {
+export function defineRoute<
+  PS extends AnyZod | undefined = undefined,
+  QS extends AnyZod | undefined = undefined,
+  BS extends AnyZod | undefined = undefined,
+>(def: RouteDef<PS, QS, BS>): RouteDef {
   return def as unknown as RouteDef;
 }
 
@@ -114,7 +120,10 @@ function authorize(def: RouteDef, req: Request, deps: AppDeps): Principal | unde
   if (def.roles === 'public') return req.principal;
   const principal = req.principal;
   if (!principal) {
-    deps.log.warn({ event: 'auth.denied', status: 401, method: req.method, route: def.path }, 'no credentials');
+    deps.log.warn(
+      { event: 'auth.denied', status: 401, method: req.method, route: def.path },
+      'no credentials',
+    );
     throw unauthorized();
   }
   if (!def.roles.includes(principal.role)) throw forbidden();
@@ -128,7 +137,15 @@ function authorize(def: RouteDef, req: Request, deps: AppDeps): Principal | unde
 function logForbidden(err: unknown, def: RouteDef, req: Request, deps: AppDeps): void {
   if (!(err instanceof HttpError) || err.status !== 403) return;
   deps.log.warn(
-    { event: 'auth.denied', status: 403, method: req.method, route: def.path, userId: req.principal?.userId, role: req.principal?.role, reason: err.message },
+    {
+      event: 'auth.denied',
+      status: 403,
+      method: req.method,
+      route: def.path,
+      userId: req.principal?.userId,
+      role: req.principal?.role,
+      reason: err.message,
+    },
     'forbidden',
   );
 }
@@ -140,7 +157,14 @@ function toHandler(def: RouteDef, deps: AppDeps): RequestHandler {
       const params = def.params ? parseOrThrow(def.params, req.params, 'params') : undefined;
       const query = def.query ? parseOrThrow(def.query, req.query, 'query') : undefined;
       const body = def.body ? parseOrThrow(def.body, req.body ?? {}, 'body') : undefined;
-      const ctx: RouteContext<unknown, unknown, unknown> = { params, query, body, principal: principal!, deps, req };
+      const ctx: RouteContext<unknown, unknown, unknown> = {
+        params,
+        query,
+        body,
+        principal: principal!,
+        deps,
+        req,
+      };
 
       const key = req.get(IDEMPOTENCY_HEADER);
       if (!WRITE_METHODS.has(def.method) || !key || !principal) {
@@ -161,17 +185,31 @@ function toHandler(def: RouteDef, deps: AppDeps): RequestHandler {
  * refused (4xx) are stored too, so a retry cannot turn a refusal into a success later; server
  * failures (5xx) release the key so the client may retry.
  */
-async function runIdempotent(def: RouteDef, ctx: RouteContext<unknown, unknown, unknown>, principal: Principal, key: string, req: Request): Promise<RouteResult> {
+async function runIdempotent(
+  def: RouteDef,
+  ctx: RouteContext<unknown, unknown, unknown>,
+  principal: Principal,
+  key: string,
+  req: Request,
+): Promise<RouteResult> {
   const store = ctx.deps.idempotency;
   if (key.length > 200) throw new HttpError(400, 'VALIDATION', 'Idempotency-Key longer than 200 characters');
   const fingerprint = requestFingerprint(def.method, req.path, req.body ?? {});
   const begun = await store.begin(principal.userId, key, fingerprint, { method: req.method, path: req.path });
   if (begun.state !== 'new') {
     if (begun.fingerprint !== fingerprint) {
-      throw new HttpError(422, 'IDEMPOTENCY_KEY_REUSED', 'this Idempotency-Key was used for a different request');
+      throw new HttpError(
+        422,
+        'IDEMPOTENCY_KEY_REUSED',
+        'this Idempotency-Key was used for a different request',
+      );
     }
     if (begun.state === 'pending') {
-      throw new HttpError(409, 'IDEMPOTENCY_IN_PROGRESS', 'a request with this Idempotency-Key is still being processed');
+      throw new HttpError(
+        409,
+        'IDEMPOTENCY_IN_PROGRESS',
+        'a request with this Idempotency-Key is still being processed',
+      );
     }
     return { status: begun.status, body: begun.body, headers: { 'Idempotent-Replayed': 'true' } };
   }

@@ -25,19 +25,34 @@ export const ACTION_NAMES = COMMAND_NAMES.filter((n) => n !== 'reassignCoach');
 const isAction = (name: string): name is CommandName => (ACTION_NAMES as string[]).includes(name);
 
 /** Command schemas restrict actorId to id characters; an OIDC `sub` may hold others (auth0|123). */
-export const actorIdOf = (principal: Principal): string => principal.userId.replace(/[^A-Za-z0-9._:-]/g, '_').slice(0, 100);
+export const actorIdOf = (principal: Principal): string =>
+  principal.userId.replace(/[^A-Za-z0-9._:-]/g, '_').slice(0, 100);
 
 /**
  * Runs one command as an update after the access check. Shared with PUT /coach so both go through
  * the same checks and error mapping.
  */
-export async function runCommand(deps: AppDeps, principal: Principal, inburgeraarId: string, name: CommandName, rawInput: unknown): Promise<TrajectorySummary> {
+export async function runCommand(
+  deps: AppDeps,
+  principal: Principal,
+  inburgeraarId: string,
+  name: CommandName,
+  rawInput: unknown,
+): Promise<TrajectorySummary> {
   // The actor is whoever is authenticated, never what the body claims.
-  const input = parseOrThrow(commandSchemas[name], { ...(rawInput as object), actorId: actorIdOf(principal) }, 'body');
+  const input = parseOrThrow(
+    commandSchemas[name],
+    { ...(rawInput as object), actorId: actorIdOf(principal) },
+    'body',
+  );
   const { handle, state } = await queryState(deps, inburgeraarId);
   assertMaySee(principal, state, []);
   if (isEnded(state.phase)) {
-    throw new HttpError(409, 'TRAJECTORY_ENDED', `TRAJECTORY_ENDED: the trajectory ended (${state.phase}); no further actions`);
+    throw new HttpError(
+      409,
+      'TRAJECTORY_ENDED',
+      `TRAJECTORY_ENDED: the trajectory ended (${state.phase}); no further actions`,
+    );
   }
   const update = commandUpdates[name] as unknown as UpdateDefinition<TrajectorySummary, [unknown], string>;
   return handle.executeUpdate(update, { args: [input] });

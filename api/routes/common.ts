@@ -28,7 +28,9 @@ export const summarySchema = z
     doelgroep: z.string(),
     coachId: z.string(),
     paused: z.boolean(),
-    nextDeadline: z.object({ key: z.string(), label: z.string(), dueDate: z.string(), source: z.string() }).optional(),
+    nextDeadline: z
+      .object({ key: z.string(), label: z.string(), dueDate: z.string(), source: z.string() })
+      .optional(),
     overdue: z.boolean(),
     deadlines: z.array(deadlineSummary),
     milestones: z.record(z.string(), z.string()),

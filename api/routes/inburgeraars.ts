@@ -46,7 +46,9 @@ export const koppelingRequestSchema = koppelingSchema
       .min(1)
       .max(100)
       .regex(/^[A-Za-z0-9._:/-]+$/, 'only letters, digits and . _ : / -')
-      .describe('Reference of the koppeling (COA/DUO): a repeat with the same reference (or the same BSN) returns the existing trajectory'),
+      .describe(
+        'Reference of the koppeling (COA/DUO): a repeat with the same reference (or the same BSN) returns the existing trajectory',
+      ),
     persoon: persoonSchema,
   })
   .describe('A koppeling: the person and the start of their trajectory');
@@ -71,7 +73,8 @@ const links = (deps: AppDeps, inburgeraarId: string) => ({
 
 async function assertActiveCoach(deps: AppDeps, coachId: string): Promise<void> {
   const coach = await deps.store.getUser(coachId);
-  if (!coach || coach.role !== 'coach' || !coach.active) throw new ValidationError([{ field: 'coachId', reason: 'no active coach with this id' }]);
+  if (!coach || coach.role !== 'coach' || !coach.active)
+    throw new ValidationError([{ field: 'coachId', reason: 'no active coach with this id' }]);
 }
 
 /**
@@ -99,7 +102,8 @@ export const inburgeraarRoutes: RouteDef[] = [
     path: '/api/inburgeraars',
     operationId: 'registerKoppeling',
     summary: 'Register a koppeling: stores the person and starts the trajectory',
-    description: 'A second koppeling for the same person (same koppelingRef or same BSN) answers 200 with the existing trajectory and starts nothing.',
+    description:
+      'A second koppeling for the same person (same koppelingRef or same BSN) answers 200 with the existing trajectory and starts nothing.',
     tag: 'inburgeraars',
     roles: ROLE_GROUPS.koppeling,
     body: koppelingRequestSchema,
@@ -129,7 +133,11 @@ export const inburgeraarRoutes: RouteDef[] = [
         }));
       }
       const person = found;
-      await ensureWorkflow(deps, { ...koppeling, coachId: person.coachId, inburgeraarId: person.inburgeraarId });
+      await ensureWorkflow(deps, {
+        ...koppeling,
+        coachId: person.coachId,
+        inburgeraarId: person.inburgeraarId,
+      });
       await deps.store.audit({
         ...actor(principal),
         action: created ? 'KOPPELING_REGISTERED' : 'KOPPELING_REPEATED',
@@ -138,7 +146,12 @@ export const inburgeraarRoutes: RouteDef[] = [
       });
       return {
         status: created ? 201 : 200,
-        body: { inburgeraarId: person.inburgeraarId, workflowId: person.workflowId, created, links: links(deps, person.inburgeraarId) },
+        body: {
+          inburgeraarId: person.inburgeraarId,
+          workflowId: person.workflowId,
+          created,
+          links: links(deps, person.inburgeraarId),
+        },
         headers: { Location: `/api/inburgeraars/${person.inburgeraarId}` },
       };
     },
@@ -148,8 +161,10 @@ export const inburgeraarRoutes: RouteDef[] = [
     method: 'get',
     path: '/api/inburgeraars/:id',
     operationId: 'getInburgeraar',
-    summary: "One person's trajectory: phase, route, steps, every deadline with its legal source, what is overdue",
-    description: 'From the workflow (getState query). Coaches and managers also get the name; a partner gets only phase, route and the dates of its modules and exams.',
+    summary:
+      "One person's trajectory: phase, route, steps, every deadline with its legal source, what is overdue",
+    description:
+      'From the workflow (getState query). Coaches and managers also get the name; a partner gets only phase, route and the dates of its modules and exams.',
     tag: 'inburgeraars',
     roles: ROLE_GROUPS.readPerson,
     params: idParams,
@@ -158,13 +173,20 @@ export const inburgeraarRoutes: RouteDef[] = [
       const { state } = await queryState(deps, params.id);
       const referred = principal.role === 'partner' ? await deps.store.referredPartnerIds(params.id) : [];
       assertMaySee(principal, state, referred);
-      await deps.store.audit({ ...actor(principal), action: 'PERSON_READ', inburgeraarId: params.id, details: { view: principal.role === 'partner' ? 'partner' : 'full' } });
+      await deps.store.audit({
+        ...actor(principal),
+        action: 'PERSON_READ',
+        inburgeraarId: params.id,
+        details: { view: principal.role === 'partner' ? 'partner' : 'full' },
+      });
       if (principal.role === 'partner') return { body: partnerView(state, principal.partnerId!) };
       return {
         body: {
           inburgeraarId: params.id,
           workflowId: workflowIdFor(params.id),
-          persoon: maySeePersonalData(principal) ? ((await deps.store.getPersonalData(params.id)) ?? null) : null,
+          persoon: maySeePersonalData(principal)
+            ? ((await deps.store.getPersonalData(params.id)) ?? null)
+            : null,
           state,
           overdue: state.deadlines.filter(isOverdue),
           links: links(deps, params.id),
@@ -185,7 +207,12 @@ export const inburgeraarRoutes: RouteDef[] = [
     handler: async ({ params, principal, deps }) => {
       const { state } = await queryState(deps, params.id);
       assertMaySee(principal, state);
-      await deps.store.audit({ ...actor(principal), action: 'PERSON_READ', inburgeraarId: params.id, details: { view: 'timeline' } });
+      await deps.store.audit({
+        ...actor(principal),
+        action: 'PERSON_READ',
+        inburgeraarId: params.id,
+        details: { view: 'timeline' },
+      });
       return {
         body: {
           inburgeraarId: params.id,
@@ -205,14 +232,26 @@ export const inburgeraarRoutes: RouteDef[] = [
     tag: 'inburgeraars',
     roles: ROLE_GROUPS.reassign,
     params: idParams,
-    body: z.object({ coachId: z.string().min(1).max(100).describe('Id of the new coach (a user with role coach)') }),
-    responses: { 200: { description: 'The trajectory with its new coach', schema: summarySchema }, ...errorResponses },
+    body: z.object({
+      coachId: z.string().min(1).max(100).describe('Id of the new coach (a user with role coach)'),
+    }),
+    responses: {
+      200: { description: 'The trajectory with its new coach', schema: summarySchema },
+      ...errorResponses,
+    },
     handler: async ({ params, body, principal, deps }) => {
       await assertActiveCoach(deps, body.coachId);
       // The workflow first: if it refuses, nothing changed anywhere.
-      const summary = await runCommand(deps, principal, params.id, 'reassignCoach', { coachId: body.coachId });
+      const summary = await runCommand(deps, principal, params.id, 'reassignCoach', {
+        coachId: body.coachId,
+      });
       await deps.store.setCoach(params.id, body.coachId);
-      await deps.store.audit({ ...actor(principal), action: 'COACH_REASSIGNED', inburgeraarId: params.id, details: { coachId: body.coachId, by: actorIdOf(principal) } });
+      await deps.store.audit({
+        ...actor(principal),
+        action: 'COACH_REASSIGNED',
+        inburgeraarId: params.id,
+        details: { coachId: body.coachId, by: actorIdOf(principal) },
+      });
       return { body: summary };
     },
   }),

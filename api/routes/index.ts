@@ -6,4 +6,10 @@ import { listRoutes } from './lists';
 import { systemRoutes } from './system';
 import { userRoutes } from './users';
 
-export const routeTable: readonly RouteDef[] = [...systemRoutes, ...inburgeraarRoutes, ...listRoutes, ...actieRoutes, ...userRoutes];
+export const routeTable: readonly RouteDef[] = [
+  ...systemRoutes,
+  ...inburgeraarRoutes,
+  ...listRoutes,
+  ...actieRoutes,
+  ...userRoutes,
+];

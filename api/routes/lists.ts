@@ -18,11 +18,26 @@ const booleanFlag = z
   .describe('true or false');
 
 export const listQuerySchema = z.object({
-  coachId: z.string().min(1).max(100).optional().describe("Only this coach's caseload (a coach always gets their own)"),
+  coachId: z
+    .string()
+    .min(1)
+    .max(100)
+    .optional()
+    .describe("Only this coach's caseload (a coach always gets their own)"),
   phase: phaseSchema.optional(),
   route: routeSchema.optional(),
-  overdue: booleanFlag.optional().describe('Only trajectories with (true) or without (false) an overdue deadline'),
-  dueWithinDays: z.coerce.number().int().min(0).max(3650).optional().describe('Only trajectories whose next open deadline falls within this many days from today (use overdue=true for the late ones)'),
+  overdue: booleanFlag
+    .optional()
+    .describe('Only trajectories with (true) or without (false) an overdue deadline'),
+  dueWithinDays: z.coerce
+    .number()
+    .int()
+    .min(0)
+    .max(3650)
+    .optional()
+    .describe(
+      'Only trajectories whose next open deadline falls within this many days from today (use overdue=true for the late ones)',
+    ),
   sort: z.enum(SORT_FIELDS).default('nextDeadline').describe('Sort field'),
   order: z.enum(['asc', 'desc']).default('asc').describe('Sort order'),
   page: z.coerce.number().int().min(1).default(1).describe('Page number, from 1'),
@@ -41,7 +56,11 @@ const today = (): string => localDate(Date.now());
  */
 async function scopedFilter(deps: AppDeps, principal: Principal, filter: ListFilter): Promise<ListFilter> {
   if (principal.role === 'coach') return { ...filter, coachId: principal.userId };
-  if (principal.role === 'partner') return { ...filter, inburgeraarIds: principal.partnerId ? await deps.store.referralsOf(principal.partnerId) : [] };
+  if (principal.role === 'partner')
+    return {
+      ...filter,
+      inburgeraarIds: principal.partnerId ? await deps.store.referralsOf(principal.partnerId) : [],
+    };
   return filter;
 }
 
@@ -73,7 +92,13 @@ export const listRoutes: RouteDef[] = [
     responses: {
       200: {
         description: 'One page',
-        schema: z.object({ items: z.array(listItem), page: z.number(), pageSize: z.number(), total: z.number(), totalPages: z.number() }),
+        schema: z.object({
+          items: z.array(listItem),
+          page: z.number(),
+          pageSize: z.number(),
+          total: z.number(),
+          totalPages: z.number(),
+        }),
       },
     },
     handler: async ({ query, principal, deps }) => {
@@ -84,8 +109,20 @@ export const listRoutes: RouteDef[] = [
         overdue: query.overdue,
         dueOnOrBefore: query.dueWithinDays === undefined ? undefined : addDays(today(), query.dueWithinDays),
       });
-      const { items, total } = await deps.store.listTrajectories(filter, { field: query.sort, order: query.order }, { page: query.page, pageSize: query.pageSize });
-      return { body: { items, page: query.page, pageSize: query.pageSize, total, totalPages: Math.ceil(total / query.pageSize) } };
+      const { items, total } = await deps.store.listTrajectories(
+        filter,
+        { field: query.sort, order: query.order },
+        { page: query.page, pageSize: query.pageSize },
+      );
+      return {
+        body: {
+          items,
+          page: query.page,
+          pageSize: query.pageSize,
+          total,
+          totalPages: Math.ceil(total / query.pageSize),
+        },
+      };
     },
   }),
 
@@ -100,7 +137,12 @@ export const listRoutes: RouteDef[] = [
     responses: {
       200: {
         description: 'Counts',
-        schema: z.object({ total: z.number(), overdue: z.number(), perPhase: z.record(z.string(), z.number()), perRoute: z.record(z.string(), z.number()) }),
+        schema: z.object({
+          total: z.number(),
+          overdue: z.number(),
+          perPhase: z.record(z.string(), z.number()),
+          perRoute: z.record(z.string(), z.number()),
+        }),
       },
     },
     handler: async ({ query, deps }) => {
@@ -112,7 +154,9 @@ export const listRoutes: RouteDef[] = [
         const route = item.route ?? 'NONE';
         perRoute[route] = (perRoute[route] ?? 0) + 1;
       }
-      return { body: { total: items.length, overdue: items.filter((i) => i.overdue).length, perPhase, perRoute } };
+      return {
+        body: { total: items.length, overdue: items.filter((i) => i.overdue).length, perPhase, perRoute },
+      };
     },
   }),
 
@@ -127,7 +171,13 @@ export const listRoutes: RouteDef[] = [
     responses: { 200: { description: 'The figures' } },
     handler: async ({ query, deps }) => {
       const filter = { coachId: query.coachId };
-      return { body: computeKpis(await deps.store.allTrajectories(filter), await deps.store.deadlines(filter), today()) };
+      return {
+        body: computeKpis(
+          await deps.store.allTrajectories(filter),
+          await deps.store.deadlines(filter),
+          today(),
+        ),
+      };
     },
   }),
 
@@ -142,7 +192,11 @@ export const listRoutes: RouteDef[] = [
     responses: { 200: { description: 'CSV', contentType: 'text/csv', schema: z.string() } },
     handler: async ({ query, deps }) => {
       const filter = { coachId: query.coachId };
-      const kpis = computeKpis(await deps.store.allTrajectories(filter), await deps.store.deadlines(filter), today());
+      const kpis = computeKpis(
+        await deps.store.allTrajectories(filter),
+        await deps.store.deadlines(filter),
+        today(),
+      );
       return {
         body: kpisToCsv(kpis),
         contentType: 'text/csv; charset=utf-8',

@@ -12,7 +12,10 @@ export const systemRoutes: RouteDef[] = [
     tag: 'systeem',
     roles: 'public',
     responses: {
-      200: { description: 'Healthy', schema: z.object({ status: z.literal('ok'), checks: z.record(z.string(), z.string()) }) },
+      200: {
+        description: 'Healthy',
+        schema: z.object({ status: z.literal('ok'), checks: z.record(z.string(), z.string()) }),
+      },
       503: { description: 'A dependency does not answer' },
     },
     handler: async ({ deps }) => {
@@ -39,7 +42,17 @@ export const systemRoutes: RouteDef[] = [
     summary: 'The authenticated user: id, role, partner',
     tag: 'systeem',
     roles,
-    responses: { 200: { description: 'The caller', schema: z.object({ userId: z.string(), role: z.string(), partnerId: z.string().nullable(), via: z.string() }) } },
+    responses: {
+      200: {
+        description: 'The caller',
+        schema: z.object({
+          userId: z.string(),
+          role: z.string(),
+          partnerId: z.string().nullable(),
+          via: z.string(),
+        }),
+      },
+    },
     handler: async ({ principal }) => ({ body: principal }),
   }),
 ];

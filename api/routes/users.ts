@@ -29,19 +29,36 @@ const apiKeySchema = z.object({
   lastUsedAt: z.string().nullable(),
 });
 
-export const PARTNER_KINDS = ['taalschool', 'onderwijsinstelling', 'werkgever', 'maatschappelijke_begeleiding'] as const;
-const partnerSchema = z.object({ id: z.string(), name: z.string(), kind: z.enum(PARTNER_KINDS), webhookUrl: z.string().nullable() });
+export const PARTNER_KINDS = [
+  'taalschool',
+  'onderwijsinstelling',
+  'werkgever',
+  'maatschappelijke_begeleiding',
+] as const;
+const partnerSchema = z.object({
+  id: z.string(),
+  name: z.string(),
+  kind: z.enum(PARTNER_KINDS),
+  webhookUrl: z.string().nullable(),
+});
 
 const createUserSchema = z
   .object({
     name: z.string().trim().min(1).max(150).describe('Display name'),
     email: z.email().optional().describe('E-mail address for notifications (coach, manager)'),
     role: roleSchema.describe('coa, coach, manager, partner or admin'),
-    partnerId: z.string().min(1).max(100).optional().describe('Required for role partner: the organisation the user works for'),
+    partnerId: z
+      .string()
+      .min(1)
+      .max(100)
+      .optional()
+      .describe('Required for role partner: the organisation the user works for'),
   })
   .superRefine((v, ctx) => {
-    if (v.role === 'partner' && !v.partnerId) ctx.addIssue({ code: 'custom', path: ['partnerId'], message: 'required for role partner' });
-    if (v.role !== 'partner' && v.partnerId) ctx.addIssue({ code: 'custom', path: ['partnerId'], message: 'only for role partner' });
+    if (v.role === 'partner' && !v.partnerId)
+      ctx.addIssue({ code: 'custom', path: ['partnerId'], message: 'required for role partner' });
+    if (v.role !== 'partner' && v.partnerId)
+      ctx.addIssue({ code: 'custom', path: ['partnerId'], message: 'only for role partner' });
   });
 
 const userIdParams = z.object({ id: z.string().min(1).max(100).describe('User id') });
@@ -61,7 +78,12 @@ export const userRoutes: RouteDef[] = [
         throw new ValidationError([{ field: 'partnerId', reason: 'no partner with this id' }]);
       }
       const user = await deps.store.createUser(body);
-      await deps.store.audit({ actorId: principal.userId, actorRole: principal.role, action: 'USER_CREATED', details: { userId: user.id, role: user.role } });
+      await deps.store.audit({
+        actorId: principal.userId,
+        actorRole: principal.role,
+        action: 'USER_CREATED',
+        details: { userId: user.id, role: user.role },
+      });
       return { status: 201, body: user };
     },
   }),
@@ -84,13 +106,27 @@ export const userRoutes: RouteDef[] = [
     roles: ROLE_GROUPS.admin,
     params: userIdParams,
     body: z.object({ label: z.string().trim().max(100).optional().describe('What the key is for') }),
-    responses: { 201: { description: 'The key; store it now', schema: apiKeySchema.extend({ key: z.string().describe('The API key: ir_...') }) } },
+    responses: {
+      201: {
+        description: 'The key; store it now',
+        schema: apiKeySchema.extend({ key: z.string().describe('The API key: ir_...') }),
+      },
+    },
     handler: async ({ params, body, principal, deps }) => {
       const user = await deps.store.getUser(params.id);
       if (!user) throw notFound('user');
       const issued = generateApiKey();
-      const key = await deps.store.createApiKey(user.id, { hash: issued.hash, prefix: issued.prefix, label: body.label });
-      await deps.store.audit({ actorId: principal.userId, actorRole: principal.role, action: 'API_KEY_ISSUED', details: { userId: user.id, keyId: key.id } });
+      const key = await deps.store.createApiKey(user.id, {
+        hash: issued.hash,
+        prefix: issued.prefix,
+        label: body.label,
+      });
+      await deps.store.audit({
+        actorId: principal.userId,
+        actorRole: principal.role,
+        action: 'API_KEY_ISSUED',
+        details: { userId: user.id, keyId: key.id },
+      });
       return { status: 201, body: { ...key, key: issued.plaintext } };
     },
   }),
@@ -102,7 +138,10 @@ export const userRoutes: RouteDef[] = [
     tag: 'beheer',
     roles: ROLE_GROUPS.admin,
     params: userIdParams,
-    responses: { 200: { description: 'Keys', schema: z.array(apiKeySchema) }, 404: { description: 'No such user' } },
+    responses: {
+      200: { description: 'Keys', schema: z.array(apiKeySchema) },
+      404: { description: 'No such user' },
+    },
     handler: async ({ params, deps }) => {
       if (!(await deps.store.getUser(params.id))) throw notFound('user');
       return { body: await deps.store.listApiKeys(params.id) };
@@ -120,7 +159,12 @@ export const userRoutes: RouteDef[] = [
     handler: async ({ params, principal, deps }) => {
       const key = await deps.store.revokeApiKey(params.keyId);
       if (!key) throw notFound('API key');
-      await deps.store.audit({ actorId: principal.userId, actorRole: principal.role, action: 'API_KEY_REVOKED', details: { userId: key.userId, keyId: key.id } });
+      await deps.store.audit({
+        actorId: principal.userId,
+        actorRole: principal.role,
+        action: 'API_KEY_REVOKED',
+        details: { userId: key.userId, keyId: key.id },
+      });
       return { body: key };
     },
   }),
@@ -139,7 +183,12 @@ export const userRoutes: RouteDef[] = [
     responses: { 201: { description: 'Created', schema: partnerSchema } },
     handler: async ({ body, principal, deps }) => {
       const partner = await deps.store.createPartner(body);
-      await deps.store.audit({ actorId: principal.userId, actorRole: principal.role, action: 'PARTNER_CREATED', details: { partnerId: partner.id } });
+      await deps.store.audit({
+        actorId: principal.userId,
+        actorRole: principal.role,
+        action: 'PARTNER_CREATED',
+        details: { partnerId: partner.id },
+      });
       return { status: 201, body: partner };
     },
   }),

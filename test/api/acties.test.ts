@@ -5,7 +5,14 @@
  */
 import request from 'supertest';
 import { ACTION_NAMES } from '../../api/routes/acties';
-import { act, KOPPELING_DATE_FOR, koppel, PHASE_FIXTURES, startApiHarness, type ApiHarness } from './helpers/harness';
+import {
+  act,
+  KOPPELING_DATE_FOR,
+  koppel,
+  PHASE_FIXTURES,
+  startApiHarness,
+  type ApiHarness,
+} from './helpers/harness';
 
 type Fixture = keyof typeof PHASE_FIXTURES;
 interface Start {
@@ -25,13 +32,25 @@ const PIP_MODULES = [{ module: 'PVT' }, { module: 'MAP', agreedEndDate: '2027-06
 
 const cases: Record<string, Case> = {
   planBredeIntake: {
-    ok: { fixture: 'koppeling', body: { plannedDate: '2026-12-10', lbtPlannedDate: '2026-12-03' }, expectPhase: 'BREDE_INTAKE' },
+    ok: {
+      fixture: 'koppeling',
+      body: { plannedDate: '2026-12-10', lbtPlannedDate: '2026-12-03' },
+      expectPhase: 'BREDE_INTAKE',
+    },
     refused: { fixture: 'pip', body: { plannedDate: '2026-12-10' }, code: 'INTAKE_ALREADY_COMPLETED' },
     invalid: { body: { plannedDate: 'volgende week' }, field: 'plannedDate' },
   },
   completeBredeIntake: {
-    ok: { fixture: 'intake', body: { date: '2026-09-20', lbt: { date: '2026-09-18', adviesRoute: 'B1', score: 71 } }, expectPhase: 'PIP' },
-    refused: { fixture: 'koppeling', body: { date: '2026-09-20', lbtNotTakenReason: 'onderwijsroute' }, code: 'INTAKE_NOT_PLANNED' },
+    ok: {
+      fixture: 'intake',
+      body: { date: '2026-09-20', lbt: { date: '2026-09-18', adviesRoute: 'B1', score: 71 } },
+      expectPhase: 'PIP',
+    },
+    refused: {
+      fixture: 'koppeling',
+      body: { date: '2026-09-20', lbtNotTakenReason: 'onderwijsroute' },
+      code: 'INTAKE_NOT_PLANNED',
+    },
     invalid: { body: { date: '2026-13-01' }, field: 'date' },
   },
   recordIntakeNoShow: {
@@ -60,13 +79,37 @@ const cases: Record<string, Case> = {
     invalid: { body: { date: '2026-09-02' }, field: 'startDate' },
   },
   setPip: {
-    ok: { fixture: 'pip', body: { decisionDate: '2026-10-01', route: 'B1', modules: PIP_MODULES, taalschoolPartnerId: 'PLACEHOLDER' }, expectPhase: 'LEERROUTE' },
-    refused: { fixture: 'koppeling', body: { decisionDate: '2026-10-01', route: 'B1', modules: PIP_MODULES }, code: 'PIP_REQUIRES_INTAKE' },
+    ok: {
+      fixture: 'pip',
+      body: {
+        decisionDate: '2026-10-01',
+        route: 'B1',
+        modules: PIP_MODULES,
+        taalschoolPartnerId: 'PLACEHOLDER',
+      },
+      expectPhase: 'LEERROUTE',
+    },
+    refused: {
+      fixture: 'koppeling',
+      body: { decisionDate: '2026-10-01', route: 'B1', modules: PIP_MODULES },
+      code: 'PIP_REQUIRES_INTAKE',
+    },
     invalid: { body: { decisionDate: '2026-10-01', route: 'C1', modules: PIP_MODULES }, field: 'route' },
   },
   revisePip: {
-    ok: { ...b1, body: { decisionDate: '2026-11-01', reason: 'Extra taallessen afgesproken', modules: [{ module: 'MAP', agreedEndDate: '2027-09-01' }] } },
-    refused: { fixture: 'pip', body: { decisionDate: '2026-11-01', reason: 'Herziening' }, code: 'PIP_NOT_SET' },
+    ok: {
+      ...b1,
+      body: {
+        decisionDate: '2026-11-01',
+        reason: 'Extra taallessen afgesproken',
+        modules: [{ module: 'MAP', agreedEndDate: '2027-09-01' }],
+      },
+    },
+    refused: {
+      fixture: 'pip',
+      body: { decisionDate: '2026-11-01', reason: 'Herziening' },
+      code: 'PIP_NOT_SET',
+    },
     invalid: { body: { decisionDate: '2026-11-01' }, field: 'reason' },
   },
   startModule: {
@@ -75,18 +118,30 @@ const cases: Record<string, Case> = {
     invalid: { body: { module: 'YOGA', date: '2026-10-10' }, field: 'module' },
   },
   completeModule: {
-    ok: { ...b1, before: [['startModule', { module: 'PVT', date: '2026-10-10' }]], body: { module: 'PVT', date: '2026-11-01' } },
+    ok: {
+      ...b1,
+      before: [['startModule', { module: 'PVT', date: '2026-10-10' }]],
+      body: { module: 'PVT', date: '2026-11-01' },
+    },
     refused: { ...b1, body: { module: 'PVT', date: '2026-11-01' }, code: 'MODULE_NOT_STARTED' },
     invalid: { body: { module: 'PVT' }, field: 'date' },
   },
   recordProgressHours: {
     ok: { ...b1, body: { kind: 'LESSEN', hours: 40, periodEnd: '2026-10-31' } },
-    refused: { fixture: 'pip', body: { kind: 'LESSEN', hours: 40, periodEnd: '2026-10-31' }, code: 'PIP_NOT_SET' },
+    refused: {
+      fixture: 'pip',
+      body: { kind: 'LESSEN', hours: 40, periodEnd: '2026-10-31' },
+      code: 'PIP_NOT_SET',
+    },
     invalid: { body: { kind: 'LESSEN', hours: -3, periodEnd: '2026-10-31' }, field: 'hours' },
   },
   recordExamResult: {
     ok: { ...b1, body: { component: 'LEZEN', attempt: 1, date: '2026-11-02', passed: true } },
-    refused: { ...b1, body: { component: 'LEZEN', attempt: 2, date: '2026-11-02', passed: true }, code: 'EXAM_ATTEMPT_OUT_OF_ORDER' },
+    refused: {
+      ...b1,
+      body: { component: 'LEZEN', attempt: 2, date: '2026-11-02', passed: true },
+      code: 'EXAM_ATTEMPT_OUT_OF_ORDER',
+    },
     invalid: { body: { component: 'LEZEN', attempt: 0, date: '2026-11-02', passed: true }, field: 'attempt' },
   },
   completeLeerroute: {
@@ -96,13 +151,28 @@ const cases: Record<string, Case> = {
   },
   switchRoute: {
     ok: { ...b1, body: { to: 'Z', date: '2026-11-01', reason: 'Leerbaarheid lager dan verwacht' } },
-    refused: { fixture: 'b1Old', body: { to: 'Z', date: '2026-11-01', reason: 'Te laat' }, code: 'ROUTE_SWITCH_WINDOW_CLOSED' },
+    refused: {
+      fixture: 'b1Old',
+      body: { to: 'Z', date: '2026-11-01', reason: 'Te laat' },
+      code: 'ROUTE_SWITCH_WINDOW_CLOSED',
+    },
     invalid: { body: { to: 'Z', date: '2026-11-01' }, field: 'reason' },
   },
   downgradeRoute: {
-    ok: { ...b1, importOverrides: { lessonHours: 650 }, body: { date: '2026-11-01', effortDemonstrated: true, reason: 'Aantoonbare inzet, 650 uur' } },
-    refused: { ...b1, body: { date: '2026-11-01', effortDemonstrated: true, reason: 'Te weinig uren' }, code: 'DOWNGRADE_REQUIRES_600_HOURS' },
-    invalid: { body: { date: '2026-11-01', effortDemonstrated: false, reason: 'x' }, field: 'effortDemonstrated' },
+    ok: {
+      ...b1,
+      importOverrides: { lessonHours: 650 },
+      body: { date: '2026-11-01', effortDemonstrated: true, reason: 'Aantoonbare inzet, 650 uur' },
+    },
+    refused: {
+      ...b1,
+      body: { date: '2026-11-01', effortDemonstrated: true, reason: 'Te weinig uren' },
+      code: 'DOWNGRADE_REQUIRES_600_HOURS',
+    },
+    invalid: {
+      body: { date: '2026-11-01', effortDemonstrated: false, reason: 'x' },
+      field: 'effortDemonstrated',
+    },
   },
   recordVoortgangsgesprek: {
     ok: { ...b1, body: { date: '2026-11-01', note: 'Goede voortgang' } },
@@ -110,18 +180,43 @@ const cases: Record<string, Case> = {
     invalid: { body: { date: '01-11-2026' }, field: 'date' },
   },
   grantExtension: {
-    ok: { fixture: 'b1Old', body: { ground: 'ZIEKTE', decisionDate: '2026-11-01', period: { unit: 'MONTHS', amount: 4 }, reason: 'Langdurig ziek' } },
-    refused: { ...b1, body: { ground: 'ZIEKTE', decisionDate: '2026-11-01', period: { unit: 'MONTHS', amount: 4 } }, code: 'EXTENSION_TOO_EARLY' },
-    invalid: { body: { ground: 'GRIEP', decisionDate: '2026-11-01', period: { unit: 'MONTHS', amount: 4 } }, field: 'ground' },
+    ok: {
+      fixture: 'b1Old',
+      body: {
+        ground: 'ZIEKTE',
+        decisionDate: '2026-11-01',
+        period: { unit: 'MONTHS', amount: 4 },
+        reason: 'Langdurig ziek',
+      },
+    },
+    refused: {
+      ...b1,
+      body: { ground: 'ZIEKTE', decisionDate: '2026-11-01', period: { unit: 'MONTHS', amount: 4 } },
+      code: 'EXTENSION_TOO_EARLY',
+    },
+    invalid: {
+      body: { ground: 'GRIEP', decisionDate: '2026-11-01', period: { unit: 'MONTHS', amount: 4 } },
+      field: 'ground',
+    },
   },
   grantExemption: {
     ok: { ...b1, body: { ground: 'MEDISCH', decisionDate: '2026-11-01' }, expectPhase: 'ONTHEFFING' },
-    refused: { ...b1, before: [['endTrajectory', { reason: 'VERTROKKEN', date: '2026-10-20' }]], body: { ground: 'MEDISCH', decisionDate: '2026-11-01' }, code: 'TRAJECTORY_ENDED' },
+    refused: {
+      ...b1,
+      before: [['endTrajectory', { reason: 'VERTROKKEN', date: '2026-10-20' }]],
+      body: { ground: 'MEDISCH', decisionDate: '2026-11-01' },
+      code: 'TRAJECTORY_ENDED',
+    },
     invalid: { body: { ground: 'MEDISCH' }, field: 'decisionDate' },
   },
   pause: {
     ok: { ...b1, body: { date: '2026-11-01', reason: 'Ziekenhuisopname' } },
-    refused: { ...b1, before: [['pause', { date: '2026-10-20', reason: 'Ziek' }]], body: { date: '2026-11-01', reason: 'Nog steeds ziek' }, code: 'ALREADY_PAUSED' },
+    refused: {
+      ...b1,
+      before: [['pause', { date: '2026-10-20', reason: 'Ziek' }]],
+      body: { date: '2026-11-01', reason: 'Nog steeds ziek' },
+      code: 'ALREADY_PAUSED',
+    },
     invalid: { body: { date: '2026-11-01', reason: '   ' }, field: 'reason' },
   },
   resume: {
@@ -130,13 +225,25 @@ const cases: Record<string, Case> = {
     invalid: { body: {}, field: 'date' },
   },
   transfer: {
-    ok: { ...b1, body: { toGemeenteCode: 'GM0363', date: '2026-11-01', reason: 'Verhuisd naar Amsterdam' }, expectPhase: 'VERHUISD' },
-    refused: { ...b1, body: { toGemeenteCode: 'GM0193', date: '2026-11-01' }, code: 'TRANSFER_SAME_GEMEENTE' },
+    ok: {
+      ...b1,
+      body: { toGemeenteCode: 'GM0363', date: '2026-11-01', reason: 'Verhuisd naar Amsterdam' },
+      expectPhase: 'VERHUISD',
+    },
+    refused: {
+      ...b1,
+      body: { toGemeenteCode: 'GM0193', date: '2026-11-01' },
+      code: 'TRANSFER_SAME_GEMEENTE',
+    },
     invalid: { body: { toGemeenteCode: 'Amsterdam', date: '2026-11-01' }, field: 'toGemeenteCode' },
   },
   endTrajectory: {
     ok: { ...b1, body: { reason: 'VERTROKKEN', date: '2026-11-01' }, expectPhase: 'VERTROKKEN' },
-    refused: { ...b1, body: { reason: 'OVERIG', date: '2026-11-01' }, code: 'END_REASON_REQUIRES_TOELICHTING' },
+    refused: {
+      ...b1,
+      body: { reason: 'OVERIG', date: '2026-11-01' },
+      code: 'END_REASON_REQUIRES_TOELICHTING',
+    },
     invalid: { body: { reason: 'WEG', date: '2026-11-01' }, field: 'reason' },
   },
 };
@@ -155,17 +262,23 @@ async function start(s: Start): Promise<string> {
   const base = PHASE_FIXTURES[s.fixture];
   const id = await koppel(h, {
     koppelingDate: KOPPELING_DATE_FOR(s.fixture),
-    ...(base || s.importOverrides ? { import: { ...(base ?? { phase: 'KOPPELING' }), ...(s.importOverrides ?? {}) } } : {}),
+    ...(base || s.importOverrides
+      ? { import: { ...(base ?? { phase: 'KOPPELING' }), ...(s.importOverrides ?? {}) } }
+      : {}),
   });
   for (const [actie, body] of s.before ?? []) {
     const res = await act(h, id, actie, body);
-    if (res.status !== 200) throw new Error(`${actie} before the test failed: ${res.status} ${JSON.stringify(res.body)}`);
+    if (res.status !== 200)
+      throw new Error(`${actie} before the test failed: ${res.status} ${JSON.stringify(res.body)}`);
   }
   return id;
 }
 
 const eventSeqOf = async (id: string): Promise<number> => {
-  const res = await request(h.app).get(`/api/inburgeraars/${id}`).set('X-Api-Key', h.users.manager.key).expect(200);
+  const res = await request(h.app)
+    .get(`/api/inburgeraars/${id}`)
+    .set('X-Api-Key', h.users.manager.key)
+    .expect(200);
   return res.body.state.eventSeq as number;
 };
 
@@ -181,7 +294,10 @@ describe.each(Object.entries(cases))('%s', (actie, c) => {
     expect(bad.body.issues.map((i: { field: string }) => i.field)).toContain(c.invalid.field);
 
     const res = await act(h, id, actie, c.ok.body);
-    expect({ status: res.status, body: res.status === 200 ? 'ok' : res.body }).toEqual({ status: 200, body: 'ok' });
+    expect({ status: res.status, body: res.status === 200 ? 'ok' : res.body }).toEqual({
+      status: 200,
+      body: 'ok',
+    });
     expect(res.body.inburgeraarId).toBe(id);
     expect(res.body.eventSeq).toBeGreaterThan(0);
     if (c.ok.expectPhase) expect(res.body.phase).toBe(c.ok.expectPhase);
@@ -201,7 +317,9 @@ describe('the action route itself', () => {
   it('answers 404 for an unknown action or person, and 400 for an id that is not a uuid', async () => {
     const id = await start({ fixture: 'koppeling' });
     await act(h, id, 'fly', {}).expect(404);
-    await act(h, '0b7c1a57-8d4c-4c0e-9a77-5c2b5c0f0c11', 'registerKennisgeving', { date: '2026-09-05' }).expect(404);
+    await act(h, '0b7c1a57-8d4c-4c0e-9a77-5c2b5c0f0c11', 'registerKennisgeving', {
+      date: '2026-09-05',
+    }).expect(404);
     const res = await act(h, 'inburgering-123', 'registerKennisgeving', { date: '2026-09-05' }).expect(400);
     expect(res.body.issues).toEqual([{ field: 'id', reason: expect.any(String) }]);
   });
@@ -209,8 +327,15 @@ describe('the action route itself', () => {
   it('records the authenticated user as the actor, whatever the body says', async () => {
     const id = await start({ fixture: 'koppeling' });
     await act(h, id, 'registerKennisgeving', { date: '2026-09-05', actorId: 'someone-else' }).expect(200);
-    const timeline = await request(h.app).get(`/api/inburgeraars/${id}/timeline`).set('X-Api-Key', h.users.manager.key).expect(200);
+    const timeline = await request(h.app)
+      .get(`/api/inburgeraars/${id}/timeline`)
+      .set('X-Api-Key', h.users.manager.key)
+      .expect(200);
     const text = JSON.stringify(timeline.body.entries);
     expect(text).not.toContain('someone-else');
+    const changes = timeline.body.entries.filter(
+      (e: { kind: string; actorId: string }) => e.kind === 'event' && e.actorId === h.users.coach.user.id,
+    );
+    expect(changes.length).toBeGreaterThanOrEqual(1);
   });
 });

@@ -19,23 +19,45 @@ afterAll(async () => {
 describe('API keys', () => {
   it('are issued once by an admin, work as Bearer and X-Api-Key, are stored hashed, and stop working when revoked', async () => {
     const admin = h.users.admin.key;
-    const user = await request(h.app).post('/api/users').set('X-Api-Key', admin).send({ name: 'Coach Sanne', role: 'coach', email: 'sanne@gemeente.example' }).expect(201);
-    const issued = await request(h.app).post(`/api/users/${user.body.id}/api-keys`).set('X-Api-Key', admin).send({ label: 'laptop' }).expect(201);
+    const user = await request(h.app)
+      .post('/api/users')
+      .set('X-Api-Key', admin)
+      .send({ name: 'Coach Sanne', role: 'coach', email: 'sanne@gemeente.example' })
+      .expect(201);
+    const issued = await request(h.app)
+      .post(`/api/users/${user.body.id}/api-keys`)
+      .set('X-Api-Key', admin)
+      .send({ label: 'laptop' })
+      .expect(201);
     const key = issued.body.key as string;
     expect(key).toMatch(/^ir_/);
 
-    await request(h.app).get('/api/me').set('Authorization', `Bearer ${key}`).expect(200, { userId: user.body.id, role: 'coach', partnerId: null, via: 'api-key' });
+    await request(h.app)
+      .get('/api/me')
+      .set('Authorization', `Bearer ${key}`)
+      .expect(200, { userId: user.body.id, role: 'coach', partnerId: null, via: 'api-key' });
     await request(h.app).get('/api/me').set('X-Api-Key', key).expect(200);
 
     // Only the hash is stored, and the key list never shows the key.
     const row = await h.db.apiKey.findUnique({ where: { id: issued.body.id } });
     expect(row?.keyHash).toMatch(/^[0-9a-f]{64}$/);
     expect(JSON.stringify(row)).not.toContain(key);
-    const list = await request(h.app).get(`/api/users/${user.body.id}/api-keys`).set('X-Api-Key', admin).expect(200);
+    const list = await request(h.app)
+      .get(`/api/users/${user.body.id}/api-keys`)
+      .set('X-Api-Key', admin)
+      .expect(200);
     expect(JSON.stringify(list.body)).not.toContain(key);
-    expect(list.body[0]).toMatchObject({ id: issued.body.id, label: 'laptop', revokedAt: null, lastUsedAt: expect.any(String) });
+    expect(list.body[0]).toMatchObject({
+      id: issued.body.id,
+      label: 'laptop',
+      revokedAt: null,
+      lastUsedAt: expect.any(String),
+    });
 
-    const revoked = await request(h.app).delete(`/api/api-keys/${issued.body.id}`).set('X-Api-Key', admin).expect(200);
+    const revoked = await request(h.app)
+      .delete(`/api/api-keys/${issued.body.id}`)
+      .set('X-Api-Key', admin)
+      .expect(200);
     expect(revoked.body.revokedAt).toEqual(expect.any(String));
     await request(h.app).get('/api/me').set('Authorization', `Bearer ${key}`).expect(401);
     await request(h.app).delete('/api/api-keys/no-such-key').set('X-Api-Key', admin).expect(404);
@@ -44,17 +66,32 @@ describe('API keys', () => {
   it('answers 401 for missing, malformed and unknown credentials', async () => {
     await request(h.app).get('/api/me').expect(401);
     await request(h.app).get('/api/me').set('Authorization', 'Basic dXNlcjpwYXNz').expect(401);
-    await request(h.app).get('/api/me').set('Authorization', `Bearer ir_${'A'.repeat(43)}`).expect(401);
+    await request(h.app)
+      .get('/api/me')
+      .set('Authorization', `Bearer ir_${'A'.repeat(43)}`)
+      .expect(401);
     // Without OIDC configured, a JWT is not accepted either.
     const token = await oidc.sign({ sub: 'x', roles: ['manager'] });
     await request(h.app).get('/api/me').set('Authorization', `Bearer ${token}`).expect(401);
   });
 
   it('validates new users: a partner user needs an existing partner', async () => {
-    const res = await request(h.app).post('/api/users').set('X-Api-Key', h.users.admin.key).send({ name: 'P', role: 'partner' }).expect(400);
+    const res = await request(h.app)
+      .post('/api/users')
+      .set('X-Api-Key', h.users.admin.key)
+      .send({ name: 'P', role: 'partner' })
+      .expect(400);
     expect(res.body.issues).toEqual([{ field: 'partnerId', reason: 'required for role partner' }]);
-    await request(h.app).post('/api/users').set('X-Api-Key', h.users.admin.key).send({ name: 'P', role: 'partner', partnerId: 'nope' }).expect(400);
-    await request(h.app).post('/api/users').set('X-Api-Key', h.users.admin.key).send({ name: 'P', role: 'superuser' }).expect(400);
+    await request(h.app)
+      .post('/api/users')
+      .set('X-Api-Key', h.users.admin.key)
+      .send({ name: 'P', role: 'partner', partnerId: 'nope' })
+      .expect(400);
+    await request(h.app)
+      .post('/api/users')
+      .set('X-Api-Key', h.users.admin.key)
+      .send({ name: 'P', role: 'superuser' })
+      .expect(400);
   });
 });
 
@@ -67,7 +104,10 @@ describe('OpenID Connect', () => {
 
   it('accepts tokens signed by the issuer, with the role from the configured claim, next to API keys', async () => {
     const manager = await oidc.sign({ sub: 'oidc-manager', roles: ['manager'] });
-    await request(app).get('/api/me').set('Authorization', `Bearer ${manager}`).expect(200, { userId: 'oidc-manager', role: 'manager', partnerId: null, via: 'oidc' });
+    await request(app)
+      .get('/api/me')
+      .set('Authorization', `Bearer ${manager}`)
+      .expect(200, { userId: 'oidc-manager', role: 'manager', partnerId: null, via: 'oidc' });
     await request(app).get('/api/stats').set('Authorization', `Bearer ${manager}`).expect(200);
     await request(app).get('/api/me').set('X-Api-Key', h.users.coach.key).expect(200);
 
@@ -95,34 +135,72 @@ describe('OpenID Connect', () => {
 describe('Idempotency-Key', () => {
   it('replays the first answer to a retried koppeling and starts nothing twice; another body with the key is 422', async () => {
     const body = koppelingBody({ coachId: h.users.coach.user.id });
-    const send = (b: object, key = 'koppeling-1') => request(h.app).post('/api/inburgeraars').set('X-Api-Key', h.users.coa.key).set('Idempotency-Key', key).send(b);
+    const send = (b: object, key = 'koppeling-1') =>
+      request(h.app)
+        .post('/api/inburgeraars')
+        .set('X-Api-Key', h.users.coa.key)
+        .set('Idempotency-Key', key)
+        .send(b);
     const first = await send(body).expect(201);
     const retry = await send(body).expect(201);
     expect(retry.body).toEqual(first.body);
     expect(retry.headers['idempotent-replayed']).toBe('true');
-    const events = await h.db.auditEvent.count({ where: { inburgeraarId: first.body.inburgeraarId, action: { startsWith: 'KOPPELING_' } } });
+    const events = await h.db.auditEvent.count({
+      where: { inburgeraarId: first.body.inburgeraarId, action: { startsWith: 'KOPPELING_' } },
+    });
     expect(events).toBe(1);
     const other = await send({ ...body, koppelingDate: '2026-09-02' }).expect(422);
     expect(other.body.error).toBe('IDEMPOTENCY_KEY_REUSED');
     // The same key from another user is their own key.
-    await request(h.app).post('/api/inburgeraars').set('X-Api-Key', h.users.manager.key).set('Idempotency-Key', 'koppeling-1').send(body).expect(200);
+    await request(h.app)
+      .post('/api/inburgeraars')
+      .set('X-Api-Key', h.users.manager.key)
+      .set('Idempotency-Key', 'koppeling-1')
+      .send(body)
+      .expect(200);
   });
 
   it('applies a retried action once', async () => {
-    const id = await koppel(h, { import: { phase: 'LEERROUTE', kennisgevingDate: '2026-09-05', intakePlannedDate: '2026-09-10', intakeDate: '2026-09-15', pipDecisionDate: '2026-10-01', route: 'B1', modules: [{ module: 'PVT' }, { module: 'MAP' }, { module: 'KNM' }] } });
+    const id = await koppel(h, {
+      import: {
+        phase: 'LEERROUTE',
+        kennisgevingDate: '2026-09-05',
+        intakePlannedDate: '2026-09-10',
+        intakeDate: '2026-09-15',
+        pipDecisionDate: '2026-10-01',
+        route: 'B1',
+        modules: [{ module: 'PVT' }, { module: 'MAP' }, { module: 'KNM' }],
+      },
+    });
     const send = () =>
-      request(h.app).post(`/api/inburgeraars/${id}/acties/recordProgressHours`).set('X-Api-Key', h.users.coach.key).set('Idempotency-Key', 'uren-oktober').send({ kind: 'LESSEN', hours: 40, periodEnd: '2026-10-31' });
+      request(h.app)
+        .post(`/api/inburgeraars/${id}/acties/recordProgressHours`)
+        .set('X-Api-Key', h.users.coach.key)
+        .set('Idempotency-Key', 'uren-oktober')
+        .send({ kind: 'LESSEN', hours: 40, periodEnd: '2026-10-31' });
     const first = await send().expect(200);
     const again = await send().expect(200);
     expect(again.body).toEqual(first.body);
-    const state = await request(h.app).get(`/api/inburgeraars/${id}`).set('X-Api-Key', h.users.coach.key).expect(200);
+    const state = await request(h.app)
+      .get(`/api/inburgeraars/${id}`)
+      .set('X-Api-Key', h.users.coach.key)
+      .expect(200);
     expect(state.body.state.hours.LESSEN).toBe(40);
     expect(state.body.state.eventSeq).toBe(first.body.eventSeq);
 
     // A refusal is an answer too: the retry gets the same 409, even if the rules would now allow it.
-    const refusedKey = () => request(h.app).post(`/api/inburgeraars/${id}/acties/resume`).set('X-Api-Key', h.users.coach.key).set('Idempotency-Key', 'hervat-1').send({ date: '2026-11-10' });
+    const refusedKey = () =>
+      request(h.app)
+        .post(`/api/inburgeraars/${id}/acties/resume`)
+        .set('X-Api-Key', h.users.coach.key)
+        .set('Idempotency-Key', 'hervat-1')
+        .send({ date: '2026-11-10' });
     await refusedKey().expect(409);
-    await request(h.app).post(`/api/inburgeraars/${id}/acties/pause`).set('X-Api-Key', h.users.coach.key).send({ date: '2026-11-01', reason: 'Ziek' }).expect(200);
+    await request(h.app)
+      .post(`/api/inburgeraars/${id}/acties/pause`)
+      .set('X-Api-Key', h.users.coach.key)
+      .send({ date: '2026-11-01', reason: 'Ziek' })
+      .expect(200);
     const replayed = await refusedKey().expect(409);
     expect(replayed.body.error).toBe('NOT_PAUSED');
   });

@@ -50,18 +50,29 @@ describe('authenticator', () => {
   const withOidc = (roleClaim = 'roles', jwks = true) =>
     createAuthenticator({
       findApiKey,
-      oidc: createOidcVerifier({ issuer: oidc.issuer, audience: oidc.audience, roleClaim, ...(jwks ? { jwksUrl: oidc.jwksUrl } : {}) }),
+      oidc: createOidcVerifier({
+        issuer: oidc.issuer,
+        audience: oidc.audience,
+        roleClaim,
+        ...(jwks ? { jwksUrl: oidc.jwksUrl } : {}),
+      }),
     });
 
   it('accepts an API key as Bearer or X-Api-Key, rejects unknown keys, allows no credentials', async () => {
     const auth = createAuthenticator({ findApiKey });
-    await expect(auth.authenticate({ authorization: `Bearer ${key.plaintext}` })).resolves.toEqual(keyPrincipal);
+    await expect(auth.authenticate({ authorization: `Bearer ${key.plaintext}` })).resolves.toEqual(
+      keyPrincipal,
+    );
     await expect(auth.authenticate({ apiKey: key.plaintext })).resolves.toEqual(keyPrincipal);
     await expect(auth.authenticate({})).resolves.toBeUndefined();
-    await expect(auth.authenticate({ apiKey: generateApiKey().plaintext })).rejects.toMatchObject({ status: 401 });
+    await expect(auth.authenticate({ apiKey: generateApiKey().plaintext })).rejects.toMatchObject({
+      status: 401,
+    });
     await expect(auth.authenticate({ authorization: 'Basic abc' })).rejects.toMatchObject({ status: 401 });
     // Without OIDC configured a JWT-looking bearer is simply invalid.
-    await expect(auth.authenticate({ authorization: 'Bearer eyJhbGciOi.x.y' })).rejects.toMatchObject({ status: 401 });
+    await expect(auth.authenticate({ authorization: 'Bearer eyJhbGciOi.x.y' })).rejects.toMatchObject({
+      status: 401,
+    });
   });
 
   it('verifies OIDC tokens against the issuer JWKS (discovered or configured) and reads the role claim', async () => {
@@ -72,10 +83,18 @@ describe('authenticator', () => {
       partnerId: null,
       via: 'oidc',
     });
-    await expect(withOidc('roles', false).authenticate({ authorization: `Bearer ${token}` })).resolves.toMatchObject({ role: 'manager' });
+    await expect(
+      withOidc('roles', false).authenticate({ authorization: `Bearer ${token}` }),
+    ).resolves.toMatchObject({ role: 'manager' });
 
-    const nested = await oidc.sign({ sub: 'p-1', realm_access: { roles: ['partner'] }, partner_id: 'partner-9' });
-    await expect(withOidc('realm_access.roles').authenticate({ authorization: `Bearer ${nested}` })).resolves.toMatchObject({
+    const nested = await oidc.sign({
+      sub: 'p-1',
+      realm_access: { roles: ['partner'] },
+      partner_id: 'partner-9',
+    });
+    await expect(
+      withOidc('realm_access.roles').authenticate({ authorization: `Bearer ${nested}` }),
+    ).resolves.toMatchObject({
       role: 'partner',
       partnerId: 'partner-9',
     });
@@ -90,18 +109,28 @@ describe('authenticator', () => {
     ['no subject', {}, { roles: 'coach' }],
   ])('rejects an OIDC token: %s', async (_name, options, claims) => {
     const token = await oidc.sign(claims, options);
-    await expect(withOidc().authenticate({ authorization: `Bearer ${token}` })).rejects.toMatchObject({ status: 401 });
+    await expect(withOidc().authenticate({ authorization: `Bearer ${token}` })).rejects.toMatchObject({
+      status: 401,
+    });
   });
 });
 
 describe('update refusals', () => {
   it('map to 409 with the rule code from the validator message', () => {
-    const err = new WorkflowUpdateFailedError('Workflow Update failed', ApplicationFailure.create({ message: 'PIP_REQUIRES_INTAKE: eerst de brede intake afronden' }));
+    const err = new WorkflowUpdateFailedError(
+      'Workflow Update failed',
+      ApplicationFailure.create({ message: 'PIP_REQUIRES_INTAKE: eerst de brede intake afronden' }),
+    );
     const mapped = ruleRefusal(err);
     expect(mapped).toBeInstanceOf(HttpError);
-    expect(mapped?.toBody()).toEqual({ error: 'PIP_REQUIRES_INTAKE', message: 'PIP_REQUIRES_INTAKE: eerst de brede intake afronden' });
+    expect(mapped?.toBody()).toEqual({
+      error: 'PIP_REQUIRES_INTAKE',
+      message: 'PIP_REQUIRES_INTAKE: eerst de brede intake afronden',
+    });
     expect(mapped?.status).toBe(409);
-    expect(ruleRefusal(new WorkflowUpdateFailedError('x', new Error('no code here')))?.toBody()).toMatchObject({ error: 'UPDATE_REJECTED' });
+    expect(
+      ruleRefusal(new WorkflowUpdateFailedError('x', new Error('no code here')))?.toBody(),
+    ).toMatchObject({ error: 'UPDATE_REJECTED' });
     expect(ruleRefusal(new Error('PIP_REQUIRES_INTAKE: not an update error'))).toBeUndefined();
   });
 });
@@ -165,58 +194,127 @@ describe('route mechanism', () => {
   const id = '6f1c7f0e-9a55-4b8e-8d8e-1f7e7a0c2b11';
 
   it('answers 401 without credentials, 403 for a wrong role, and lets public routes through', async () => {
-    await request(app).post(`/api/things/${id}`).send({ naam: 'ab', aantal: 1 }).expect(401, { error: 'UNAUTHORIZED', message: 'authentication required' });
+    await request(app)
+      .post(`/api/things/${id}`)
+      .send({ naam: 'ab', aantal: 1 })
+      .expect(401, { error: 'UNAUTHORIZED', message: 'authentication required' });
     await request(app).post(`/api/things/${id}`).set('X-Api-Key', 'nobody').send({}).expect(401);
-    await request(app).post(`/api/things/${id}`).set('X-Api-Key', 'partner').send({ naam: 'ab', aantal: 1 }).expect(403);
+    await request(app)
+      .post(`/api/things/${id}`)
+      .set('X-Api-Key', 'partner')
+      .send({ naam: 'ab', aantal: 1 })
+      .expect(403);
     await request(app).get('/api/open').expect(200, 'ok');
   });
 
   it('answers 400 with field and reason for params, query and body', async () => {
-    const res = await request(app).post('/api/things/not-a-uuid?dryRun=maybe').set('X-Api-Key', 'coach').send({ naam: 'a', aantal: 1.5 }).expect(400);
+    const res = await request(app)
+      .post('/api/things/not-a-uuid?dryRun=maybe')
+      .set('X-Api-Key', 'coach')
+      .send({ naam: 'a', aantal: 1.5 })
+      .expect(400);
     expect(res.body.error).toBe('VALIDATION');
     expect(res.body.issues.map((i: { field: string }) => i.field).sort()).toEqual(['id']);
-    const bodyRes = await request(app).post(`/api/things/${id}`).set('X-Api-Key', 'coach').send({ naam: 'a', aantal: 1.5 }).expect(400);
+    const bodyRes = await request(app)
+      .post(`/api/things/${id}`)
+      .set('X-Api-Key', 'coach')
+      .send({ naam: 'a', aantal: 1.5 })
+      .expect(400);
     expect(bodyRes.body.issues).toEqual([
       { field: 'naam', reason: expect.any(String) },
       { field: 'aantal', reason: expect.any(String) },
     ]);
-    const malformed = await request(app).post(`/api/things/${id}`).set('X-Api-Key', 'coach').set('content-type', 'application/json').send('{"naam":').expect(400);
-    expect(malformed.body).toEqual({ error: 'VALIDATION', issues: [{ field: 'body', reason: 'malformed JSON' }] });
+    const malformed = await request(app)
+      .post(`/api/things/${id}`)
+      .set('X-Api-Key', 'coach')
+      .set('content-type', 'application/json')
+      .send('{"naam":')
+      .expect(400);
+    expect(malformed.body).toEqual({
+      error: 'VALIDATION',
+      issues: [{ field: 'body', reason: 'malformed JSON' }],
+    });
   });
 
   it('replays the first answer for a retried Idempotency-Key, 422 for another body, per user', async () => {
     const before = calls.length;
-    const first = await request(app).post(`/api/things/${id}`).set('X-Api-Key', 'coach').set('Idempotency-Key', 'k1').send({ naam: 'abc', aantal: 2 }).expect(201);
-    const again = await request(app).post(`/api/things/${id}`).set('X-Api-Key', 'coach').set('Idempotency-Key', 'k1').send({ aantal: 2, naam: 'abc' }).expect(201);
+    const first = await request(app)
+      .post(`/api/things/${id}`)
+      .set('X-Api-Key', 'coach')
+      .set('Idempotency-Key', 'k1')
+      .send({ naam: 'abc', aantal: 2 })
+      .expect(201);
+    const again = await request(app)
+      .post(`/api/things/${id}`)
+      .set('X-Api-Key', 'coach')
+      .set('Idempotency-Key', 'k1')
+      .send({ aantal: 2, naam: 'abc' })
+      .expect(201);
     expect(again.body).toEqual(first.body);
     expect(again.headers['idempotent-replayed']).toBe('true');
     expect(calls.length).toBe(before + 1);
-    const other = await request(app).post(`/api/things/${id}`).set('X-Api-Key', 'coach').set('Idempotency-Key', 'k1').send({ naam: 'abd', aantal: 2 }).expect(422);
+    const other = await request(app)
+      .post(`/api/things/${id}`)
+      .set('X-Api-Key', 'coach')
+      .set('Idempotency-Key', 'k1')
+      .send({ naam: 'abd', aantal: 2 })
+      .expect(422);
     expect(other.body.error).toBe('IDEMPOTENCY_KEY_REUSED');
     // Another user with the same key is another request.
-    await request(app).post(`/api/things/${id}`).set('X-Api-Key', 'coach2').set('Idempotency-Key', 'k1').send({ naam: 'abc', aantal: 2 }).expect(201);
+    await request(app)
+      .post(`/api/things/${id}`)
+      .set('X-Api-Key', 'coach2')
+      .set('Idempotency-Key', 'k1')
+      .send({ naam: 'abc', aantal: 2 })
+      .expect(201);
     expect(calls.length).toBe(before + 2);
   });
 
   it('stores refusals (4xx) but releases the key after a server error', async () => {
-    await request(app).post(`/api/things/${id}`).set('X-Api-Key', 'coach').set('Idempotency-Key', 'k2').send({ naam: 'refuse', aantal: 1 }).expect(409);
-    const replay = await request(app).post(`/api/things/${id}`).set('X-Api-Key', 'coach').set('Idempotency-Key', 'k2').send({ naam: 'refuse', aantal: 1 }).expect(409);
+    await request(app)
+      .post(`/api/things/${id}`)
+      .set('X-Api-Key', 'coach')
+      .set('Idempotency-Key', 'k2')
+      .send({ naam: 'refuse', aantal: 1 })
+      .expect(409);
+    const replay = await request(app)
+      .post(`/api/things/${id}`)
+      .set('X-Api-Key', 'coach')
+      .set('Idempotency-Key', 'k2')
+      .send({ naam: 'refuse', aantal: 1 })
+      .expect(409);
     expect(replay.body).toEqual({ error: 'THING_REFUSED', message: 'THING_REFUSED: no' });
     expect(replay.headers['idempotent-replayed']).toBe('true');
     const before = calls.length;
-    await request(app).post(`/api/things/${id}`).set('X-Api-Key', 'coach').set('Idempotency-Key', 'k3').send({ naam: 'crash', aantal: 1 }).expect(500, { error: 'INTERNAL', message: 'internal error' });
-    await request(app).post(`/api/things/${id}`).set('X-Api-Key', 'coach').set('Idempotency-Key', 'k3').send({ naam: 'crash', aantal: 1 }).expect(500);
+    await request(app)
+      .post(`/api/things/${id}`)
+      .set('X-Api-Key', 'coach')
+      .set('Idempotency-Key', 'k3')
+      .send({ naam: 'crash', aantal: 1 })
+      .expect(500, { error: 'INTERNAL', message: 'internal error' });
+    await request(app)
+      .post(`/api/things/${id}`)
+      .set('X-Api-Key', 'coach')
+      .set('Idempotency-Key', 'k3')
+      .send({ naam: 'crash', aantal: 1 })
+      .expect(500);
     expect(calls.length).toBe(before + 2);
   });
 
   it('documents the table as OpenAPI 3.1 with zod-generated schemas, roles and error answers', () => {
+    // eslint-disable-next-line @typescript-eslint/no-explicit-any -- walking a JSON document
     const doc = buildOpenApiDocument(routes, { title: 't', version: '1' }) as any;
     expect(doc.openapi).toBe('3.1.0');
     const op = doc.paths['/api/things/{id}'].post;
     expect(op['x-roles']).toEqual(['coach', 'manager']);
     expect(op.parameters).toEqual(
       expect.arrayContaining([
-        expect.objectContaining({ name: 'id', in: 'path', required: true, schema: expect.objectContaining({ format: 'uuid' }) }),
+        expect.objectContaining({
+          name: 'id',
+          in: 'path',
+          required: true,
+          schema: expect.objectContaining({ format: 'uuid' }),
+        }),
         expect.objectContaining({ name: 'dryRun', in: 'query', required: false }),
         { $ref: '#/components/parameters/IdempotencyKey' },
       ]),

@@ -15,7 +15,8 @@ afterAll(async () => {
   await h?.close();
 });
 
-const post = (body: object, key = h.users.coa.key) => request(h.app).post('/api/inburgeraars').set('X-Api-Key', key).send(body);
+const post = (body: object, key = h.users.coa.key) =>
+  request(h.app).post('/api/inburgeraars').set('X-Api-Key', key).send(body);
 const get = (path: string, key = h.users.coach.key) => request(h.app).get(path).set('X-Api-Key', key);
 
 describe('POST /api/inburgeraars (koppeling)', () => {
@@ -34,11 +35,19 @@ describe('POST /api/inburgeraars (koppeling)', () => {
     // The decoded start input: the koppeling facts, no BSN, no name, no address.
     const history = await handle.fetchHistory();
     const started = history.events?.[0]?.workflowExecutionStartedEventAttributes;
-    const [input] = await decodeArrayFromPayloads(h.env.client.options.loadedDataConverter, started?.input?.payloads);
-    expect(input).toMatchObject({ inburgeraarId: res.body.inburgeraarId, coachId: h.users.coach.user.id, koppelingDate: '2026-09-01' });
+    const [input] = await decodeArrayFromPayloads(
+      h.env.client.options.loadedDataConverter,
+      started?.input?.payloads,
+    );
+    expect(input).toMatchObject({
+      inburgeraarId: res.body.inburgeraarId,
+      coachId: h.users.coach.user.id,
+      koppelingDate: '2026-09-01',
+    });
     const persoon = body.persoon as Record<string, string>;
     const inputText = JSON.stringify(input);
-    for (const value of [persoon.bsn, persoon.voornaam, persoon.achternaam, persoon.adres]) expect(inputText).not.toContain(value);
+    for (const value of [persoon.bsn, persoon.voornaam, persoon.achternaam, persoon.adres])
+      expect(inputText).not.toContain(value);
 
     // In the database the BSN is hashed and encrypted, never in clear.
     const row = await h.db.persoonsgegevens.findUnique({ where: { inburgeraarId: res.body.inburgeraarId } });
@@ -51,7 +60,10 @@ describe('POST /api/inburgeraars (koppeling)', () => {
     const created = await post(first).expect(201);
     const runId = (await h.env.client.workflow.getHandle(created.body.workflowId).describe()).runId;
 
-    const sameRef = await post({ ...first, persoon: { ...(first.persoon as object), bsn: testBsn(900002) } }).expect(200);
+    const sameRef = await post({
+      ...first,
+      persoon: { ...(first.persoon as object), bsn: testBsn(900002) },
+    }).expect(200);
     const sameBsn = await post({ ...first, koppelingRef: `${first.koppelingRef}-bis` }).expect(200);
     for (const again of [sameRef, sameBsn]) {
       expect(again.body).toMatchObject({ inburgeraarId: created.body.inburgeraarId, created: false });
@@ -86,7 +98,16 @@ describe('POST /api/inburgeraars (koppeling)', () => {
 
 describe('GET /api/inburgeraars/:id', () => {
   it('answers the state from the workflow with every deadline and its legal source, plus the name for the coach', async () => {
-    const body = koppelingBody({ coachId: h.users.coach.user.id, import: { phase: 'PIP', intakePlannedDate: '2026-09-10', intakeDate: '2026-09-15', kennisgevingDate: '2026-09-05', brpInschrijvingDate: '2026-09-03' } });
+    const body = koppelingBody({
+      coachId: h.users.coach.user.id,
+      import: {
+        phase: 'PIP',
+        intakePlannedDate: '2026-09-10',
+        intakeDate: '2026-09-15',
+        kennisgevingDate: '2026-09-05',
+        brpInschrijvingDate: '2026-09-03',
+      },
+    });
     const id = (await post(body).expect(201)).body.inburgeraarId as string;
     const res = await get(`/api/inburgeraars/${id}`).expect(200);
     expect(res.body).toMatchObject({
@@ -98,21 +119,34 @@ describe('GET /api/inburgeraars/:id', () => {
     });
     expect(res.body.persoon.bsn).toBeUndefined();
     const pip = res.body.state.deadlines.find((d: { key: string }) => d.key === 'PIP_VASTSTELLEN');
-    expect(pip).toMatchObject({ dueDate: expect.stringMatching(/^\d{4}-\d{2}-\d{2}$/), source: expect.any(String) });
+    expect(pip).toMatchObject({
+      dueDate: expect.stringMatching(/^\d{4}-\d{2}-\d{2}$/),
+      source: expect.any(String),
+    });
     expect(Array.isArray(res.body.overdue)).toBe(true);
 
     const reads = await h.db.auditEvent.findMany({ where: { inburgeraarId: id, action: 'PERSON_READ' } });
     expect(reads).toHaveLength(1);
-    expect(reads[0]!.actor).toBe(`coach:${h.users.coach.user.id}`);
+    expect(reads[0]!.actor).toBe(h.users.coach.user.id);
+    expect(JSON.parse(reads[0]!.details)).toEqual({ view: 'full', actorRole: 'coach' });
     expect(reads[0]!.details).not.toContain('Amira');
   });
 
   it('answers 404 for an unknown id and 400 for a malformed one', async () => {
-    await get('/api/inburgeraars/5b0e4a36-5d1c-4a8e-9a0a-000000000000', h.users.manager.key).expect(404, { error: 'NOT_FOUND', message: 'inburgeraar not found' });
+    await get('/api/inburgeraars/5b0e4a36-5d1c-4a8e-9a0a-000000000000', h.users.manager.key).expect(404, {
+      error: 'NOT_FOUND',
+      message: 'inburgeraar not found',
+    });
     const res = await get('/api/inburgeraars/123456789', h.users.manager.key).expect(400);
     expect(res.body.issues[0].field).toBe('id');
-    await get('/api/inburgeraars/5b0e4a36-5d1c-4a8e-9a0a-000000000000/timeline', h.users.manager.key).expect(404);
-    await request(h.app).put('/api/inburgeraars/5b0e4a36-5d1c-4a8e-9a0a-000000000000/coach').set('X-Api-Key', h.users.manager.key).send({ coachId: h.users.coach2.user.id }).expect(404);
+    await get('/api/inburgeraars/5b0e4a36-5d1c-4a8e-9a0a-000000000000/timeline', h.users.manager.key).expect(
+      404,
+    );
+    await request(h.app)
+      .put('/api/inburgeraars/5b0e4a36-5d1c-4a8e-9a0a-000000000000/coach')
+      .set('X-Api-Key', h.users.manager.key)
+      .send({ coachId: h.users.coach2.user.id })
+      .expect(404);
     await get('/api/nothing-here', h.users.manager.key).expect(404);
   });
 });
@@ -120,7 +154,11 @@ describe('GET /api/inburgeraars/:id', () => {
 describe('timeline and reassignment', () => {
   it('shows audit events and notifications, and a reassignment tells the workflow and moves the caseload', async () => {
     const id = await koppel(h);
-    await request(h.app).post(`/api/inburgeraars/${id}/acties/planBredeIntake`).set('X-Api-Key', h.users.coach.key).send({ plannedDate: '2026-12-10' }).expect(200);
+    await request(h.app)
+      .post(`/api/inburgeraars/${id}/acties/planBredeIntake`)
+      .set('X-Api-Key', h.users.coach.key)
+      .send({ plannedDate: '2026-12-10' })
+      .expect(200);
 
     const timeline = await get(`/api/inburgeraars/${id}/timeline`).expect(200);
     const types = timeline.body.entries.map((e: { type: string }) => e.type);
@@ -128,7 +166,11 @@ describe('timeline and reassignment', () => {
     expect(timeline.body.entries.length).toBeGreaterThanOrEqual(2);
     expect(timeline.body.deadlines.length).toBeGreaterThan(0);
 
-    const moved = await request(h.app).put(`/api/inburgeraars/${id}/coach`).set('X-Api-Key', h.users.manager.key).send({ coachId: h.users.coach2.user.id }).expect(200);
+    const moved = await request(h.app)
+      .put(`/api/inburgeraars/${id}/coach`)
+      .set('X-Api-Key', h.users.manager.key)
+      .send({ coachId: h.users.coach2.user.id })
+      .expect(200);
     expect(moved.body.coachId).toBe(h.users.coach2.user.id);
     // The old coach lost access at once; the new one has it.
     await get(`/api/inburgeraars/${id}`, h.users.coach.key).expect(403);
@@ -136,8 +178,16 @@ describe('timeline and reassignment', () => {
     expect((await h.db.inburgeraar.findUnique({ where: { id } }))?.coachId).toBe(h.users.coach2.user.id);
 
     // Same coach again: the workflow refuses, 409 with its rule; not a coach: 400.
-    const same = await request(h.app).put(`/api/inburgeraars/${id}/coach`).set('X-Api-Key', h.users.manager.key).send({ coachId: h.users.coach2.user.id }).expect(409);
+    const same = await request(h.app)
+      .put(`/api/inburgeraars/${id}/coach`)
+      .set('X-Api-Key', h.users.manager.key)
+      .send({ coachId: h.users.coach2.user.id })
+      .expect(409);
     expect(same.body.error).toBe('COACH_UNCHANGED');
-    await request(h.app).put(`/api/inburgeraars/${id}/coach`).set('X-Api-Key', h.users.manager.key).send({ coachId: h.users.partner.user.id }).expect(400);
+    await request(h.app)
+      .put(`/api/inburgeraars/${id}/coach`)
+      .set('X-Api-Key', h.users.manager.key)
+      .send({ coachId: h.users.partner.user.id })
+      .expect(400);
   });
 });

@@ -27,7 +27,10 @@ const leerroute = (route: 'B1' | 'ONDERWIJS') => ({
   intakeDate: '2026-09-15',
   pipDecisionDate: '2026-10-01',
   route,
-  modules: route === 'B1' ? [{ module: 'PVT' }, { module: 'MAP' }, { module: 'KNM' }] : [{ module: 'PVT' }, { module: 'KNM' }],
+  modules:
+    route === 'B1'
+      ? [{ module: 'PVT' }, { module: 'MAP' }, { module: 'KNM' }]
+      : [{ module: 'PVT' }, { module: 'KNM' }],
 });
 
 async function waitFor<T>(fn: () => Promise<T>, ok: (v: T) => boolean, what: string): Promise<T> {
@@ -48,14 +51,24 @@ beforeAll(async () => {
   ids.b = await koppel(h, {
     doelgroep: 'gezinsmigrant',
     koppelingDate: '2026-10-20',
-    import: { phase: 'PIP', intakePlannedDate: '2026-11-05', intakeDate: '2026-11-10', kennisgevingDate: '2026-11-01', brpInschrijvingDate: '2026-11-01' },
+    import: {
+      phase: 'PIP',
+      intakePlannedDate: '2026-11-05',
+      intakeDate: '2026-11-10',
+      kennisgevingDate: '2026-11-01',
+      brpInschrijvingDate: '2026-11-01',
+    },
   });
   // c: asielstatushouder coupled in September without housing: the housing target has passed.
   ids.c = await koppel(h, { coachId: coach2, doelgroep: 'asielstatushouder', koppelingDate: '2026-09-01' });
   ids.d = await koppel(h, { doelgroep: 'gezinsmigrant', import: leerroute('B1') });
   ids.e = await koppel(h, { coachId: coach2, doelgroep: 'gezinsmigrant', import: leerroute('ONDERWIJS') });
   // The read model is written by the workflow's first activity, just after the start.
-  await waitFor(() => h.store.allTrajectories({}), (rows) => rows.length === 5, 'five read-model rows');
+  await waitFor(
+    () => h.store.allTrajectories({}),
+    (rows) => rows.length === 5,
+    'five read-model rows',
+  );
 });
 afterAll(async () => {
   await h?.close();
@@ -99,7 +112,9 @@ describe('GET /api/inburgeraars', () => {
     expect(present).toEqual([...present].sort());
     expect(dates.slice(present.length).every((d) => d === null)).toBe(true);
 
-    const byKoppeling = (await list('?sort=koppelingDate&order=desc')).items.map((i) => (i as unknown as { koppelingDate: string }).koppelingDate);
+    const byKoppeling = (await list('?sort=koppelingDate&order=desc')).items.map(
+      (i) => (i as unknown as { koppelingDate: string }).koppelingDate,
+    );
     expect(byKoppeling).toEqual([...byKoppeling].sort().reverse());
     expect(byKoppeling[0]).toBe('2026-11-20');
   });
@@ -108,7 +123,9 @@ describe('GET /api/inburgeraars', () => {
     const pages = await Promise.all([1, 2, 3].map((page) => list(`?pageSize=2&page=${page}&sort=phase`)));
     expect(pages.map((p) => p.items.length)).toEqual([2, 2, 1]);
     expect(pages[0]).toMatchObject({ total: 5, totalPages: 3, page: 1, pageSize: 2 });
-    expect(sorted(pages.flatMap((p) => p.items.map((i) => i.inburgeraarId)))).toEqual(sorted(Object.values(ids)));
+    expect(sorted(pages.flatMap((p) => p.items.map((i) => i.inburgeraarId)))).toEqual(
+      sorted(Object.values(ids)),
+    );
     expect((await list('?pageSize=2&page=4')).items).toEqual([]);
   });
 
@@ -118,8 +135,20 @@ describe('GET /api/inburgeraars', () => {
   });
 
   it('answers 400 for unknown filter values', async () => {
-    for (const q of ['?phase=SLAPEN', '?route=C', '?overdue=ja', '?dueWithinDays=-1', '?sort=naam', '?order=up', '?page=0', '?pageSize=1000']) {
-      const res = await request(h.app).get(`/api/inburgeraars${q}`).set('X-Api-Key', h.users.manager.key).expect(400);
+    for (const q of [
+      '?phase=SLAPEN',
+      '?route=C',
+      '?overdue=ja',
+      '?dueWithinDays=-1',
+      '?sort=naam',
+      '?order=up',
+      '?page=0',
+      '?pageSize=1000',
+    ]) {
+      const res = await request(h.app)
+        .get(`/api/inburgeraars${q}`)
+        .set('X-Api-Key', h.users.manager.key)
+        .expect(400);
       expect(res.body.issues[0].field).toBe(q.slice(1).split('=')[0]);
     }
   });
@@ -134,7 +163,10 @@ describe('GET /api/stats', () => {
       perPhase: { KOPPELING: 2, BREDE_INTAKE: 0, PIP: 1, LEERROUTE: 2, AFGEROND: 0 },
       perRoute: { B1: 1, ONDERWIJS: 1, Z: 0, NONE: 3 },
     });
-    const coach2 = await request(h.app).get(`/api/stats?coachId=${h.users.coach2.user.id}`).set('X-Api-Key', h.users.manager.key).expect(200);
+    const coach2 = await request(h.app)
+      .get(`/api/stats?coachId=${h.users.coach2.user.id}`)
+      .set('X-Api-Key', h.users.manager.key)
+      .expect(200);
     expect(coach2.body.total).toBe(2);
   });
 });
@@ -142,17 +174,29 @@ describe('GET /api/stats', () => {
 describe('GET /api/kpis and /api/kpis.csv', () => {
   it('gives time to intake and to PIP, the share of deadlines met and the route mix', async () => {
     // A deadline met on time (b's PIP, due in January) and one met late (c's housing, due in November).
-    await act(h, ids.b, 'setPip', { decisionDate: today, route: 'B1', modules: [{ module: 'PVT' }, { module: 'MAP' }, { module: 'KNM' }] }).expect(200);
+    await act(h, ids.b, 'setPip', {
+      decisionDate: today,
+      route: 'B1',
+      modules: [{ module: 'PVT' }, { module: 'MAP' }, { module: 'KNM' }],
+    }).expect(200);
     await act(h, ids.c, 'registerHuisvesting', { date: today }, h.users.coach2.key).expect(200);
 
     const res = await request(h.app).get('/api/kpis').set('X-Api-Key', h.users.manager.key).expect(200);
     const k = res.body;
     expect(k.trajectories).toBe(5);
     // b: 21 days to intake; d and e: 14 days. d and e: 30 days to the PIP; b: from 2026-10-20 to today.
-    expect(k.koppelingToIntake).toEqual({ count: 3, medianDays: 14, averageDays: Math.round(((21 + 14 + 14) / 3) * 10) / 10 });
+    expect(k.koppelingToIntake).toEqual({
+      count: 3,
+      medianDays: 14,
+      averageDays: Math.round(((21 + 14 + 14) / 3) * 10) / 10,
+    });
     expect(k.koppelingToPip.count).toBe(3);
     expect(k.koppelingToPip.medianDays).toBe(30);
-    expect(k.routeMix).toEqual({ B1: { count: 2, share: 0.667 }, ONDERWIJS: { count: 1, share: 0.333 }, Z: { count: 0, share: 0 } });
+    expect(k.routeMix).toEqual({
+      B1: { count: 2, share: 0.667 },
+      ONDERWIJS: { count: 1, share: 0.333 },
+      Z: { count: 0, share: 0 },
+    });
     expect(k.deadlines.decided).toBeGreaterThanOrEqual(2);
     expect(k.deadlines.metOnTime).toBeGreaterThanOrEqual(1);
     expect(k.deadlines.metOnTime).toBeLessThan(k.deadlines.decided);
@@ -160,7 +204,9 @@ describe('GET /api/kpis and /api/kpis.csv', () => {
 
     const csv = await request(h.app).get('/api/kpis.csv').set('X-Api-Key', h.users.manager.key).expect(200);
     expect(csv.headers['content-type']).toMatch(/^text\/csv/);
-    expect(csv.headers['content-disposition']).toMatch(/attachment; filename="inburgering-kpis-\d{4}-\d{2}-\d{2}\.csv"/);
+    expect(csv.headers['content-disposition']).toMatch(
+      /attachment; filename="inburgering-kpis-\d{4}-\d{2}-\d{2}\.csv"/,
+    );
     const lines = csv.text.trim().split('\n');
     expect(lines[0]).toBe('metric,value,unit,as_of');
     expect(lines).toContain(`koppeling_to_pip_median,30,days,${today}`);

@@ -10,10 +10,26 @@ import { Writable } from 'node:stream';
 import pino from 'pino';
 import request from 'supertest';
 import { routeTable } from '../../api/routes';
-import { act, koppelingBody, koppel, PHASE_FIXTURES, startApiHarness, type ApiHarness } from './helpers/harness';
+import {
+  act,
+  koppelingBody,
+  koppel,
+  PHASE_FIXTURES,
+  startApiHarness,
+  type ApiHarness,
+} from './helpers/harness';
 
 type Caller = 'anonymous' | 'coa' | 'coach' | 'otherCoach' | 'manager' | 'partner' | 'otherPartner' | 'admin';
-const CALLERS: Caller[] = ['anonymous', 'coa', 'coach', 'otherCoach', 'manager', 'partner', 'otherPartner', 'admin'];
+const CALLERS: Caller[] = [
+  'anonymous',
+  'coa',
+  'coach',
+  'otherCoach',
+  'manager',
+  'partner',
+  'otherPartner',
+  'admin',
+];
 
 interface Ctx {
   h: ApiHarness;
@@ -30,10 +46,23 @@ interface Row {
   allowed: Partial<Record<Caller, number>>;
 }
 
-const ALL_AUTHENTICATED = { coa: 200, coach: 200, otherCoach: 200, manager: 200, partner: 200, otherPartner: 200, admin: 200 };
+const ALL_AUTHENTICATED = {
+  coa: 200,
+  coach: 200,
+  otherCoach: 200,
+  manager: 200,
+  partner: 200,
+  otherPartner: 200,
+  admin: 200,
+};
 
 const rows: Row[] = [
-  { method: 'get', route: '/healthz', path: () => '/healthz', allowed: { anonymous: 200, ...ALL_AUTHENTICATED } },
+  {
+    method: 'get',
+    route: '/healthz',
+    path: () => '/healthz',
+    allowed: { anonymous: 200, ...ALL_AUTHENTICATED },
+  },
   { method: 'get', route: '/api/me', path: () => '/api/me', allowed: ALL_AUTHENTICATED },
   {
     method: 'post',
@@ -42,8 +71,18 @@ const rows: Row[] = [
     body: (c) => koppelingBody({ coachId: c.h.users.coach.user.id }),
     allowed: { coa: 201, manager: 201, admin: 201 },
   },
-  { method: 'get', route: '/api/inburgeraars/:id', path: (c) => `/api/inburgeraars/${c.personId}`, allowed: { coach: 200, manager: 200, partner: 200 } },
-  { method: 'get', route: '/api/inburgeraars/:id/timeline', path: (c) => `/api/inburgeraars/${c.personId}/timeline`, allowed: { coach: 200, manager: 200 } },
+  {
+    method: 'get',
+    route: '/api/inburgeraars/:id',
+    path: (c) => `/api/inburgeraars/${c.personId}`,
+    allowed: { coach: 200, manager: 200, partner: 200 },
+  },
+  {
+    method: 'get',
+    route: '/api/inburgeraars/:id/timeline',
+    path: (c) => `/api/inburgeraars/${c.personId}/timeline`,
+    allowed: { coach: 200, manager: 200 },
+  },
   {
     method: 'put',
     route: '/api/inburgeraars/:id/coach',
@@ -59,17 +98,60 @@ const rows: Row[] = [
     body: () => ({ kind: 'LESSEN', hours: 10, periodEnd: '2026-11-01' }),
     allowed: { coach: 200, manager: 200 },
   },
-  { method: 'get', route: '/api/inburgeraars', path: () => '/api/inburgeraars', allowed: { coach: 200, otherCoach: 200, manager: 200, partner: 200, otherPartner: 200 } },
+  {
+    method: 'get',
+    route: '/api/inburgeraars',
+    path: () => '/api/inburgeraars',
+    allowed: { coach: 200, otherCoach: 200, manager: 200, partner: 200, otherPartner: 200 },
+  },
   { method: 'get', route: '/api/stats', path: () => '/api/stats', allowed: { manager: 200, admin: 200 } },
   { method: 'get', route: '/api/kpis', path: () => '/api/kpis', allowed: { manager: 200, admin: 200 } },
-  { method: 'get', route: '/api/kpis.csv', path: () => '/api/kpis.csv', allowed: { manager: 200, admin: 200 } },
-  { method: 'post', route: '/api/users', path: () => '/api/users', body: () => ({ name: 'Nieuwe coach', role: 'coach' }), allowed: { admin: 201 } },
+  {
+    method: 'get',
+    route: '/api/kpis.csv',
+    path: () => '/api/kpis.csv',
+    allowed: { manager: 200, admin: 200 },
+  },
+  {
+    method: 'post',
+    route: '/api/users',
+    path: () => '/api/users',
+    body: () => ({ name: 'Nieuwe coach', role: 'coach' }),
+    allowed: { admin: 201 },
+  },
   { method: 'get', route: '/api/users', path: () => '/api/users', allowed: { admin: 200 } },
-  { method: 'post', route: '/api/users/:id/api-keys', path: (c) => `/api/users/${c.h.users.coach.user.id}/api-keys`, body: () => ({ label: 'matrix' }), allowed: { admin: 201 } },
-  { method: 'get', route: '/api/users/:id/api-keys', path: (c) => `/api/users/${c.h.users.coach.user.id}/api-keys`, allowed: { admin: 200 } },
-  { method: 'delete', route: '/api/api-keys/:keyId', path: (c) => `/api/api-keys/${c.throwawayKeyId}`, allowed: { admin: 200 } },
-  { method: 'post', route: '/api/partners', path: () => '/api/partners', body: () => ({ name: 'Werkgever X', kind: 'werkgever' }), allowed: { admin: 201 } },
-  { method: 'get', route: '/api/partners', path: () => '/api/partners', allowed: { admin: 200, manager: 200, coach: 200, otherCoach: 200 } },
+  {
+    method: 'post',
+    route: '/api/users/:id/api-keys',
+    path: (c) => `/api/users/${c.h.users.coach.user.id}/api-keys`,
+    body: () => ({ label: 'matrix' }),
+    allowed: { admin: 201 },
+  },
+  {
+    method: 'get',
+    route: '/api/users/:id/api-keys',
+    path: (c) => `/api/users/${c.h.users.coach.user.id}/api-keys`,
+    allowed: { admin: 200 },
+  },
+  {
+    method: 'delete',
+    route: '/api/api-keys/:keyId',
+    path: (c) => `/api/api-keys/${c.throwawayKeyId}`,
+    allowed: { admin: 200 },
+  },
+  {
+    method: 'post',
+    route: '/api/partners',
+    path: () => '/api/partners',
+    body: () => ({ name: 'Werkgever X', kind: 'werkgever' }),
+    allowed: { admin: 201 },
+  },
+  {
+    method: 'get',
+    route: '/api/partners',
+    path: () => '/api/partners',
+    allowed: { admin: 200, manager: 200, coach: 200, otherCoach: 200 },
+  },
 ];
 
 let h: ApiHarness;
@@ -104,7 +186,16 @@ afterAll(async () => {
 
 function keyOf(caller: Caller): string | undefined {
   const u = h.users;
-  return { anonymous: undefined, coa: u.coa.key, coach: u.coach.key, otherCoach: u.coach2.key, manager: u.manager.key, partner: u.partner.key, otherPartner: u.partner2.key, admin: u.admin.key }[caller];
+  return {
+    anonymous: undefined,
+    coa: u.coa.key,
+    coach: u.coach.key,
+    otherCoach: u.coach2.key,
+    manager: u.manager.key,
+    partner: u.partner.key,
+    otherPartner: u.partner2.key,
+    admin: u.admin.key,
+  }[caller];
 }
 
 it('has a row for every route in the route table', () => {
@@ -119,14 +210,33 @@ describe.each(rows.map((r) => [`${r.method.toUpperCase()} ${r.route}`, r] as con
     const key = keyOf(caller);
     if (key) req = req.set('X-Api-Key', key);
     const res = await (row.body ? req.send(row.body(ctx)) : req);
-    expect({ caller, status: res.status, body: res.status === expected ? 'as expected' : res.body }).toEqual({ caller, status: expected, body: 'as expected' });
+    expect({ caller, status: res.status, body: res.status === expected ? 'as expected' : res.body }).toEqual({
+      caller,
+      status: expected,
+      body: 'as expected',
+    });
   });
 });
 
 describe('what a partner sees', () => {
   it('gets phase, route and its module dates only: no name, BSN, address, coach or deadlines', async () => {
-    const res = await request(h.app).get(`/api/inburgeraars/${ctx.personId}`).set('X-Api-Key', h.users.partner.key).expect(200);
-    expect(Object.keys(res.body).sort()).toEqual(['exams', 'hours', 'inburgeraarId', 'modules', 'paused', 'phase', 'route', 'taalniveau', 'termijnStart'].sort());
+    const res = await request(h.app)
+      .get(`/api/inburgeraars/${ctx.personId}`)
+      .set('X-Api-Key', h.users.partner.key)
+      .expect(200);
+    expect(Object.keys(res.body).sort()).toEqual(
+      [
+        'exams',
+        'hours',
+        'inburgeraarId',
+        'modules',
+        'paused',
+        'phase',
+        'route',
+        'taalniveau',
+        'termijnStart',
+      ].sort(),
+    );
     expect(res.body).toMatchObject({ phase: 'LEERROUTE', route: 'B1' });
     expect(res.body.modules.map((m: { module: string }) => m.module).sort()).toEqual(['KNM', 'MAP', 'PVT']);
     const text = JSON.stringify(res.body);
@@ -136,8 +246,14 @@ describe('what a partner sees', () => {
 
   it('lists only people referred to it', async () => {
     await koppel(h);
-    const mine = await request(h.app).get('/api/inburgeraars').set('X-Api-Key', h.users.partner.key).expect(200);
-    const theirs = await request(h.app).get('/api/inburgeraars').set('X-Api-Key', h.users.partner2.key).expect(200);
+    const mine = await request(h.app)
+      .get('/api/inburgeraars')
+      .set('X-Api-Key', h.users.partner.key)
+      .expect(200);
+    const theirs = await request(h.app)
+      .get('/api/inburgeraars')
+      .set('X-Api-Key', h.users.partner2.key)
+      .expect(200);
     expect(theirs.body.items).toEqual([]);
     expect(mine.body.items.map((i: { inburgeraarId: string }) => i.inburgeraarId)).toEqual([ctx.personId]);
   });
@@ -146,13 +262,20 @@ describe('what a partner sees', () => {
 describe('denials are logged without personal data', () => {
   it('logs 401 and 403 with ids and role only', async () => {
     const bad = 'ir_' + 'x'.repeat(43);
-    await request(loggedApp).get(`/api/inburgeraars/${ctx.personId}`).set('Authorization', `Bearer ${bad}`).expect(401);
-    await request(loggedApp).get(`/api/inburgeraars/${ctx.personId}`).set('X-Api-Key', h.users.coach2.key).expect(403);
+    await request(loggedApp)
+      .get(`/api/inburgeraars/${ctx.personId}`)
+      .set('Authorization', `Bearer ${bad}`)
+      .expect(401);
+    await request(loggedApp)
+      .get(`/api/inburgeraars/${ctx.personId}`)
+      .set('X-Api-Key', h.users.coach2.key)
+      .expect(403);
     await request(loggedApp).get('/api/users').set('X-Api-Key', h.users.coach.key).expect(403);
     const denials = logLines.filter((l) => l.event === 'auth.denied');
     expect(denials.map((d) => d.status)).toEqual([401, 403, 403]);
     expect(denials[2]).toMatchObject({ userId: h.users.coach.user.id, role: 'coach', route: '/api/users' });
     const all = JSON.stringify(logLines);
-    for (const secret of [bad, h.users.coach.key, h.users.coach2.key, 'Amira']) expect(all).not.toContain(secret);
+    for (const secret of [bad, h.users.coach.key, h.users.coach2.key, 'Amira'])
+      expect(all).not.toContain(secret);
   });
 });

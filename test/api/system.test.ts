@@ -22,7 +22,9 @@ describe('GET /api/openapi.json', () => {
     const res = await request(h.app).get('/api/openapi.json').expect(200);
     const doc = res.body;
     expect(doc.openapi).toBe('3.1.0');
-    const documented = Object.entries(doc.paths as Record<string, Record<string, unknown>>).flatMap(([path, ops]) => Object.keys(ops).map((m) => `${m} ${path}`));
+    const documented = Object.entries(doc.paths as Record<string, Record<string, unknown>>).flatMap(
+      ([path, ops]) => Object.keys(ops).map((m) => `${m} ${path}`),
+    );
     for (const route of routeTable.filter((r) => !r.docVariants)) {
       expect(documented).toContain(`${route.method} ${route.path.replace(/:(\w+)/g, '{$1}')}`);
     }
@@ -35,12 +37,26 @@ describe('GET /api/openapi.json', () => {
       const required = op.requestBody.content['application/json'].schema.required ?? [];
       const schemaShape = Object.keys((commandSchemas[name] as unknown as { shape: object }).shape);
       expect(schemaShape).toEqual(expect.arrayContaining(required));
-      expect(Object.keys(op.responses)).toEqual(expect.arrayContaining(['200', '400', '401', '403', '404', '409']));
+      expect(Object.keys(op.responses)).toEqual(
+        expect.arrayContaining(['200', '400', '401', '403', '404', '409']),
+      );
     }
     const koppeling = doc.paths['/api/inburgeraars'].post;
-    expect(koppeling.requestBody.content['application/json'].schema.properties.persoon.properties.bsn.description).toMatch(/hashed and encrypted/);
+    expect(
+      koppeling.requestBody.content['application/json'].schema.properties.persoon.properties.bsn.description,
+    ).toMatch(/hashed and encrypted/);
     expect(doc.paths['/api/inburgeraars'].get.parameters.map((p: { name: string }) => p.name)).toEqual(
-      expect.arrayContaining(['coachId', 'phase', 'route', 'overdue', 'dueWithinDays', 'sort', 'order', 'page', 'pageSize']),
+      expect.arrayContaining([
+        'coachId',
+        'phase',
+        'route',
+        'overdue',
+        'dueWithinDays',
+        'sort',
+        'order',
+        'page',
+        'pageSize',
+      ]),
     );
     expect(doc.components.securitySchemes).toHaveProperty('bearer');
   });
@@ -55,14 +71,21 @@ describe('GET /api/openapi.json', () => {
 
 describe('operations', () => {
   it('/healthz reports the database and Temporal', async () => {
-    await request(h.app).get('/healthz').expect(200, { status: 'ok', checks: { database: 'ok', temporal: 'ok' } });
+    await request(h.app)
+      .get('/healthz')
+      .expect(200, { status: 'ok', checks: { database: 'ok', temporal: 'ok' } });
   });
 
   it('/metrics counts requests per route template (never per id)', async () => {
-    await request(h.app).get('/api/inburgeraars/5b0e4a36-5d1c-4a8e-9a0a-000000000000').set('X-Api-Key', h.users.manager.key).expect(404);
+    await request(h.app)
+      .get('/api/inburgeraars/5b0e4a36-5d1c-4a8e-9a0a-000000000000')
+      .set('X-Api-Key', h.users.manager.key)
+      .expect(404);
     const res = await request(h.app).get('/metrics').expect(200);
     expect(res.headers['content-type']).toMatch(/text\/plain/);
-    expect(res.text).toMatch(/http_requests_total\{method="GET",route="\/api\/inburgeraars\/:id",status="404"\} \d+/);
+    expect(res.text).toMatch(
+      /http_requests_total\{method="GET",route="\/api\/inburgeraars\/:id",status="404"\} \d+/,
+    );
     expect(res.text).toContain('http_request_duration_seconds_bucket');
     expect(res.text).not.toContain('5b0e4a36');
   });

@@ -4,6 +4,7 @@
  * SQLite file of its own (migrated with the project's migrations). Requests go through supertest
  * into `createApp`, exactly as in production minus the listening socket.
  */
+import os from 'node:os';
 import path from 'node:path';
 import { randomUUID } from 'node:crypto';
 import type { Express } from 'express';
@@ -48,7 +49,10 @@ export interface ApiHarness {
  */
 function activitiesFor(db: Db, config: Config, log: pino.Logger): object {
   if (process.env.API_TEST_NOOP_ACTIVITIES === '1') {
-    return { recordTrajectoryEvent: async () => undefined, sendNotification: async (i: { key: string }) => ({ key: i.key, status: 'queued' }) };
+    return {
+      recordTrajectoryEvent: async () => undefined,
+      sendNotification: async (i: { key: string }) => ({ key: i.key, status: 'queued' }),
+    };
   }
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const { createActivities } = require('../../../activities') as typeof import('../../../activities');
@@ -58,9 +62,14 @@ function activitiesFor(db: Db, config: Config, log: pino.Logger): object {
 export async function startApiHarness(name: string): Promise<ApiHarness> {
   const env = await createDevServerEnv();
   const taskQueue = uniqueTaskQueue(`api-${name}`);
-  const runDir = process.env.TEST_RUN_DIR ?? require('node:os').tmpdir();
+  const runDir = process.env.TEST_RUN_DIR ?? os.tmpdir();
   const databaseUrl = `file:${path.join(runDir, `api-${name}-${randomUUID()}.db`)}`;
-  const config = loadConfig({ NODE_ENV: 'test', DATABASE_URL: databaseUrl, TEMPORAL_TASK_QUEUE: taskQueue, LOG_LEVEL: 'silent' });
+  const config = loadConfig({
+    NODE_ENV: 'test',
+    DATABASE_URL: databaseUrl,
+    TEMPORAL_TASK_QUEUE: taskQueue,
+    LOG_LEVEL: 'silent',
+  });
   await migrateDatabase(databaseUrl);
   const db = createDb(databaseUrl);
   const log = pino({ level: process.env.API_TEST_LOG_LEVEL ?? 'silent' });
@@ -75,7 +84,8 @@ export async function startApiHarness(name: string): Promise<ApiHarness> {
   const running = worker.run();
 
   const store = createPrismaStore(db);
-  const build = (cfg: Config, extra: Partial<CreateAppOptions> = {}) => createApp({ temporal: env.client, db, store, config: cfg, log, ...extra });
+  const build = (cfg: Config, extra: Partial<CreateAppOptions> = {}) =>
+    createApp({ temporal: env.client, db, store, config: cfg, log, ...extra });
   const app = build(config);
 
   const addUser = async (role: Role, partnerId?: string): Promise<TestUser> => {
@@ -152,7 +162,13 @@ export function koppelingBody(o: KoppelingOptions): Record<string, unknown> {
     doelgroep: o.doelgroep ?? 'asielstatushouder',
     coachId: o.coachId,
     gemeenteCode: o.gemeenteCode ?? 'GM0193',
-    persoon: { bsn: o.bsn ?? testBsn(counter), voornaam: 'Amira', achternaam: `Test-${counter}`, geboortedatum: '1990-04-12', adres: 'Straat 1, Zwolle' },
+    persoon: {
+      bsn: o.bsn ?? testBsn(counter),
+      voornaam: 'Amira',
+      achternaam: `Test-${counter}`,
+      geboortedatum: '1990-04-12',
+      adres: 'Straat 1, Zwolle',
+    },
     ...(o.import ? { import: o.import } : {}),
     ...(o.extra ?? {}),
   };
@@ -170,14 +186,23 @@ export async function koppel(h: ApiHarness, o: Partial<KoppelingOptions> = {}): 
 
 /** Runs one action as the coach (or another key) and expects `status`. */
 export function act(h: ApiHarness, id: string, actie: string, body: unknown, key = h.users.coach.key) {
-  return request(h.app).post(`/api/inburgeraars/${id}/acties/${actie}`).set('X-Api-Key', key).send(body as object);
+  return request(h.app)
+    .post(`/api/inburgeraars/${id}/acties/${actie}`)
+    .set('X-Api-Key', key)
+    .send(body as object);
 }
 
 /** Starting points of a trajectory, through the koppeling's import part (same rules as the API). */
 export const PHASE_FIXTURES = {
   koppeling: undefined,
   intake: { phase: 'BREDE_INTAKE', intakePlannedDate: '2026-09-20' },
-  pip: { phase: 'PIP', intakePlannedDate: '2026-09-10', intakeDate: '2026-09-15', kennisgevingDate: '2026-09-05', brpInschrijvingDate: '2026-09-03' },
+  pip: {
+    phase: 'PIP',
+    intakePlannedDate: '2026-09-10',
+    intakeDate: '2026-09-15',
+    kennisgevingDate: '2026-09-05',
+    brpInschrijvingDate: '2026-09-03',
+  },
   /** B1-route, PIP set recently: route switch window open, extension not yet possible. */
   b1: {
     phase: 'LEERROUTE',
@@ -209,4 +234,5 @@ export const PHASE_FIXTURES = {
   },
 } as const;
 
-export const KOPPELING_DATE_FOR = (fixture: keyof typeof PHASE_FIXTURES): string => (fixture === 'b1Old' ? '2023-08-01' : '2026-09-01');
+export const KOPPELING_DATE_FOR = (fixture: keyof typeof PHASE_FIXTURES): string =>
+  fixture === 'b1Old' ? '2023-08-01' : '2026-09-01';

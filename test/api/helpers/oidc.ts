@@ -11,7 +11,10 @@ export interface TestOidcProvider {
   issuer: string;
   jwksUrl: string;
   audience: string;
-  sign(claims: JWTPayload, options?: { expiresIn?: string; audience?: string; issuer?: string; foreignKey?: boolean }): Promise<string>;
+  sign(
+    claims: JWTPayload,
+    options?: { expiresIn?: string; audience?: string; issuer?: string; foreignKey?: boolean },
+  ): Promise<string>;
   /** How many times the JWKS was fetched (proves caching). */
   jwksFetches(): number;
   close(): Promise<void>;
@@ -54,6 +57,7 @@ export async function startTestOidcProvider(audience = 'inburgering-regie'): Pro
         .sign(options.foreignKey ? foreign.privateKey : privateKey);
     },
     jwksFetches: () => fetches,
-    close: () => new Promise<void>((resolve, reject) => server.close((err) => (err ? reject(err) : resolve()))),
+    close: () =>
+      new Promise<void>((resolve, reject) => server.close((err) => (err ? reject(err) : resolve()))),
   };
 }
