@@ -27,3 +27,15 @@ export async function sleepForDaysWorkflow(days: number): Promise<{ startedAt: s
   await sleep(`${days} days`);
   return { startedAt, wokeAt: new Date().toISOString() };
 }
+
+/**
+ * Waits `delayMs` of workflow time, then sends one notification: a deadline reminder in miniature,
+ * used to prove that a timer and its notification survive a crash of the Temporal server or worker.
+ */
+export async function notifyAfterWorkflow(
+  delayMs: number,
+  input: Parameters<TrajectoryActivities['sendNotification']>[0],
+): Promise<Awaited<ReturnType<TrajectoryActivities['sendNotification']>>> {
+  await sleep(delayMs);
+  return sendNotificationOnceWorkflow(input);
+}

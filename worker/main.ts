@@ -1,0 +1,70 @@
+/**
+ * The worker: runs the trajectory workflows and their activities on the configured task queue.
+ * `startWorker` is what scripts/start.ts calls (worker beside the API in one process);
+ * `npm run worker` (this file) runs it alone, as in production, where worker and API scale apart.
+ */
+import { Worker, type WorkerOptions } from '@temporalio/worker';
+import { loadConfig, type Config } from '../config/config';
+import { createLogger, type Logger } from '../config/logger';
+import { createActivities } from '../activities';
+import { closeDb, createDb, type Db } from '../prisma/db';
+import { migrateDatabase } from '../prisma/migrate';
+import { connectWorker } from './connection';
+import { createDataConverter } from './payload-codec';
+import { installRuntime } from './runtime';
+
+export interface RunningWorker {
+  worker: Worker;
+  /** Settles when the worker has stopped (rejects if it crashed). */
+  done: Promise<void>;
+  stop(): Promise<void>;
+}
+
+export interface StartWorkerOptions {
+  config: Config;
+  log: Logger;
+  db: Db;
+  /** Tests pass the bundle built once per run; production bundles `workflows/` at start. */
+  workflowBundle?: WorkerOptions['workflowBundle'];
+}
+
+export async function startWorker({ config, log, db, workflowBundle }: StartWorkerOptions): Promise<RunningWorker> {
+  const connection = await connectWorker(config);
+  const worker = await Worker.create({
+    connection,
+    namespace: config.TEMPORAL_NAMESPACE,
+    taskQueue: config.TEMPORAL_TASK_QUEUE,
+    ...(workflowBundle ? { workflowBundle } : { workflowsPath: require.resolve('../workflows') }),
+    activities: createActivities({ db, config, log }),
+    dataConverter: createDataConverter(config),
+    // Let a running activity (an e-mail being sent) finish before shutdown; the outbox makes a
+    // retry after a hard kill safe anyway.
+    shutdownGraceTime: '10 seconds',
+  });
+  const done = worker.run().finally(() => connection.close());
+  log.info({ taskQueue: config.TEMPORAL_TASK_QUEUE, namespace: config.TEMPORAL_NAMESPACE }, 'worker running');
+  return {
+    worker,
+    done,
+    async stop() {
+      if (worker.getState() === 'RUNNING') worker.shutdown();
+      await done;
+    },
+  };
+}
+
+if (require.main === module) {
+  const config = loadConfig();
+  const log = createLogger(config, 'worker');
+  installRuntime(log, `127.0.0.1:${config.METRICS_PORT}`);
+  void (async () => {
+    await migrateDatabase(config.DATABASE_URL);
+    const db = createDb(config.DATABASE_URL);
+    // Worker.run() shuts down by itself on SIGINT/SIGTERM (the SDK's default shutdown signals).
+    const running = await startWorker({ config, log, db });
+    await running.done.finally(() => closeDb(db));
+  })().catch((err: unknown) => {
+    log.error({ err }, 'worker failed');
+    process.exit(1);
+  });
+}
