@@ -31,6 +31,12 @@ export function datumNl(date: string | number | boolean | undefined): string {
 
 const str = (v: string | number | boolean | undefined, fallback = ''): string => (v === undefined || v === '' ? fallback : String(v));
 
+/** `1 dag`, `14 dagen`. */
+const dagen = (n: string | number | boolean | undefined): string => (Number(n) === 1 ? '1 dag' : `${str(n, '?')} dagen`);
+
+/** The deadline a message is about (top-level field, or in the template data). */
+const keyOf = (p: Params, r: NotificationRequest): string | undefined => r.deadlineKey ?? (typeof p.deadlineKey === 'string' ? p.deadlineKey : undefined);
+
 /** What the coach should do for a deadline, by key prefix (fallback: the generic advice). */
 const ACTIONS: [prefix: string, action: string][] = [
   ['PIP_VASTSTELLEN', 'Rond de brede intake af en stel het PIP vast (beschikking), of leg vast op welke informatie van derden wordt gewacht.'],
@@ -49,28 +55,28 @@ export function actionFor(deadlineKey: string | undefined): string {
 
 const TEMPLATES: Record<string, Template> = {
   REMINDER: (p, r) => ({
-    subject: `Herinnering: ${str(p.label, r.deadlineKey)} uiterlijk ${datumNl(p.dueDate ?? r.dueDate)}`,
+    subject: `Herinnering: ${str(p.label, keyOf(p, r))} uiterlijk ${datumNl(p.dueDate ?? r.dueDate)}`,
     lines: [
-      `Over ${str(p.daysBefore, '?')} dagen, op ${datumNl(p.dueDate ?? r.dueDate)}, verloopt de termijn "${str(p.label, r.deadlineKey)}" voor inburgeraar ${r.inburgeraarId}.`,
+      `Over ${dagen(p.daysBefore)}, op ${datumNl(p.dueDate ?? r.dueDate)}, verloopt de termijn "${str(p.label, keyOf(p, r))}" voor inburgeraar ${r.inburgeraarId}.`,
       `Grondslag: ${str(p.source, 'beleid')}.`,
-      `Wat te doen: ${actionFor(r.deadlineKey)}`,
+      `Wat te doen: ${actionFor(keyOf(p, r))}`,
     ],
   }),
   ESCALATION: (p, r) => ({
-    subject: `Termijn verstreken: ${str(p.label, r.deadlineKey)} (${datumNl(p.dueDate ?? r.dueDate)})`,
+    subject: `Termijn verstreken: ${str(p.label, keyOf(p, r))} (${datumNl(p.dueDate ?? r.dueDate)})`,
     lines: [
-      `De termijn "${str(p.label, r.deadlineKey)}" voor inburgeraar ${r.inburgeraarId} is op ${datumNl(p.dueDate ?? r.dueDate)} verstreken` +
-        (p.daysOverdue !== undefined ? ` (${p.daysOverdue} dagen geleden).` : '.'),
+      `De termijn "${str(p.label, keyOf(p, r))}" voor inburgeraar ${r.inburgeraarId} is op ${datumNl(p.dueDate ?? r.dueDate)} verstreken` +
+        (p.daysOverdue !== undefined ? ` (${dagen(p.daysOverdue)} geleden).` : '.'),
       `Grondslag: ${str(p.source, 'beleid')}. Verantwoordelijke coach: ${str(p.coachId, 'onbekend')}.`,
-      `Wat te doen: neem contact op met de coach en zorg dat de actie alsnog wordt uitgevoerd. ${actionFor(r.deadlineKey)}`,
+      `Wat te doen: neem contact op met de coach en zorg dat de actie alsnog wordt uitgevoerd. ${actionFor(keyOf(p, r))}`,
     ],
   }),
   TERM_ENDED: (p, r) => ({
-    subject: `Termijn afgelopen: ${str(p.label, r.deadlineKey)} (${datumNl(p.dueDate ?? r.dueDate)})`,
+    subject: `Termijn afgelopen: ${str(p.label, keyOf(p, r))} (${datumNl(p.dueDate ?? r.dueDate)})`,
     lines: [
-      `De termijn "${str(p.label, r.deadlineKey)}" voor inburgeraar ${r.inburgeraarId} is op ${datumNl(p.dueDate ?? r.dueDate)} afgelopen.`,
+      `De termijn "${str(p.label, keyOf(p, r))}" voor inburgeraar ${r.inburgeraarId} is op ${datumNl(p.dueDate ?? r.dueDate)} afgelopen.`,
       `Grondslag: ${str(p.source, 'beleid')}.`,
-      `Wat te doen: ${actionFor(r.deadlineKey)}`,
+      `Wat te doen: ${actionFor(keyOf(p, r))}`,
     ],
   }),
   PIP_REFERRAL: (p, r) => ({
@@ -138,7 +144,7 @@ const FALLBACK: Template = (p, r) => ({
 export function render(request: NotificationRequest, ctx: RenderContext): RenderedMessage {
   const template = TEMPLATES[request.template] ?? FALLBACK;
   const { subject, lines } = template(request.data, request);
-  const link = ctx.publicUrl ? [`Dossier: ${ctx.publicUrl.replace(/\/$/, '')}/beheer/#/inburgeraars/${request.inburgeraarId}`] : [];
+  const link = ctx.publicUrl ? [`Dossier: ${ctx.publicUrl.replace(/\/$/, '')}/beheer/#/inburgeraar/${request.inburgeraarId}`] : [];
   const text = ['Beste collega,', '', ...lines, ...link, '', `Met vriendelijke groet,`, `${ctx.gemeenteNaam} – regie inburgering`, ''].join('\n');
   return { subject, text };
 }
