@@ -139,6 +139,12 @@ function readModelWhere(filter: ListFilter) {
   };
 }
 
+/** Longer than any request may take (an update waits for its activities), shorter than a client's patience. */
+const STALE_CLAIM_MS = 5 * 60_000;
+
+/** "Last used" is for the admin's key list, not an audit trail: one write a minute per key is enough. */
+const LAST_USED_RESOLUTION_MS = 60_000;
+
 export class PrismaIdempotencyStore implements IdempotencyStore {
   constructor(private readonly db: Db) {}
 
@@ -158,8 +164,20 @@ export class PrismaIdempotencyStore implements IdempotencyStore {
     }
     const found = await this.db.idempotencyRecord.findUnique({ where: { userId_key: { userId, key } } });
     // Released between our insert and this read: treat as still running, the client retries.
-    if (!found || found.statusCode === null)
-      return { state: 'pending', fingerprint: found?.requestHash ?? fingerprint };
+    if (!found) return { state: 'pending', fingerprint };
+    if (found.statusCode === null) {
+      // A claim whose process died mid-request would block the key forever: after a while, and only
+      // for the same request, a retry takes it over. The update is the compare-and-set: of two
+      // concurrent retries only one still finds the claim old.
+      if (found.requestHash === fingerprint) {
+        const taken = await this.db.idempotencyRecord.updateMany({
+          where: { id: found.id, statusCode: null, createdAt: { lt: new Date(Date.now() - STALE_CLAIM_MS) } },
+          data: { createdAt: new Date() },
+        });
+        if (taken.count === 1) return { state: 'new' };
+      }
+      return { state: 'pending', fingerprint: found.requestHash };
+    }
     return {
       state: 'done',
       fingerprint: found.requestHash,
@@ -189,8 +207,10 @@ export function createPrismaStore(db: Db): ApiStore {
       if (!key || key.revokedAt || !key.user.active) return undefined;
       const role = roleSchema.safeParse(key.user.role);
       if (!role.success) return undefined;
-      // Best effort: a failed "last used" write must not fail the request.
-      db.apiKey.update({ where: { id: key.id }, data: { lastUsedAt: new Date() } }).catch(() => undefined);
+      if (!key.lastUsedAt || key.lastUsedAt.getTime() < Date.now() - LAST_USED_RESOLUTION_MS) {
+        // Best effort, not awaited: a failed "last used" write must not fail or slow the request.
+        db.apiKey.update({ where: { id: key.id }, data: { lastUsedAt: new Date() } }).catch(() => undefined);
+      }
       return { userId: key.user.id, role: role.data, partnerId: key.user.partnerId, via: 'api-key' };
     },
     async createUser(user) {

@@ -12,7 +12,7 @@ import { createHash } from 'node:crypto';
 import type { Request, RequestHandler, Response, Router } from 'express';
 import type { z } from 'zod';
 import type { Principal, Role } from '../auth/principal';
-import { forbidden, HttpError, toHttpError, unauthorized } from './errors';
+import { forbidden, HttpError, toHttpError, unauthorized, ValidationError } from './errors';
 import { parseOrThrow } from './validation';
 import type { AppDeps } from '../deps';
 
@@ -193,7 +193,8 @@ async function runIdempotent(
   req: Request,
 ): Promise<RouteResult> {
   const store = ctx.deps.idempotency;
-  if (key.length > 200) throw new HttpError(400, 'VALIDATION', 'Idempotency-Key longer than 200 characters');
+  if (key.length > 200)
+    throw new ValidationError([{ field: 'Idempotency-Key', reason: 'at most 200 characters' }]);
   const fingerprint = requestFingerprint(def.method, req.path, req.body ?? {});
   const begun = await store.begin(principal.userId, key, fingerprint, { method: req.method, path: req.path });
   if (begun.state !== 'new') {

@@ -4,6 +4,7 @@
  * idempotent writes (a retried koppeling or action changes nothing twice).
  */
 import request from 'supertest';
+import { requestFingerprint } from '../../api/http/route';
 import { koppelingBody, koppel, startApiHarness, type ApiHarness } from './helpers/harness';
 import { startTestOidcProvider, type TestOidcProvider } from './helpers/oidc';
 
@@ -203,5 +204,45 @@ describe('Idempotency-Key', () => {
       .expect(200);
     const replayed = await refusedKey().expect(409);
     expect(replayed.body.error).toBe('NOT_PAUSED');
+  });
+
+  it('answers 409 while the first request still runs, and lets a retry take over a claim left by a crash', async () => {
+    const id = await koppel(h);
+    const path = `/api/inburgeraars/${id}/acties/registerKennisgeving`;
+    const body = { date: '2026-09-05' };
+    // A claim as a request that is still running (or whose process died) leaves it.
+    await h.db.idempotencyRecord.create({
+      data: {
+        userId: h.users.coach.user.id,
+        key: 'stuck',
+        method: 'POST',
+        path,
+        requestHash: requestFingerprint('post', path, body),
+      },
+    });
+    const send = () =>
+      request(h.app)
+        .post(path)
+        .set('X-Api-Key', h.users.coach.key)
+        .set('Idempotency-Key', 'stuck')
+        .send(body);
+    expect((await send().expect(409)).body.error).toBe('IDEMPOTENCY_IN_PROGRESS');
+    await h.db.idempotencyRecord.updateMany({
+      where: { key: 'stuck' },
+      data: { createdAt: new Date(Date.now() - 10 * 60_000) },
+    });
+    const taken = await send();
+    expect({ status: taken.status, body: taken.body }).toEqual({
+      status: 200,
+      body: expect.objectContaining({ inburgeraarId: id }),
+    });
+    expect((await send().expect(200)).headers['idempotent-replayed']).toBe('true');
+    const long = await request(h.app)
+      .post(path)
+      .set('X-Api-Key', h.users.coach.key)
+      .set('Idempotency-Key', 'k'.repeat(201))
+      .send(body)
+      .expect(400);
+    expect(long.body.issues).toEqual([{ field: 'Idempotency-Key', reason: 'at most 200 characters' }]);
   });
 });
