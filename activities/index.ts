@@ -16,7 +16,8 @@ import { recordTrajectoryEvent } from './read-model';
 import type { TrajectoryActivities } from './types';
 import { createWebhookSender, type WebhookSender } from './webhooks';
 
-export type ActivityConfig = Pick<Config, 'MANAGER_EMAIL' | 'MAIL_FROM' | 'GEMEENTE_NAAM'> & Partial<Pick<Config, 'SMTP_URL' | 'PUBLIC_URL'>>;
+export type ActivityConfig = Pick<Config, 'MANAGER_EMAIL' | 'MAIL_FROM' | 'GEMEENTE_NAAM'> &
+  Partial<Pick<Config, 'SMTP_URL' | 'PUBLIC_URL'>>;
 
 export interface ActivityDeps {
   db: Db;
@@ -35,14 +36,23 @@ export const systemClock: Clock = { now: () => new Date() };
 export function createActivities(deps: ActivityDeps): TrajectoryActivities {
   const { db, config } = deps;
   const log = deps.log.child({ component: 'activities' });
-  const mailer = deps.mailer !== undefined ? deps.mailer : config.SMTP_URL ? createSmtpMailer(config.SMTP_URL, config.MAIL_FROM) : null;
+  const mailer =
+    deps.mailer !== undefined
+      ? deps.mailer
+      : config.SMTP_URL
+        ? createSmtpMailer(config.SMTP_URL, config.MAIL_FROM)
+        : null;
   const notificationDeps = {
     db,
     mailer,
     webhooks: deps.webhooks ?? createWebhookSender(),
     clock: deps.clock ?? systemClock,
     log,
-    config: { managerEmail: config.MANAGER_EMAIL, gemeenteNaam: config.GEMEENTE_NAAM, publicUrl: config.PUBLIC_URL },
+    config: {
+      managerEmail: config.MANAGER_EMAIL,
+      gemeenteNaam: config.GEMEENTE_NAAM,
+      publicUrl: config.PUBLIC_URL,
+    },
   };
   return {
     recordTrajectoryEvent: (input) => recordTrajectoryEvent(db, input),
@@ -52,5 +62,11 @@ export function createActivities(deps: ActivityDeps): TrajectoryActivities {
 
 export type { Mailer, WebhookSender, Clock };
 export { createSmtpMailer } from './mailer';
-export { createWebhookSender, signWebhook, verifyWebhook, SIGNATURE_HEADER, TIMESTAMP_HEADER } from './webhooks';
+export {
+  createWebhookSender,
+  signWebhook,
+  verifyWebhook,
+  SIGNATURE_HEADER,
+  TIMESTAMP_HEADER,
+} from './webhooks';
 export type * from './types';

@@ -46,14 +46,24 @@ type Target =
 
 type OutboxRow = Awaited<ReturnType<Db['notificationOutbox']['findUniqueOrThrow']>>;
 
-export async function sendNotification(deps: NotificationDeps, request: NotificationRequest): Promise<NotificationResult> {
+export async function sendNotification(
+  deps: NotificationDeps,
+  request: NotificationRequest,
+): Promise<NotificationResult> {
   const target = await resolveTarget(deps, request);
   const row = await findOrCreateOutboxRow(deps, request, target);
   if (row.status === 'sent') return answer(deps, request, row, 'duplicate');
   if (row.status === 'held') return answer(deps, request, row, 'held');
-  if (row.status === 'failed') throw ApplicationFailure.nonRetryable(`notification ${row.key} was rejected: ${row.lastError ?? ''}`, 'NOTIFICATION_REJECTED');
+  if (row.status === 'failed')
+    throw ApplicationFailure.nonRetryable(
+      `notification ${row.key} was rejected: ${row.lastError ?? ''}`,
+      'NOTIFICATION_REJECTED',
+    );
   if ('heldBecause' in target) {
-    const held = await deps.db.notificationOutbox.update({ where: { id: row.id }, data: { status: 'held', lastError: target.heldBecause } });
+    const held = await deps.db.notificationOutbox.update({
+      where: { id: row.id },
+      data: { status: 'held', lastError: target.heldBecause },
+    });
     return answer(deps, request, held, 'held');
   }
   return deliver(deps, request, row, target);
@@ -64,7 +74,10 @@ export async function sendNotification(deps: NotificationDeps, request: Notifica
 async function resolveTarget(deps: NotificationDeps, r: NotificationRequest): Promise<Target> {
   switch (r.recipient.role) {
     case 'coach':
-      return coachTarget(deps, r.recipient.id ?? (typeof r.data.coachId === 'string' ? r.data.coachId : undefined));
+      return coachTarget(
+        deps,
+        r.recipient.id ?? (typeof r.data.coachId === 'string' ? r.data.coachId : undefined),
+      );
     case 'partner':
       return partnerTarget(deps, r);
     case 'manager':
@@ -74,28 +87,47 @@ async function resolveTarget(deps: NotificationDeps, r: NotificationRequest): Pr
 }
 
 function emailTarget(deps: NotificationDeps, address: string): Target {
-  return deps.mailer ? { channel: 'email', address } : { channel: 'email', address, heldBecause: 'geen SMTP geconfigureerd (SMTP_URL)' };
+  return deps.mailer
+    ? { channel: 'email', address }
+    : { channel: 'email', address, heldBecause: 'geen SMTP geconfigureerd (SMTP_URL)' };
 }
 
 async function coachTarget(deps: NotificationDeps, coachId: string | undefined): Promise<Target> {
   const user = coachId ? await deps.db.user.findUnique({ where: { id: coachId } }) : null;
-  if (!user?.email) return { channel: 'email', address: null, heldBecause: `coach ${coachId ?? '?'} onbekend of zonder e-mailadres` };
+  if (!user?.email)
+    return {
+      channel: 'email',
+      address: null,
+      heldBecause: `coach ${coachId ?? '?'} onbekend of zonder e-mailadres`,
+    };
   return emailTarget(deps, user.email);
 }
 
 async function partnerTarget(deps: NotificationDeps, r: NotificationRequest): Promise<Target> {
   const partnerId = r.recipient.id;
   const partner = partnerId ? await deps.db.partner.findUnique({ where: { id: partnerId } }) : null;
-  if (!partner) return { channel: 'webhook', address: null, heldBecause: `partner ${partnerId ?? '?'} onbekend` };
+  if (!partner)
+    return { channel: 'webhook', address: null, heldBecause: `partner ${partnerId ?? '?'} onbekend` };
   // The partner may see this person from now on (its lists show only referred people).
   await deps.db.referral.upsert({
-    where: { inburgeraarId_partnerId_purpose: { inburgeraarId: r.inburgeraarId, partnerId: partner.id, purpose: r.template } },
+    where: {
+      inburgeraarId_partnerId_purpose: {
+        inburgeraarId: r.inburgeraarId,
+        partnerId: partner.id,
+        purpose: r.template,
+      },
+    },
     create: { inburgeraarId: r.inburgeraarId, partnerId: partner.id, purpose: r.template },
     update: {},
   });
-  if (partner.webhookUrl && partner.webhookSecret) return { channel: 'webhook', address: partner.webhookUrl, secret: partner.webhookSecret };
+  if (partner.webhookUrl && partner.webhookSecret)
+    return { channel: 'webhook', address: partner.webhookUrl, secret: partner.webhookSecret };
   if (partner.email) return emailTarget(deps, partner.email);
-  return { channel: 'webhook', address: null, heldBecause: `partner ${partner.id} heeft geen webhook en geen e-mailadres` };
+  return {
+    channel: 'webhook',
+    address: null,
+    heldBecause: `partner ${partner.id} heeft geen webhook en geen e-mailadres`,
+  };
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -103,10 +135,26 @@ async function partnerTarget(deps: NotificationDeps, r: NotificationRequest): Pr
 /** The JSON a partner receives (also kept in the outbox, so every attempt sends the same bytes). */
 function webhookBody(r: NotificationRequest, subject: string, text: string): string {
   const { key, template, inburgeraarId, workflowId, deadlineKey, dueDate, at, data } = r;
-  return JSON.stringify({ key, type: template, kind: kindOf(template), inburgeraarId, workflowId, deadlineKey, dueDate, at, data, subject, text });
+  return JSON.stringify({
+    key,
+    type: template,
+    kind: kindOf(template),
+    inburgeraarId,
+    workflowId,
+    deadlineKey,
+    dueDate,
+    at,
+    data,
+    subject,
+    text,
+  });
 }
 
-async function findOrCreateOutboxRow(deps: NotificationDeps, r: NotificationRequest, target: Target): Promise<OutboxRow> {
+async function findOrCreateOutboxRow(
+  deps: NotificationDeps,
+  r: NotificationRequest,
+  target: Target,
+): Promise<OutboxRow> {
   const existing = await deps.db.notificationOutbox.findUnique({ where: { key: r.key } });
   if (existing) return existing;
   const { subject, text } = render(r, deps.config);
@@ -131,49 +179,97 @@ async function findOrCreateOutboxRow(deps: NotificationDeps, r: NotificationRequ
     });
   } catch (error) {
     // Two attempts raced on the insert: the other one's row is the row.
-    if (isUniqueViolation(error)) return deps.db.notificationOutbox.findUniqueOrThrow({ where: { key: r.key } });
+    if (isUniqueViolation(error))
+      return deps.db.notificationOutbox.findUniqueOrThrow({ where: { key: r.key } });
     throw error;
   }
 }
 
-async function deliver(deps: NotificationDeps, r: NotificationRequest, row: OutboxRow, target: Exclude<Target, { heldBecause: string }>): Promise<NotificationResult> {
+async function deliver(
+  deps: NotificationDeps,
+  r: NotificationRequest,
+  row: OutboxRow,
+  target: Exclude<Target, { heldBecause: string }>,
+): Promise<NotificationResult> {
   await deps.db.notificationOutbox.update({ where: { id: row.id }, data: { attempts: { increment: 1 } } });
   try {
     await transmit(deps, row, target);
   } catch (error) {
     const permanent = error instanceof PermanentDeliveryError;
     const message = error instanceof Error ? error.message : String(error);
-    await deps.db.notificationOutbox.update({ where: { id: row.id }, data: { lastError: message.slice(0, 1000), ...(permanent ? { status: 'failed' } : {}) } });
-    deps.log.warn({ outboxId: row.id, key: r.key, template: r.template, channel: target.channel, permanent, err: message }, 'notification delivery failed');
+    await deps.db.notificationOutbox.update({
+      where: { id: row.id },
+      data: { lastError: message.slice(0, 1000), ...(permanent ? { status: 'failed' } : {}) },
+    });
+    deps.log.warn(
+      {
+        outboxId: row.id,
+        key: r.key,
+        template: r.template,
+        channel: target.channel,
+        permanent,
+        err: message,
+      },
+      'notification delivery failed',
+    );
     if (permanent) throw ApplicationFailure.nonRetryable(message, 'NOTIFICATION_REJECTED');
     throw ApplicationFailure.retryable(message, 'NOTIFICATION_DELIVERY');
   }
-  const sent = await deps.db.notificationOutbox.update({ where: { id: row.id }, data: { status: 'sent', sentAt: deps.clock.now(), lastError: null } });
+  const sent = await deps.db.notificationOutbox.update({
+    where: { id: row.id },
+    data: { status: 'sent', sentAt: deps.clock.now(), lastError: null },
+  });
   return answer(deps, r, sent, 'sent');
 }
 
 /** A delivery the receiver refused for good (4xx, SMTP 5xx): a retry would be refused again. */
 class PermanentDeliveryError extends Error {}
 
-async function transmit(deps: NotificationDeps, row: OutboxRow, target: Exclude<Target, { heldBecause: string }>): Promise<void> {
+async function transmit(
+  deps: NotificationDeps,
+  row: OutboxRow,
+  target: Exclude<Target, { heldBecause: string }>,
+): Promise<void> {
   if (target.channel === 'email') {
     try {
       await deps.mailer!.send({ to: target.address, subject: row.subject, text: row.body, key: row.key });
     } catch (error) {
-      if (isPermanentSmtpError(error)) throw new PermanentDeliveryError(`SMTP weigerde: ${(error as Error).message}`);
+      if (isPermanentSmtpError(error))
+        throw new PermanentDeliveryError(`SMTP weigerde: ${(error as Error).message}`);
       throw error;
     }
     return;
   }
   const timestamp = Math.floor(deps.clock.now().getTime() / 1000);
-  const { status } = await deps.webhooks.post({ url: target.address, secret: target.secret, body: row.payload, idempotencyKey: row.key, timestamp });
+  const { status } = await deps.webhooks.post({
+    url: target.address,
+    secret: target.secret,
+    body: row.payload,
+    idempotencyKey: row.key,
+    timestamp,
+  });
   const verdict = classifyWebhookStatus(status);
   if (verdict === 'permanent') throw new PermanentDeliveryError(`webhook antwoordde HTTP ${status}`);
   if (verdict === 'retry') throw new Error(`webhook antwoordde HTTP ${status}`);
 }
 
-function answer(deps: NotificationDeps, r: NotificationRequest, row: OutboxRow, status: NotificationStatus): NotificationResult {
+function answer(
+  deps: NotificationDeps,
+  r: NotificationRequest,
+  row: OutboxRow,
+  status: NotificationStatus,
+): NotificationResult {
   // Ids and codes only: addresses and texts stay in the outbox.
-  deps.log.info({ outboxId: row.id, key: r.key, template: r.template, audience: r.recipient.role, channel: row.channel, status }, 'notification');
+  deps.log.info(
+    {
+      outboxId: row.id,
+      key: r.key,
+      template: r.template,
+      audience: r.recipient.role,
+      channel: row.channel,
+      status,
+    },
+    'notification',
+  );
   return { key: r.key, status, outboxId: row.id };
 }

@@ -84,13 +84,24 @@ function deadlineRows(s: ReadModelSnapshot) {
  * first writes racing on the insert end in a unique violation, and Temporal's retry settles it.
  * Returns false when the snapshot was older than the stored one (nothing written).
  */
-export async function upsertReadModel(db: Db, workflowId: string, snapshot: ReadModelSnapshot, updatedAt: Date): Promise<boolean> {
+export async function upsertReadModel(
+  db: Db,
+  workflowId: string,
+  snapshot: ReadModelSnapshot,
+  updatedAt: Date,
+): Promise<boolean> {
   const inburgeraarId = snapshot.inburgeraarId;
   const row = trajectoryRow(workflowId, snapshot, updatedAt);
   return db.$transaction(async (tx: DbTransaction) => {
-    const updated = await tx.trajectoryReadModel.updateMany({ where: { inburgeraarId, eventSeq: { lte: snapshot.eventSeq } }, data: row });
+    const updated = await tx.trajectoryReadModel.updateMany({
+      where: { inburgeraarId, eventSeq: { lte: snapshot.eventSeq } },
+      data: row,
+    });
     if (updated.count === 0) {
-      const stored = await tx.trajectoryReadModel.findUnique({ where: { inburgeraarId }, select: { eventSeq: true } });
+      const stored = await tx.trajectoryReadModel.findUnique({
+        where: { inburgeraarId },
+        select: { eventSeq: true },
+      });
       if (stored) return false; // a newer snapshot is there already
       await tx.trajectoryReadModel.create({ data: { inburgeraarId, ...row } });
     }

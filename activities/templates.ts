@@ -21,7 +21,12 @@ export interface RenderedMessage {
 type Params = NotificationRequest['data'];
 type Template = (p: Params, r: NotificationRequest) => { subject: string; lines: string[] };
 
-const dateFormat = new Intl.DateTimeFormat('nl-NL', { day: 'numeric', month: 'long', year: 'numeric', timeZone: 'UTC' });
+const dateFormat = new Intl.DateTimeFormat('nl-NL', {
+  day: 'numeric',
+  month: 'long',
+  year: 'numeric',
+  timeZone: 'UTC',
+});
 
 /** `2027-03-15` → `15 maart 2027` (calendar dates are Europe/Amsterdam already: format as-is). */
 export function datumNl(date: string | number | boolean | undefined): string {
@@ -29,22 +34,40 @@ export function datumNl(date: string | number | boolean | undefined): string {
   return dateFormat.format(new Date(`${date}T00:00:00Z`));
 }
 
-const str = (v: string | number | boolean | undefined, fallback = ''): string => (v === undefined || v === '' ? fallback : String(v));
+const str = (v: string | number | boolean | undefined, fallback = ''): string =>
+  v === undefined || v === '' ? fallback : String(v);
 
 /** `1 dag`, `14 dagen`. */
-const dagen = (n: string | number | boolean | undefined): string => (Number(n) === 1 ? '1 dag' : `${str(n, '?')} dagen`);
+const dagen = (n: string | number | boolean | undefined): string =>
+  Number(n) === 1 ? '1 dag' : `${str(n, '?')} dagen`;
 
 /** The deadline a message is about (top-level field, or in the template data). */
-const keyOf = (p: Params, r: NotificationRequest): string | undefined => r.deadlineKey ?? (typeof p.deadlineKey === 'string' ? p.deadlineKey : undefined);
+const keyOf = (p: Params, r: NotificationRequest): string | undefined =>
+  r.deadlineKey ?? (typeof p.deadlineKey === 'string' ? p.deadlineKey : undefined);
 
 /** What the coach should do for a deadline, by key prefix (fallback: the generic advice). */
 const ACTIONS: [prefix: string, action: string][] = [
-  ['PIP_VASTSTELLEN', 'Rond de brede intake af en stel het PIP vast (beschikking), of leg vast op welke informatie van derden wordt gewacht.'],
-  ['HUISVESTING', 'Stem met de woningcorporatie af wanneer de woning beschikbaar is en registreer de huisvestingsdatum.'],
+  [
+    'PIP_VASTSTELLEN',
+    'Rond de brede intake af en stel het PIP vast (beschikking), of leg vast op welke informatie van derden wordt gewacht.',
+  ],
+  [
+    'HUISVESTING',
+    'Stem met de woningcorporatie af wanneer de woning beschikbaar is en registreer de huisvestingsdatum.',
+  ],
   ['VOORTGANGSGESPREK', 'Plan het voortgangsgesprek en leg het vast in het dossier.'],
-  ['MODULE', 'Controleer met de partner of de module is afgerond en registreer de afronding, of herzie de afspraak in het PIP.'],
-  ['INBURGERINGSTERMIJN', 'Bespreek de voortgang en, bij ziekte of bijzondere omstandigheden, een verlengingsverzoek bij DUO.'],
-  ['ROUTE_SWITCH', 'Beslis of een andere leerroute beter past: na deze datum is schakelen niet meer mogelijk.'],
+  [
+    'MODULE',
+    'Controleer met de partner of de module is afgerond en registreer de afronding, of herzie de afspraak in het PIP.',
+  ],
+  [
+    'INBURGERINGSTERMIJN',
+    'Bespreek de voortgang en, bij ziekte of bijzondere omstandigheden, een verlengingsverzoek bij DUO.',
+  ],
+  [
+    'ROUTE_SWITCH',
+    'Beslis of een andere leerroute beter past: na deze datum is schakelen niet meer mogelijk.',
+  ],
   ['ONTZORGEN', 'Beslis over het vervolg: na deze datum eindigt het ontzorgen.'],
 ];
 
@@ -144,8 +167,19 @@ const FALLBACK: Template = (p, r) => ({
 export function render(request: NotificationRequest, ctx: RenderContext): RenderedMessage {
   const template = TEMPLATES[request.template] ?? FALLBACK;
   const { subject, lines } = template(request.data, request);
-  const link = ctx.publicUrl ? [`Dossier: ${ctx.publicUrl.replace(/\/$/, '')}/beheer/#/inburgeraar/${request.inburgeraarId}`] : [];
-  const text = ['Beste collega,', '', ...lines, ...link, '', `Met vriendelijke groet,`, `${ctx.gemeenteNaam} – regie inburgering`, ''].join('\n');
+  const link = ctx.publicUrl
+    ? [`Dossier: ${ctx.publicUrl.replace(/\/$/, '')}/beheer/#/inburgeraar/${request.inburgeraarId}`]
+    : [];
+  const text = [
+    'Beste collega,',
+    '',
+    ...lines,
+    ...link,
+    '',
+    `Met vriendelijke groet,`,
+    `${ctx.gemeenteNaam} – regie inburgering`,
+    '',
+  ].join('\n');
   return { subject, text };
 }
 

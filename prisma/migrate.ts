@@ -13,7 +13,9 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import type { MigrationList, SchemaEngine } from '@prisma/schema-engine-wasm' with { 'resolution-mode': 'import' };
+import type { MigrationList, SchemaEngine } from '@prisma/schema-engine-wasm' with {
+  'resolution-mode': 'import',
+};
 import {
   bindMigrationAwareSqlAdapterFactory,
   ColumnTypeEnum,
@@ -29,7 +31,8 @@ const SCHEMA_COPY = 'schema.prisma';
 
 /** `root` is the prisma/ folder; tests pass a copy of it to try schema changes. */
 export const providerDir = (provider: Provider, root = PRISMA_DIR): string => path.join(root, provider);
-export const migrationsDir = (provider: Provider, root = PRISMA_DIR): string => path.join(providerDir(provider, root), 'migrations');
+export const migrationsDir = (provider: Provider, root = PRISMA_DIR): string =>
+  path.join(providerDir(provider, root), 'migrations');
 
 // ---------------------------------------------------------------------------------------------
 // The engine
@@ -39,7 +42,10 @@ type EngineModule = typeof import('@prisma/schema-engine-wasm', { with: { 'resol
 /** The little of the WebAssembly API used here (our tsconfig has no DOM lib, @types/node lacks it). */
 type WasmImports = Record<string, unknown>;
 interface WasmApi {
-  instantiate(bytes: Buffer, imports: Record<string, WasmImports>): Promise<{ instance: { exports: Record<string, unknown> } }>;
+  instantiate(
+    bytes: Buffer,
+    imports: Record<string, WasmImports>,
+  ): Promise<{ instance: { exports: Record<string, unknown> } }>;
 }
 const { WebAssembly } = globalThis as unknown as { WebAssembly: WasmApi };
 let engineModule: Promise<EngineModule> | undefined;
@@ -55,9 +61,12 @@ function loadEngineModule(): Promise<EngineModule> {
   engineModule ??= (async () => {
     const dir = path.dirname(require.resolve('@prisma/schema-engine-wasm/schema_engine_bg'));
     const bg = loadGlue(path.join(dir, 'schema_engine_bg.js'));
-    const { instance } = await WebAssembly.instantiate(fs.readFileSync(path.join(dir, 'schema_engine_bg.wasm')), {
-      './schema_engine_bg.js': withUnrefTimers(bg),
-    });
+    const { instance } = await WebAssembly.instantiate(
+      fs.readFileSync(path.join(dir, 'schema_engine_bg.wasm')),
+      {
+        './schema_engine_bg.js': withUnrefTimers(bg),
+      },
+    );
     (bg.__wbg_set_wasm as (exports: Record<string, unknown>) => void)(instance.exports);
     (instance.exports.__wbindgen_start as () => void)();
     return bg as unknown as EngineModule;
@@ -67,13 +76,18 @@ function loadEngineModule(): Promise<EngineModule> {
 
 function loadGlue(file: string): Record<string, unknown> {
   const names: string[] = [];
-  const body = fs.readFileSync(file, 'utf8').replace(/^export (function|class) ([\w$]+)/gm, (_all, kind: string, name: string) => {
-    names.push(name);
-    return `${kind} ${name}`;
-  });
-  if (/^(export|import)\b/m.test(body) || !names.includes('SchemaEngine')) throw new Error(`unexpected module shape: ${file}`);
-  // eslint-disable-next-line @typescript-eslint/no-implied-eval -- evaluating the engine's own glue code, see above
-  return new Function('module', `${body}\nreturn { ${names.join(', ')} };`)(module) as Record<string, unknown>;
+  const body = fs
+    .readFileSync(file, 'utf8')
+    .replace(/^export (function|class) ([\w$]+)/gm, (_all, kind: string, name: string) => {
+      names.push(name);
+      return `${kind} ${name}`;
+    });
+  if (/^(export|import)\b/m.test(body) || !names.includes('SchemaEngine'))
+    throw new Error(`unexpected module shape: ${file}`);
+  return new Function('module', `${body}\nreturn { ${names.join(', ')} };`)(module) as Record<
+    string,
+    unknown
+  >;
 }
 
 /**
@@ -98,7 +112,12 @@ function withUnrefTimers(bg: Record<string, unknown>): WasmImports {
  * connection it opened: `free()` does not, and an open SQLite connection would hold a lock that
  * makes the next engine in the same process (status, then apply) time out.
  */
-async function withEngine<T>(provider: Provider, root: string, adapter: AdapterHandle, work: (engine: SchemaEngine) => Promise<T>): Promise<T> {
+async function withEngine<T>(
+  provider: Provider,
+  root: string,
+  adapter: AdapterHandle,
+  work: (engine: SchemaEngine) => Promise<T>,
+): Promise<T> {
   const { SchemaEngine } = await loadEngineModule();
   const opened: SqlDriverAdapter[] = [];
   const track = (connect: () => Promise<SqlDriverAdapter>) => async () => {
@@ -159,11 +178,17 @@ function migrationsList(provider: Provider, root: string): MigrationList {
   const lockPath = path.join(baseDir, 'migration_lock.toml');
   return {
     baseDir,
-    lockfile: { path: 'migration_lock.toml', content: fs.existsSync(lockPath) ? fs.readFileSync(lockPath, 'utf8') : null },
+    lockfile: {
+      path: 'migration_lock.toml',
+      content: fs.existsSync(lockPath) ? fs.readFileSync(lockPath, 'utf8') : null,
+    },
     shadowDbInitScript: '',
     migrationDirectories: migrationNames(provider, root).map((name) => ({
       path: name,
-      migrationFile: { path: 'migration.sql', content: { tag: 'ok', value: fs.readFileSync(path.join(baseDir, name, 'migration.sql'), 'utf8') } },
+      migrationFile: {
+        path: 'migration.sql',
+        content: { tag: 'ok', value: fs.readFileSync(path.join(baseDir, name, 'migration.sql'), 'utf8') },
+      },
     })),
   };
 }
@@ -175,10 +200,16 @@ function migrationsList(provider: Provider, root: string): MigrationList {
  * Applies the migrations not yet applied (idempotent: a second run applies nothing). Called by the
  * start script and the tests; `npm run db:migrate` calls it from the command line.
  */
-export async function migrateDatabase(databaseUrl: string, root = PRISMA_DIR): Promise<{ applied: string[] }> {
+export async function migrateDatabase(
+  databaseUrl: string,
+  root = PRISMA_DIR,
+): Promise<{ applied: string[] }> {
   const provider = providerOf(databaseUrl);
   const applied = await withEngine(provider, root, createAdapter(databaseUrl), async (engine) => {
-    const out = await engine.applyMigrations({ migrationsList: migrationsList(provider, root), filters: FILTERS });
+    const out = await engine.applyMigrations({
+      migrationsList: migrationsList(provider, root),
+      filters: FILTERS,
+    });
     return out.appliedMigrationNames;
   });
   return { applied };
@@ -200,15 +231,33 @@ export async function migrationStatus(databaseUrl: string, root = PRISMA_DIR): P
   const provider = providerOf(databaseUrl);
   const migrations = migrationNames(provider, root);
   const out = await withEngine(provider, root, createAdapter(databaseUrl), (engine) =>
-    engine.diagnoseMigrationHistory({ migrationsList: migrationsList(provider, root), optInToShadowDatabase: false, filters: FILTERS }),
+    engine.diagnoseMigrationHistory({
+      migrationsList: migrationsList(provider, root),
+      optInToShadowDatabase: false,
+      filters: FILTERS,
+    }),
   ).catch((error: unknown) => {
     // A database that never saw a migration has no _prisma_migrations table: everything is pending.
     if (error instanceof Error && /_prisma_migrations` does not exist/.test(error.message)) return undefined;
     throw error;
   });
-  if (!out) return { provider, migrations, pending: migrations, failed: [], edited: [], unknownToFolder: [], upToDate: migrations.length === 0 };
+  if (!out)
+    return {
+      provider,
+      migrations,
+      pending: migrations,
+      failed: [],
+      edited: [],
+      unknownToFolder: [],
+      upToDate: migrations.length === 0,
+    };
   const h = out.history;
-  const pending = h && 'unappliedMigrationNames' in h ? h.unappliedMigrationNames : !out.hasMigrationsTable ? migrations : [];
+  const pending =
+    h && 'unappliedMigrationNames' in h
+      ? h.unappliedMigrationNames
+      : !out.hasMigrationsTable
+        ? migrations
+        : [];
   const unknownToFolder = h && 'unpersistedMigrationNames' in h ? h.unpersistedMigrationNames : [];
   const status = {
     provider,
@@ -218,7 +267,10 @@ export async function migrationStatus(databaseUrl: string, root = PRISMA_DIR): P
     edited: out.editedMigrationNames,
     unknownToFolder,
   };
-  return { ...status, upToDate: [pending, status.failed, status.edited, unknownToFolder].every((l) => l.length === 0) };
+  return {
+    ...status,
+    upToDate: [pending, status.failed, status.edited, unknownToFolder].every((l) => l.length === 0),
+  };
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -253,7 +305,8 @@ function lastSchemaCopy(provider: Provider, root: string): string | undefined {
   const last = migrationNames(provider, root).at(-1);
   if (!last) return undefined;
   const copy = path.join(migrationsDir(provider, root), last, SCHEMA_COPY);
-  if (!fs.existsSync(copy)) throw new Error(`${copy} is missing: every migration keeps the schema it leads to`);
+  if (!fs.existsSync(copy))
+    throw new Error(`${copy} is missing: every migration keeps the schema it leads to`);
   return fs.readFileSync(copy, 'utf8');
 }
 
@@ -263,7 +316,10 @@ export async function diffSinceLastMigration(provider: Provider, root = PRISMA_D
   const previous = lastSchemaCopy(provider, root);
   const out = await withEngine(provider, root, diffOnlyAdapter(provider), (engine) =>
     engine.diff({
-      from: previous === undefined ? { tag: 'empty' } : { tag: 'schemaDatamodel', files: [{ path: SCHEMA_COPY, content: previous }] },
+      from:
+        previous === undefined
+          ? { tag: 'empty' }
+          : { tag: 'schemaDatamodel', files: [{ path: SCHEMA_COPY, content: previous }] },
       to: { tag: 'schemaDatamodel', files: current },
       script: true,
       exitCode: null,
@@ -289,7 +345,11 @@ export function migrationTimestamp(now: Date): string {
  * Writes a new migration for every provider whose models changed since its last migration, with the
  * same folder name for both. Returns nothing for a provider without changes.
  */
-export async function createMigration(name: string, now: Date = new Date(), root = PRISMA_DIR): Promise<CreatedMigration[]> {
+export async function createMigration(
+  name: string,
+  now: Date = new Date(),
+  root = PRISMA_DIR,
+): Promise<CreatedMigration[]> {
   if (!/^[a-z0-9_]+$/.test(name)) throw new Error('migration name: lower-case letters, digits and _ only');
   const folder = `${migrationTimestamp(now)}_${name}`;
   const created: CreatedMigration[] = [];
@@ -308,12 +368,21 @@ export async function createMigration(name: string, now: Date = new Date(), root
 
 /** The schema as one file (generated header + datasource + models), kept beside a migration. */
 function schemaCopy(provider: Provider, root: string): string {
-  const header = '// Copy of the schema this migration leads to (written by `npm run db:migration:create`; do not edit).\n';
-  return header + schemaFiles(provider, root).map((f) => f.content).join('\n');
+  const header =
+    '// Copy of the schema this migration leads to (written by `npm run db:migration:create`; do not edit).\n';
+  return (
+    header +
+    schemaFiles(provider, root)
+      .map((f) => f.content)
+      .join('\n')
+  );
 }
 
 function writeLockfile(provider: Provider, root: string): void {
   const lock = path.join(migrationsDir(provider, root), 'migration_lock.toml');
   if (fs.existsSync(lock)) return;
-  fs.writeFileSync(lock, `# Please do not edit this file manually\n# It should be added in your version-control system (e.g., Git)\nprovider = "${provider}"\n`);
+  fs.writeFileSync(
+    lock,
+    `# Please do not edit this file manually\n# It should be added in your version-control system (e.g., Git)\nprovider = "${provider}"\n`,
+  );
 }

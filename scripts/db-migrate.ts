@@ -11,7 +11,11 @@ async function main(): Promise<void> {
   const { DATABASE_URL } = loadConfig();
   const { applied } = await migrateDatabase(DATABASE_URL);
   const where = providerOf(DATABASE_URL);
-  console.log(applied.length ? `Applied ${applied.length} migration(s) to ${where}: ${applied.join(', ')}` : `${where}: database is up to date, nothing to apply`);
+  console.log(
+    applied.length
+      ? `Applied ${applied.length} migration(s) to ${where}: ${applied.join(', ')}`
+      : `${where}: database is up to date, nothing to apply`,
+  );
 }
 
 main().catch((error: unknown) => {

@@ -11,7 +11,8 @@ async function main(): Promise<void> {
   const name = process.argv[2];
   if (!name) throw new Error('usage: npm run db:migration:create -- <name>   (e.g. add_partner_phone)');
   const created = await createMigration(name);
-  if (!created.length) console.log('No changes in prisma/models.prisma since the last migration: nothing written.');
+  if (!created.length)
+    console.log('No changes in prisma/models.prisma since the last migration: nothing written.');
   for (const m of created) console.log(`${m.provider}: ${path.relative(process.cwd(), m.dir)}/migration.sql`);
 }
 

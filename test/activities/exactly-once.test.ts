@@ -24,7 +24,10 @@ afterAll(async () => {
 });
 
 /** The real activities, except that the first attempt that delivered fails afterwards. */
-function failingAfterFirstDelivery(activities: TrajectoryActivities, attempts: number[]): TrajectoryActivities {
+function failingAfterFirstDelivery(
+  activities: TrajectoryActivities,
+  attempts: number[],
+): TrajectoryActivities {
   let crashed = false;
   return {
     ...activities,
@@ -40,11 +43,23 @@ function failingAfterFirstDelivery(activities: TrajectoryActivities, attempts: n
   };
 }
 
-async function runOnce(activities: TrajectoryActivities, input: Parameters<TrajectoryActivities['sendNotification']>[0]) {
+async function runOnce(
+  activities: TrajectoryActivities,
+  input: Parameters<TrajectoryActivities['sendNotification']>[0],
+) {
   const taskQueue = uniqueTaskQueue('exactly-once');
-  const worker = await Worker.create({ connection: env.nativeConnection, taskQueue, ...workflowBundle(), activities });
+  const worker = await Worker.create({
+    connection: env.nativeConnection,
+    taskQueue,
+    ...workflowBundle(),
+    activities,
+  });
   return worker.runUntil(
-    env.client.workflow.execute('sendNotificationOnceWorkflow', { args: [input], taskQueue, workflowId: `${input.key}:test` }),
+    env.client.workflow.execute('sendNotificationOnceWorkflow', {
+      args: [input],
+      taskQueue,
+      workflowId: `${input.key}:test`,
+    }),
   );
 }
 
@@ -61,7 +76,10 @@ it('an e-mail reminder: the retry after a failed attempt answers duplicate, one 
   expect(arrived).toHaveLength(1);
   expect(arrived[0]!.to).toEqual([COACH_EMAIL]);
   expect(arrived[0]!.subject).toContain('15 maart 2027');
-  expect(await w.db.notificationOutbox.findUniqueOrThrow({ where: { key: request.key } })).toMatchObject({ status: 'sent', attempts: 1 });
+  expect(await w.db.notificationOutbox.findUniqueOrThrow({ where: { key: request.key } })).toMatchObject({
+    status: 'sent',
+    attempts: 1,
+  });
 });
 
 it('a partner webhook behind a 503 and a lost completion: one accepted call', async () => {

@@ -5,7 +5,12 @@ import { createActivities, createSmtpMailer, type ActivityDeps, type Mailer } fr
 import type { NotificationRequest } from '../../activities/types';
 import type { Db } from '../../prisma/db';
 import { openMigratedDb } from '../db/helpers';
-import { startSmtpReceiver, startWebhookReceiver, type SmtpReceiver, type WebhookReceiver } from './receivers';
+import {
+  startSmtpReceiver,
+  startWebhookReceiver,
+  type SmtpReceiver,
+  type WebhookReceiver,
+} from './receivers';
 
 export const CONFIG = {
   MANAGER_EMAIL: 'manager@gemeente.example',
@@ -36,7 +41,14 @@ export async function startActivityWorld(name: string): Promise<ActivityWorld> {
   const mailer = createSmtpMailer(smtp.url, CONFIG.MAIL_FROM);
   const coach = await db.user.create({ data: { name: 'Coach Jansen', email: COACH_EMAIL, role: 'coach' } });
   const silentCoach = await db.user.create({ data: { name: 'Coach zonder mail', role: 'coach' } });
-  const partner = await db.partner.create({ data: { name: 'Taalschool De Brug', kind: 'taalschool', webhookUrl: hooks.url, webhookSecret: WEBHOOK_SECRET } });
+  const partner = await db.partner.create({
+    data: {
+      name: 'Taalschool De Brug',
+      kind: 'taalschool',
+      webhookUrl: hooks.url,
+      webhookSecret: WEBHOOK_SECRET,
+    },
+  });
   const logLines: string[] = [];
   const log = pino({ level: 'debug' }, { write: (line: string) => void logLines.push(line) });
   return {
@@ -67,7 +79,15 @@ export function reminderFor(coachId: string, inburgeraarId = randomUUID()): Noti
     channel: 'email',
     deadlineKey: 'PIP_VASTSTELLEN',
     dueDate: '2027-03-15',
-    data: { deadlineKey: 'PIP_VASTSTELLEN', label: 'PIP vaststellen', dueDate: '2027-03-15', source: 'Besluit inburgering 2021 art. 5.3', coachId, inburgeraarId, daysBefore: 14 },
+    data: {
+      deadlineKey: 'PIP_VASTSTELLEN',
+      label: 'PIP vaststellen',
+      dueDate: '2027-03-15',
+      source: 'Besluit inburgering 2021 art. 5.3',
+      coachId,
+      inburgeraarId,
+      daysBefore: 14,
+    },
     workflowId,
     inburgeraarId,
     at: '2027-03-01T07:00:00.000Z',
@@ -86,14 +106,26 @@ export function escalationFor(coachId: string, inburgeraarId = randomUUID()): No
   };
 }
 
-export function referralFor(partnerId: string, coachId: string, inburgeraarId = randomUUID()): NotificationRequest {
+export function referralFor(
+  partnerId: string,
+  coachId: string,
+  inburgeraarId = randomUUID(),
+): NotificationRequest {
   const workflowId = `inburgering-${inburgeraarId}`;
   return {
     key: `${workflowId}:PIP_REFERRAL:${partnerId}:2027-02-10`,
     template: 'PIP_REFERRAL',
     recipient: { role: 'partner', id: partnerId },
     channel: 'webhook',
-    data: { inburgeraarId, route: 'B1', taalniveau: 'B1', pipDecisionDate: '2027-02-10', termijnEnd: '2030-02-11', modules: 'PVT,MAP,KNM', coachId },
+    data: {
+      inburgeraarId,
+      route: 'B1',
+      taalniveau: 'B1',
+      pipDecisionDate: '2027-02-10',
+      termijnEnd: '2030-02-11',
+      modules: 'PVT,MAP,KNM',
+      coachId,
+    },
     workflowId,
     inburgeraarId,
     at: '2027-02-10T10:00:00.000Z',

@@ -6,7 +6,16 @@
  */
 import { ApplicationFailure } from '@temporalio/common';
 import { verifyWebhook } from '../../activities';
-import { COACH_EMAIL, CONFIG, escalationFor, referralFor, reminderFor, startActivityWorld, WEBHOOK_SECRET, type ActivityWorld } from './fixtures';
+import {
+  COACH_EMAIL,
+  CONFIG,
+  escalationFor,
+  referralFor,
+  reminderFor,
+  startActivityWorld,
+  WEBHOOK_SECRET,
+  type ActivityWorld,
+} from './fixtures';
 
 let w: ActivityWorld;
 beforeAll(async () => {
@@ -15,7 +24,11 @@ beforeAll(async () => {
 afterAll(async () => w?.close());
 
 const outboxRow = (key: string) => w.db.notificationOutbox.findUniqueOrThrow({ where: { key } });
-const failureOf = (p: Promise<unknown>) => p.then(() => undefined, (e: unknown) => e as ApplicationFailure);
+const failureOf = (p: Promise<unknown>) =>
+  p.then(
+    () => undefined,
+    (e: unknown) => e as ApplicationFailure,
+  );
 
 describe('e-mail', () => {
   it('a reminder reaches the coach by SMTP, in Dutch, saying what is due, by when and what to do', async () => {
@@ -33,7 +46,17 @@ describe('e-mail', () => {
     expect(mail.text).toContain(`${CONFIG.PUBLIC_URL}/beheer/#/inburgeraar/${request.inburgeraarId}`);
 
     const row = await outboxRow(request.key);
-    expect(row).toMatchObject({ id: result.outboxId, status: 'sent', kind: 'reminder', channel: 'email', audience: 'coach', recipient: COACH_EMAIL, attempts: 1, dueDate: '2027-03-15', deadlineKey: 'PIP_VASTSTELLEN' });
+    expect(row).toMatchObject({
+      id: result.outboxId,
+      status: 'sent',
+      kind: 'reminder',
+      channel: 'email',
+      audience: 'coach',
+      recipient: COACH_EMAIL,
+      attempts: 1,
+      dueDate: '2027-03-15',
+      deadlineKey: 'PIP_VASTSTELLEN',
+    });
     expect(row.sentAt).toBeInstanceOf(Date);
   });
 
@@ -66,7 +89,11 @@ describe('e-mail', () => {
     await expect(activities.sendNotification(request)).resolves.toMatchObject({ status: 'held' });
     expect(w.smtp.mails.length).toBe(count);
     const row = await outboxRow(request.key);
-    expect(row).toMatchObject({ status: 'held', attempts: 0, subject: 'Herinnering: PIP vaststellen uiterlijk 15 maart 2027' });
+    expect(row).toMatchObject({
+      status: 'held',
+      attempts: 0,
+      subject: 'Herinnering: PIP vaststellen uiterlijk 15 maart 2027',
+    });
     expect(row.lastError).toMatch(/SMTP_URL/);
   });
 
@@ -79,7 +106,9 @@ describe('e-mail', () => {
   it('a mailbox the SMTP server refuses (550) fails for good: non-retryable, row failed, never retried', async () => {
     const refused = 'weg@gemeente.example';
     w.smtp.refuse.add(refused);
-    const coach = await w.db.user.create({ data: { name: 'Vertrokken coach', email: refused, role: 'coach' } });
+    const coach = await w.db.user.create({
+      data: { name: 'Vertrokken coach', email: refused, role: 'coach' },
+    });
     const request = reminderFor(coach.id);
     const failure = await failureOf(w.activities().sendNotification(request));
     expect(failure).toBeInstanceOf(ApplicationFailure);
@@ -97,15 +126,28 @@ describe('partner webhooks', () => {
     expect(result.status).toBe('sent');
 
     const call = w.hooks.calls.at(-1)!;
-    const headers = { signature: call.headers['x-inburgering-signature'] as string, timestamp: call.headers['x-inburgering-timestamp'] as string };
+    const headers = {
+      signature: call.headers['x-inburgering-signature'] as string,
+      timestamp: call.headers['x-inburgering-timestamp'] as string,
+    };
     expect(verifyWebhook(WEBHOOK_SECRET, headers, call.body, Math.floor(Date.now() / 1000))).toBe(true);
     expect(verifyWebhook('wrong-secret', headers, call.body, Math.floor(Date.now() / 1000))).toBe(false);
-    expect(verifyWebhook(WEBHOOK_SECRET, headers, call.body.replace('B1', 'A2'), Math.floor(Date.now() / 1000))).toBe(false);
+    expect(
+      verifyWebhook(WEBHOOK_SECRET, headers, call.body.replace('B1', 'A2'), Math.floor(Date.now() / 1000)),
+    ).toBe(false);
     expect(call.headers['idempotency-key']).toBe(request.key);
 
     const body = JSON.parse(call.body);
-    expect(body).toMatchObject({ key: request.key, type: 'PIP_REFERRAL', kind: 'handoff', inburgeraarId: request.inburgeraarId, data: { route: 'B1', termijnEnd: '2030-02-11' } });
-    expect(body.subject).toBe(`Nieuwe verwijzing: inburgeraar ${request.inburgeraarId} (PIP van 10 februari 2027)`);
+    expect(body).toMatchObject({
+      key: request.key,
+      type: 'PIP_REFERRAL',
+      kind: 'handoff',
+      inburgeraarId: request.inburgeraarId,
+      data: { route: 'B1', termijnEnd: '2030-02-11' },
+    });
+    expect(body.subject).toBe(
+      `Nieuwe verwijzing: inburgeraar ${request.inburgeraarId} (PIP van 10 februari 2027)`,
+    );
     expect(body.text).toContain('De inburgeringstermijn loopt tot 11 februari 2030');
 
     const referrals = await w.db.referral.findMany({ where: { inburgeraarId: request.inburgeraarId } });
@@ -123,7 +165,11 @@ describe('partner webhooks', () => {
       expect(failure?.nonRetryable).toBe(false);
       expect(failure?.message).toContain(`HTTP ${status}`);
     }
-    expect(await outboxRow(request.key)).toMatchObject({ status: 'pending', attempts: 3, lastError: 'webhook antwoordde HTTP 408' });
+    expect(await outboxRow(request.key)).toMatchObject({
+      status: 'pending',
+      attempts: 3,
+      lastError: 'webhook antwoordde HTTP 408',
+    });
     await expect(activities.sendNotification(request)).resolves.toMatchObject({ status: 'sent' });
     await expect(activities.sendNotification(request)).resolves.toMatchObject({ status: 'duplicate' });
     const calls = w.hooks.calls.slice(start);
@@ -138,22 +184,33 @@ describe('partner webhooks', () => {
     const start = w.hooks.calls.length;
     const failure = await failureOf(w.activities().sendNotification(request));
     expect(failure?.nonRetryable).toBe(true);
-    expect(await outboxRow(request.key)).toMatchObject({ status: 'failed', lastError: 'webhook antwoordde HTTP 401' });
+    expect(await outboxRow(request.key)).toMatchObject({
+      status: 'failed',
+      lastError: 'webhook antwoordde HTTP 401',
+    });
     expect((await failureOf(w.activities().sendNotification(request)))?.nonRetryable).toBe(true);
     expect(w.hooks.calls.length).toBe(start + 1);
   });
 
   it('an unreachable webhook is retryable', async () => {
-    const partner = await w.db.partner.create({ data: { name: 'Offline', kind: 'werkgever', webhookUrl: 'http://127.0.0.1:9/none', webhookSecret: 's' } });
+    const partner = await w.db.partner.create({
+      data: { name: 'Offline', kind: 'werkgever', webhookUrl: 'http://127.0.0.1:9/none', webhookSecret: 's' },
+    });
     const failure = await failureOf(w.activities().sendNotification(referralFor(partner.id, w.coachId)));
     expect(failure?.nonRetryable).toBe(false);
   });
 
   it('a partner without webhook but with e-mail gets an e-mail; an unknown partner is held', async () => {
-    const partner = await w.db.partner.create({ data: { name: 'Werkgever BV', kind: 'werkgever', email: 'hr@werkgever.example' } });
-    await expect(w.activities().sendNotification(referralFor(partner.id, w.coachId))).resolves.toMatchObject({ status: 'sent' });
+    const partner = await w.db.partner.create({
+      data: { name: 'Werkgever BV', kind: 'werkgever', email: 'hr@werkgever.example' },
+    });
+    await expect(w.activities().sendNotification(referralFor(partner.id, w.coachId))).resolves.toMatchObject({
+      status: 'sent',
+    });
     expect(w.smtp.mails.at(-1)!.to).toEqual(['hr@werkgever.example']);
-    await expect(w.activities().sendNotification(referralFor('no-such-partner', w.coachId))).resolves.toMatchObject({ status: 'held' });
+    await expect(
+      w.activities().sendNotification(referralFor('no-such-partner', w.coachId)),
+    ).resolves.toMatchObject({ status: 'held' });
   });
 });
 

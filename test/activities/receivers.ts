@@ -30,7 +30,8 @@ export async function startSmtpReceiver(): Promise<SmtpReceiver> {
     disabledCommands: ['STARTTLS', 'AUTH'],
     logger: false,
     onRcptTo(address, _session, callback) {
-      if (refuse.has(address.address)) return callback(Object.assign(new Error('mailbox unavailable'), { responseCode: 550 }));
+      if (refuse.has(address.address))
+        return callback(Object.assign(new Error('mailbox unavailable'), { responseCode: 550 }));
       callback();
     },
     onData(stream, session, callback) {
@@ -48,7 +49,12 @@ export async function startSmtpReceiver(): Promise<SmtpReceiver> {
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = (server as unknown as { server: http.Server }).server.address() as AddressInfo;
-  return { url: `smtp://127.0.0.1:${port}`, mails, refuse, close: () => new Promise((resolve) => server.close(() => resolve())) };
+  return {
+    url: `smtp://127.0.0.1:${port}`,
+    mails,
+    refuse,
+    close: () => new Promise((resolve) => server.close(() => resolve())),
+  };
 }
 
 /** Just enough MIME for nodemailer's single-part text mails: headers, QP/base64 body, encoded words. */
@@ -64,7 +70,11 @@ function parseMail(raw: string): Omit<ReceivedMail, 'from' | 'to'> {
       : encoding === 'quoted-printable'
         ? decodeQuotedPrintable(body)
         : body;
-  return { subject: decodeWords(header('Subject')), text: text.replace(/\r\n/g, '\n'), messageId: header('Message-ID') };
+  return {
+    subject: decodeWords(header('Subject')),
+    text: text.replace(/\r\n/g, '\n'),
+    messageId: header('Message-ID'),
+  };
 }
 
 function decodeQuotedPrintable(s: string): string {
@@ -76,7 +86,9 @@ function decodeWords(s: string): string {
   return s
     .replace(/\?=\s+=\?/g, '?==?')
     .replace(/=\?utf-8\?([QB])\?(.*?)\?=/gi, (_m, kind: string, data: string) =>
-      kind.toUpperCase() === 'B' ? Buffer.from(data, 'base64').toString('utf8') : decodeQuotedPrintable(data.replace(/_/g, ' ')),
+      kind.toUpperCase() === 'B'
+        ? Buffer.from(data, 'base64').toString('utf8')
+        : decodeQuotedPrintable(data.replace(/_/g, ' ')),
     );
 }
 

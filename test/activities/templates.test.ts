@@ -21,14 +21,50 @@ it('formats calendar dates the Dutch way, without shifting the day', () => {
 });
 
 it.each([
-  ['REMINDER', { deadlineKey: 'VOORTGANGSGESPREK-2', label: 'Voortgangsgesprek 2', dueDate: '2027-06-30', daysBefore: 3, source: 'policy' }, /uiterlijk 30 juni 2027/, /Over 3 dagen.*Plan het voortgangsgesprek/s],
-  ['ESCALATION', { label: 'PIP vaststellen', dueDate: '2027-03-15', daysOverdue: 1, coachId: 'c1' }, /Termijn verstreken: PIP vaststellen \(15 maart 2027\)/, /1 dag geleden/],
-  ['TERM_ENDED', { deadlineKey: 'ROUTE_SWITCH', label: 'Schakelen van leerroute mogelijk', dueDate: '2028-08-10' }, /Termijn afgelopen/, /10 augustus 2028.*niet meer mogelijk/s],
-  ['PIP_REFERRAL', { route: 'Z', taalniveau: 'B1', pipDecisionDate: '2027-02-10', termijnEnd: '2030-02-11', modules: 'PVT' }, /PIP van 10 februari 2027/, /Z-route.*11 februari 2030/s],
-  ['INTAKE_WAARSCHUWING', { noShowDate: '2027-01-12' }, /Brede intake gemist op 12 januari 2027/, /schriftelijke waarschuwing/],
+  [
+    'REMINDER',
+    {
+      deadlineKey: 'VOORTGANGSGESPREK-2',
+      label: 'Voortgangsgesprek 2',
+      dueDate: '2027-06-30',
+      daysBefore: 3,
+      source: 'policy',
+    },
+    /uiterlijk 30 juni 2027/,
+    /Over 3 dagen.*Plan het voortgangsgesprek/s,
+  ],
+  [
+    'ESCALATION',
+    { label: 'PIP vaststellen', dueDate: '2027-03-15', daysOverdue: 1, coachId: 'c1' },
+    /Termijn verstreken: PIP vaststellen \(15 maart 2027\)/,
+    /1 dag geleden/,
+  ],
+  [
+    'TERM_ENDED',
+    { deadlineKey: 'ROUTE_SWITCH', label: 'Schakelen van leerroute mogelijk', dueDate: '2028-08-10' },
+    /Termijn afgelopen/,
+    /10 augustus 2028.*niet meer mogelijk/s,
+  ],
+  [
+    'PIP_REFERRAL',
+    { route: 'Z', taalniveau: 'B1', pipDecisionDate: '2027-02-10', termijnEnd: '2030-02-11', modules: 'PVT' },
+    /PIP van 10 februari 2027/,
+    /Z-route.*11 februari 2030/s,
+  ],
+  [
+    'INTAKE_WAARSCHUWING',
+    { noShowDate: '2027-01-12' },
+    /Brede intake gemist op 12 januari 2027/,
+    /schriftelijke waarschuwing/,
+  ],
   ['INTAKE_BOETE', { noShowDate: '2027-02-12', fineEur: 250 }, /Boetebesluit/, /€ 250/],
   ['INTAKE_TWEEDE_BOETE', { noShowDate: '2027-03-12', fineEur: 250 }, /Tweede boete/, /PIP zonder inbreng/],
-  ['TRANSFER', { toGemeenteCode: 'GM0363', date: '2027-05-01', phase: 'LEERROUTE', route: 'B1' }, /Warme overdracht.*GM0363/, /per 1 mei 2027/],
+  [
+    'TRANSFER',
+    { toGemeenteCode: 'GM0363', date: '2027-05-01', phase: 'LEERROUTE', route: 'B1' },
+    /Warme overdracht.*GM0363/,
+    /per 1 mei 2027/,
+  ],
   ['COACH_ASSIGNED', { coachId: 'c2' }, /U bent coach/, /kennismaking/],
   ['AFGEROND', { date: '2029-11-01', route: 'B1' }, /Inburgeringsplicht voldaan/, /op 1 november 2029/],
 ])('%s', (template, data, subject, text) => {
@@ -40,7 +76,18 @@ it.each([
 
 it('covers every template id the domain emits', () => {
   expect(KNOWN_TEMPLATES.sort()).toEqual(
-    ['AFGEROND', 'COACH_ASSIGNED', 'ESCALATION', 'INTAKE_BOETE', 'INTAKE_TWEEDE_BOETE', 'INTAKE_WAARSCHUWING', 'PIP_REFERRAL', 'REMINDER', 'TERM_ENDED', 'TRANSFER'].sort(),
+    [
+      'AFGEROND',
+      'COACH_ASSIGNED',
+      'ESCALATION',
+      'INTAKE_BOETE',
+      'INTAKE_TWEEDE_BOETE',
+      'INTAKE_WAARSCHUWING',
+      'PIP_REFERRAL',
+      'REMINDER',
+      'TERM_ENDED',
+      'TRANSFER',
+    ].sort(),
   );
 });
 
@@ -52,13 +99,15 @@ it('an unknown template still names the person and lists its parameters, dates i
 });
 
 it('sorts templates into outbox kinds', () => {
-  expect(['REMINDER', 'INTAKE_WAARSCHUWING', 'ESCALATION', 'INTAKE_BOETE', 'PIP_REFERRAL', 'TRANSFER', 'AFGEROND'].map(kindOf)).toEqual([
-    'reminder',
-    'reminder',
-    'escalation',
-    'escalation',
-    'handoff',
-    'handoff',
-    'info',
-  ]);
+  expect(
+    [
+      'REMINDER',
+      'INTAKE_WAARSCHUWING',
+      'ESCALATION',
+      'INTAKE_BOETE',
+      'PIP_REFERRAL',
+      'TRANSFER',
+      'AFGEROND',
+    ].map(kindOf),
+  ).toEqual(['reminder', 'reminder', 'escalation', 'escalation', 'handoff', 'handoff', 'info']);
 });

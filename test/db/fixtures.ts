@@ -2,7 +2,11 @@
 import { randomUUID } from 'node:crypto';
 import type { ReadModelSnapshot, RecordEventInput } from '../../activities/types';
 
-export function snapshot(inburgeraarId: string, eventSeq: number, overrides: Partial<ReadModelSnapshot> = {}): ReadModelSnapshot {
+export function snapshot(
+  inburgeraarId: string,
+  eventSeq: number,
+  overrides: Partial<ReadModelSnapshot> = {},
+): ReadModelSnapshot {
   return {
     inburgeraarId,
     phase: 'BREDE_INTAKE',
@@ -11,10 +15,32 @@ export function snapshot(inburgeraarId: string, eventSeq: number, overrides: Par
     coachId: 'coach-1',
     paused: false,
     overdue: false,
-    nextDeadline: { key: 'PIP_VASTSTELLEN', label: 'PIP vaststellen', dueDate: '2027-03-15', source: 'Besluit inburgering 2021 art. 5.3' },
+    nextDeadline: {
+      key: 'PIP_VASTSTELLEN',
+      label: 'PIP vaststellen',
+      dueDate: '2027-03-15',
+      source: 'Besluit inburgering 2021 art. 5.3',
+    },
     deadlines: [
-      { key: 'PIP_VASTSTELLEN', label: 'PIP vaststellen', kind: 'DEADLINE', dueDate: '2027-03-15', originalDueDate: '2027-03-15', status: 'open', source: 'Besluit inburgering 2021 art. 5.3' },
-      { key: 'HUISVESTING', label: 'Huisvesting (doel)', kind: 'DEADLINE', dueDate: '2027-02-01', originalDueDate: '2027-02-01', status: 'met', fulfilledDate: '2027-01-20', source: 'policy' },
+      {
+        key: 'PIP_VASTSTELLEN',
+        label: 'PIP vaststellen',
+        kind: 'DEADLINE',
+        dueDate: '2027-03-15',
+        originalDueDate: '2027-03-15',
+        status: 'open',
+        source: 'Besluit inburgering 2021 art. 5.3',
+      },
+      {
+        key: 'HUISVESTING',
+        label: 'Huisvesting (doel)',
+        kind: 'DEADLINE',
+        dueDate: '2027-02-01',
+        originalDueDate: '2027-02-01',
+        status: 'met',
+        fulfilledDate: '2027-01-20',
+        source: 'policy',
+      },
     ],
     milestones: { koppeling: '2026-11-23' },
     eventSeq,
@@ -23,7 +49,12 @@ export function snapshot(inburgeraarId: string, eventSeq: number, overrides: Par
   };
 }
 
-export function eventInput(inburgeraarId: string, eventSeq: number, snap: ReadModelSnapshot = snapshot(inburgeraarId, eventSeq), data: Record<string, unknown> = {}): RecordEventInput {
+export function eventInput(
+  inburgeraarId: string,
+  eventSeq: number,
+  snap: ReadModelSnapshot = snapshot(inburgeraarId, eventSeq),
+  data: Record<string, unknown> = {},
+): RecordEventInput {
   return {
     workflowId: `inburgering-${inburgeraarId}`,
     inburgeraarId,

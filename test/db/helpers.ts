@@ -17,7 +17,8 @@ import { migrateDatabase } from '../../prisma/migrate';
 import type { Provider } from '../../prisma/provider';
 
 export const TEST_POSTGRES_URL =
-  process.env.TEST_POSTGRES_URL ?? 'postgresql://inburgering_test:inburgering_test@127.0.0.1:5432/inburgering_test';
+  process.env.TEST_POSTGRES_URL ??
+  'postgresql://inburgering_test:inburgering_test@127.0.0.1:5432/inburgering_test';
 
 let reachable: boolean | undefined;
 
@@ -30,7 +31,11 @@ export function postgresReachable(): boolean {
   const probe = `const { Client } = require('pg'); const c = new Client({ connectionString: process.argv[1], connectionTimeoutMillis: 3000 });
     c.connect().then(() => c.end()).then(() => process.exit(0), () => process.exit(1));`;
   try {
-    execFileSync(process.execPath, ['-e', probe, TEST_POSTGRES_URL], { cwd: path.join(__dirname, '../..'), stdio: 'ignore', timeout: 10_000 });
+    execFileSync(process.execPath, ['-e', probe, TEST_POSTGRES_URL], {
+      cwd: path.join(__dirname, '../..'),
+      stdio: 'ignore',
+      timeout: 10_000,
+    });
     reachable = true;
   } catch {
     reachable = false;
@@ -74,7 +79,8 @@ export async function createTestDatabase(provider: Provider, name: string): Prom
   url.pathname = `/${dbName}`;
   return {
     url: url.toString(),
-    drop: () => withAdmin((c) => c.query(`DROP DATABASE IF EXISTS "${dbName}" WITH (FORCE)`)).then(() => undefined),
+    drop: () =>
+      withAdmin((c) => c.query(`DROP DATABASE IF EXISTS "${dbName}" WITH (FORCE)`)).then(() => undefined),
   };
 }
 
@@ -89,7 +95,10 @@ async function withAdmin<T>(work: (c: Client) => Promise<T>): Promise<T> {
 }
 
 /** A migrated database with a client; `close` disconnects and drops it. */
-export async function openMigratedDb(provider: Provider, name: string): Promise<{ db: Db; url: string; close(): Promise<void> }> {
+export async function openMigratedDb(
+  provider: Provider,
+  name: string,
+): Promise<{ db: Db; url: string; close(): Promise<void> }> {
   const database = await createTestDatabase(provider, name);
   await migrateDatabase(database.url);
   const db = createDb(database.url);

@@ -6,7 +6,14 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { createMigration, diffSinceLastMigration, migrateDatabase, migrationNames, migrationStatus, PRISMA_DIR } from '../../prisma/migrate';
+import {
+  createMigration,
+  diffSinceLastMigration,
+  migrateDatabase,
+  migrationNames,
+  migrationStatus,
+  PRISMA_DIR,
+} from '../../prisma/migrate';
 import { createTestDatabase, providersUnderTest } from './helpers';
 
 let root: string;
@@ -14,9 +21,16 @@ let created: Awaited<ReturnType<typeof createMigration>>;
 
 beforeAll(async () => {
   root = fs.mkdtempSync(path.join(process.env.TEST_RUN_DIR ?? os.tmpdir(), 'prisma-copy-'));
-  fs.cpSync(PRISMA_DIR, root, { recursive: true, verbatimSymlinks: true, filter: (src) => !src.includes(`${path.sep}generated`) });
+  fs.cpSync(PRISMA_DIR, root, {
+    recursive: true,
+    verbatimSymlinks: true,
+    filter: (src) => !src.includes(`${path.sep}generated`),
+  });
   const models = path.join(root, 'models.prisma');
-  fs.writeFileSync(models, fs.readFileSync(models, 'utf8').replace(/(model Partner \{\n)/, '$1  telefoon String?\n'));
+  fs.writeFileSync(
+    models,
+    fs.readFileSync(models, 'utf8').replace(/(model Partner \{\n)/, '$1  telefoon String?\n'),
+  );
   created = await createMigration('add_partner_telefoon', new Date('2030-01-02T03:04:05Z'), root);
 });
 
@@ -51,7 +65,9 @@ for (const { provider, run } of providersUnderTest('test/db/migration-create')) 
       expect(applied.at(-1)).toBe('20300102030405_add_partner_telefoon');
       expect((await migrationStatus(database.url, root)).upToDate).toBe(true);
       // The real project's folder lacks the new migration: status reports the database ahead of it.
-      expect((await migrationStatus(database.url)).unknownToFolder).toEqual(['20300102030405_add_partner_telefoon']);
+      expect((await migrationStatus(database.url)).unknownToFolder).toEqual([
+        '20300102030405_add_partner_telefoon',
+      ]);
     } finally {
       await database.drop();
     }

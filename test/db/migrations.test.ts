@@ -4,14 +4,22 @@
  * rely on. Also: the migrations match the models (nobody forgot `npm run db:migration:create`).
  */
 import { closeDb, createDb, type Db } from '../../prisma/db';
-import { diffSinceLastMigration, migrateDatabase, migrationNames, migrationStatus } from '../../prisma/migrate';
+import {
+  diffSinceLastMigration,
+  migrateDatabase,
+  migrationNames,
+  migrationStatus,
+} from '../../prisma/migrate';
 import { createTestDatabase, expectUniqueViolation, providersUnderTest, type TestDatabase } from './helpers';
 
 describe('models and migrations agree', () => {
-  it.each(['sqlite', 'postgresql'] as const)('%s: the last migration leads to the current models (no diff)', async (provider) => {
-    expect(migrationNames(provider).length).toBeGreaterThan(0);
-    expect(await diffSinceLastMigration(provider)).toBe('');
-  });
+  it.each(['sqlite', 'postgresql'] as const)(
+    '%s: the last migration leads to the current models (no diff)',
+    async (provider) => {
+      expect(migrationNames(provider).length).toBeGreaterThan(0);
+      expect(await diffSinceLastMigration(provider)).toBe('');
+    },
+  );
 
   it('both providers have the same migration folders', () => {
     expect(migrationNames('postgresql')).toEqual(migrationNames('sqlite'));
@@ -42,7 +50,13 @@ for (const { provider, run } of providersUnderTest('test/db/migrations')) {
       expect((await migrateDatabase(database.url)).applied).toEqual(migrationNames(provider));
       expect((await migrateDatabase(database.url)).applied).toEqual([]);
       const status = await migrationStatus(database.url);
-      expect(status).toMatchObject({ pending: [], failed: [], edited: [], unknownToFolder: [], upToDate: true });
+      expect(status).toMatchObject({
+        pending: [],
+        failed: [],
+        edited: [],
+        unknownToFolder: [],
+        upToDate: true,
+      });
     });
 
     it('koppelingRef is unique: a second koppeling for the same person is refused by the database', async () => {
@@ -51,21 +65,43 @@ for (const { provider, run } of providersUnderTest('test/db/migrations')) {
       const first = await db.inburgeraar.create({ data: { ...person, workflowId: 'inburgering-a' } });
       const second = db.inburgeraar.create({ data: { ...person, workflowId: 'inburgering-b' } });
       await expectUniqueViolation(second);
-      expect(await db.inburgeraar.findUnique({ where: { koppelingRef: person.koppelingRef } })).toMatchObject({ id: first.id });
+      expect(await db.inburgeraar.findUnique({ where: { koppelingRef: person.koppelingRef } })).toMatchObject(
+        { id: first.id },
+      );
     });
 
     it('personal data lives 1:1 beside the person, bsnHash unique, deleted with the person', async () => {
-      const p = await db.inburgeraar.create({ data: { koppelingRef: 'COA-2', workflowId: 'inburgering-c', coachId: 'c', doelgroep: 'gezinsmigrant' } });
+      const p = await db.inburgeraar.create({
+        data: {
+          koppelingRef: 'COA-2',
+          workflowId: 'inburgering-c',
+          coachId: 'c',
+          doelgroep: 'gezinsmigrant',
+        },
+      });
       const pii = { bsnHash: 'h1', bsnCiphertext: 'v1.x', voornaam: 'Test', achternaam: 'Persoon' };
       await db.persoonsgegevens.create({ data: { inburgeraarId: p.id, ...pii } });
-      const q = await db.inburgeraar.create({ data: { koppelingRef: 'COA-3', workflowId: 'inburgering-d', coachId: 'c', doelgroep: 'gezinsmigrant' } });
+      const q = await db.inburgeraar.create({
+        data: {
+          koppelingRef: 'COA-3',
+          workflowId: 'inburgering-d',
+          coachId: 'c',
+          doelgroep: 'gezinsmigrant',
+        },
+      });
       await expectUniqueViolation(db.persoonsgegevens.create({ data: { inburgeraarId: q.id, ...pii } }));
       await db.inburgeraar.delete({ where: { id: p.id } });
       expect(await db.persoonsgegevens.count({ where: { bsnHash: 'h1' } })).toBe(0);
     });
 
     it('audit events are unique on (workflowId, eventSeq), API rows without them are not', async () => {
-      const event = { occurredAt: new Date(), actor: 'workflow', action: 'KOPPELING', workflowId: 'inburgering-x', eventSeq: 1 };
+      const event = {
+        occurredAt: new Date(),
+        actor: 'workflow',
+        action: 'KOPPELING',
+        workflowId: 'inburgering-x',
+        eventSeq: 1,
+      };
       await db.auditEvent.create({ data: event });
       await expectUniqueViolation(db.auditEvent.create({ data: event }));
       await db.auditEvent.create({ data: { occurredAt: new Date(), actor: 'u1', action: 'READ_PERSON' } });
@@ -74,7 +110,16 @@ for (const { provider, run } of providersUnderTest('test/db/migrations')) {
     });
 
     it('outbox keys, referrals and idempotency records are unique', async () => {
-      const outbox = { key: 'k1', kind: 'reminder', template: 'REMINDER', channel: 'email', audience: 'coach', subject: 's', body: 'b', payload: '{}' };
+      const outbox = {
+        key: 'k1',
+        kind: 'reminder',
+        template: 'REMINDER',
+        channel: 'email',
+        audience: 'coach',
+        subject: 's',
+        body: 'b',
+        payload: '{}',
+      };
       await db.notificationOutbox.create({ data: outbox });
       await expectUniqueViolation(db.notificationOutbox.create({ data: outbox }));
       const partner = await db.partner.create({ data: { name: 'Taalschool', kind: 'taalschool' } });

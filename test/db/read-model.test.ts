@@ -20,15 +20,34 @@ for (const { provider, run } of providersUnderTest('test/db/read-model')) {
 
     it('writes the audit row, the trajectory row and its deadlines', async () => {
       const id = newPersonId();
-      await recordTrajectoryEvent(db, eventInput(id, 1, snapshot(id, 1), { actorId: 'coach-1', plannedDate: '2026-12-10' }));
+      await recordTrajectoryEvent(
+        db,
+        eventInput(id, 1, snapshot(id, 1), { actorId: 'coach-1', plannedDate: '2026-12-10' }),
+      );
       const audit = await db.auditEvent.findMany({ where: { inburgeraarId: id } });
       expect(audit).toHaveLength(1);
-      expect(audit[0]).toMatchObject({ actor: 'coach-1', action: 'KOPPELING', workflowId: `inburgering-${id}`, eventSeq: 1 });
+      expect(audit[0]).toMatchObject({
+        actor: 'coach-1',
+        action: 'KOPPELING',
+        workflowId: `inburgering-${id}`,
+        eventSeq: 1,
+      });
       expect(JSON.parse(audit[0]!.details)).toEqual({ actorId: 'coach-1', plannedDate: '2026-12-10' });
       const row = await db.trajectoryReadModel.findUniqueOrThrow({ where: { inburgeraarId: id } });
-      expect(row).toMatchObject({ phase: 'BREDE_INTAKE', coachId: 'coach-1', nextDeadlineKey: 'PIP_VASTSTELLEN', nextDeadlineDate: '2027-03-15', overdue: false, koppelingDate: '2026-11-23', eventSeq: 1 });
+      expect(row).toMatchObject({
+        phase: 'BREDE_INTAKE',
+        coachId: 'coach-1',
+        nextDeadlineKey: 'PIP_VASTSTELLEN',
+        nextDeadlineDate: '2027-03-15',
+        overdue: false,
+        koppelingDate: '2026-11-23',
+        eventSeq: 1,
+      });
       expect(JSON.parse(row.summary)).toEqual(snapshot(id, 1));
-      const deadlines = await db.deadlineReadModel.findMany({ where: { inburgeraarId: id }, orderBy: { key: 'asc' } });
+      const deadlines = await db.deadlineReadModel.findMany({
+        where: { inburgeraarId: id },
+        orderBy: { key: 'asc' },
+      });
       expect(deadlines.map((d) => [d.key, d.status, d.metOn, d.legalSource])).toEqual([
         ['HUISVESTING', 'met', '2027-01-20', 'policy'],
         ['PIP_VASTSTELLEN', 'open', null, 'Besluit inburgering 2021 art. 5.3'],
@@ -52,7 +71,11 @@ for (const { provider, run } of providersUnderTest('test/db/read-model')) {
       const row = await db.trajectoryReadModel.findUniqueOrThrow({ where: { inburgeraarId: id } });
       expect(row).toMatchObject({ phase: 'PIP', route: 'B1', eventSeq: 3 });
       expect(await db.deadlineReadModel.count({ where: { inburgeraarId: id } })).toBe(0);
-      expect((await db.auditEvent.findMany({ where: { inburgeraarId: id }, orderBy: { eventSeq: 'asc' } })).map((a) => a.eventSeq)).toEqual([2, 3]);
+      expect(
+        (await db.auditEvent.findMany({ where: { inburgeraarId: id }, orderBy: { eventSeq: 'asc' } })).map(
+          (a) => a.eventSeq,
+        ),
+      ).toEqual([2, 3]);
     });
 
     it('deadline rows follow the newest snapshot (removed ones disappear, statuses change)', async () => {
@@ -60,20 +83,39 @@ for (const { provider, run } of providersUnderTest('test/db/read-model')) {
       await recordTrajectoryEvent(db, eventInput(id, 1));
       const later = snapshot(id, 2, {
         overdue: true,
-        deadlines: [{ key: 'PIP_VASTSTELLEN', label: 'PIP vaststellen', kind: 'DEADLINE', dueDate: '2027-03-15', originalDueDate: '2027-03-15', status: 'missed', source: 'art. 5.3' }],
+        deadlines: [
+          {
+            key: 'PIP_VASTSTELLEN',
+            label: 'PIP vaststellen',
+            kind: 'DEADLINE',
+            dueDate: '2027-03-15',
+            originalDueDate: '2027-03-15',
+            status: 'missed',
+            source: 'art. 5.3',
+          },
+        ],
       });
       await recordTrajectoryEvent(db, eventInput(id, 2, later));
       const rows = await db.deadlineReadModel.findMany({ where: { inburgeraarId: id } });
       expect(rows.map((d) => [d.key, d.status])).toEqual([['PIP_VASTSTELLEN', 'missed']]);
-      expect((await db.trajectoryReadModel.findUniqueOrThrow({ where: { inburgeraarId: id } })).overdue).toBe(true);
+      expect((await db.trajectoryReadModel.findUniqueOrThrow({ where: { inburgeraarId: id } })).overdue).toBe(
+        true,
+      );
     });
 
     it('events written concurrently in any order leave the newest snapshot', async () => {
       const id = newPersonId();
       const seqs = [4, 1, 5, 3, 2];
-      const results = await Promise.allSettled(seqs.map((n) => recordTrajectoryEvent(db, eventInput(id, n, snapshot(id, n, { asOf: `seq-${n}` })))));
+      const results = await Promise.allSettled(
+        seqs.map((n) => recordTrajectoryEvent(db, eventInput(id, n, snapshot(id, n, { asOf: `seq-${n}` })))),
+      );
       // A racing first insert may lose with a unique violation: Temporal retries it; so do we here.
-      for (const [i, r] of results.entries()) if (r.status === 'rejected') await recordTrajectoryEvent(db, eventInput(id, seqs[i]!, snapshot(id, seqs[i]!, { asOf: `seq-${seqs[i]}` })));
+      for (const [i, r] of results.entries())
+        if (r.status === 'rejected')
+          await recordTrajectoryEvent(
+            db,
+            eventInput(id, seqs[i]!, snapshot(id, seqs[i]!, { asOf: `seq-${seqs[i]}` })),
+          );
       const row = await db.trajectoryReadModel.findUniqueOrThrow({ where: { inburgeraarId: id } });
       expect(row.eventSeq).toBe(5);
       expect(JSON.parse(row.summary).asOf).toBe('seq-5');
@@ -84,11 +126,28 @@ for (const { provider, run } of providersUnderTest('test/db/read-model')) {
       const a = newPersonId();
       const b = newPersonId();
       await recordTrajectoryEvent(db, eventInput(a, 1, snapshot(a, 1, { coachId: 'coach-lists' })));
-      await recordTrajectoryEvent(db, eventInput(b, 1, snapshot(b, 1, { coachId: 'coach-lists', overdue: true, nextDeadline: { key: 'X', label: 'X', dueDate: '2027-06-01', source: 'policy' } })));
-      const due = await db.trajectoryReadModel.findMany({ where: { coachId: 'coach-lists', nextDeadlineDate: { lte: '2027-04-01' } } });
+      await recordTrajectoryEvent(
+        db,
+        eventInput(
+          b,
+          1,
+          snapshot(b, 1, {
+            coachId: 'coach-lists',
+            overdue: true,
+            nextDeadline: { key: 'X', label: 'X', dueDate: '2027-06-01', source: 'policy' },
+          }),
+        ),
+      );
+      const due = await db.trajectoryReadModel.findMany({
+        where: { coachId: 'coach-lists', nextDeadlineDate: { lte: '2027-04-01' } },
+      });
       expect(due.map((r) => r.inburgeraarId)).toEqual([a]);
-      expect(await db.trajectoryReadModel.count({ where: { coachId: 'coach-lists', overdue: true } })).toBe(1);
-      const met = await db.deadlineReadModel.count({ where: { inburgeraarId: { in: [a, b] }, status: 'met' } });
+      expect(await db.trajectoryReadModel.count({ where: { coachId: 'coach-lists', overdue: true } })).toBe(
+        1,
+      );
+      const met = await db.deadlineReadModel.count({
+        where: { inburgeraarId: { in: [a, b] }, status: 'met' },
+      });
       expect(met).toBe(2);
     });
   });
