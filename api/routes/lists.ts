@@ -9,7 +9,7 @@ import { ROLE_GROUPS, type Principal } from '../auth/principal';
 import type { AppDeps } from '../deps';
 import { defineRoute, type RouteDef } from '../http/route';
 import { computeKpis, kpisToCsv } from '../kpis';
-import { SORT_FIELDS, type ListFilter } from '../store';
+import { SORT_FIELDS, type ListFilter, type ListItem } from '../store';
 import { phaseSchema, routeSchema } from './common';
 
 const booleanFlag = z
@@ -79,13 +79,22 @@ const listItem = z.object({
   updatedAt: z.string(),
 });
 
+const partnerListItem = (i: ListItem) => ({
+  inburgeraarId: i.inburgeraarId,
+  phase: i.phase,
+  route: i.route,
+  paused: i.paused,
+});
+
 export const listRoutes: RouteDef[] = [
   defineRoute({
     method: 'get',
     path: '/api/inburgeraars',
     operationId: 'listInburgeraars',
     summary: 'Caseload list: per coach, phase, route, overdue or due within N days; sorted and paginated',
-    description: 'From the read model. No names: open a person to see those.',
+    description:
+      'From the read model. No names: open a person to see those. A coach always gets their own caseload; ' +
+      'a partner the people referred to it, with only inburgeraarId, phase, route and paused.',
     tag: 'lijsten',
     roles: ROLE_GROUPS.lists,
     query: listQuerySchema,
@@ -116,7 +125,8 @@ export const listRoutes: RouteDef[] = [
       );
       return {
         body: {
-          items,
+          // A partner gets who is referred to it and where they stand, not the gemeente's deadlines or coach.
+          items: principal.role === 'partner' ? items.map(partnerListItem) : items,
           page: query.page,
           pageSize: query.pageSize,
           total,

@@ -256,6 +256,12 @@ describe('what a partner sees', () => {
       .expect(200);
     expect(theirs.body.items).toEqual([]);
     expect(mine.body.items.map((i: { inburgeraarId: string }) => i.inburgeraarId)).toEqual([ctx.personId]);
+    expect(mine.body.items[0]).toEqual({
+      inburgeraarId: ctx.personId,
+      phase: 'LEERROUTE',
+      route: 'B1',
+      paused: false,
+    });
   });
 });
 
