@@ -8,7 +8,7 @@
  *   datasource.prisma, models.prisma (symlink to ../models.prisma)
  *   migrations/migration_lock.toml
  *   migrations/<timestamp>_<name>/migration.sql
- *   migrations/<timestamp>_<name>/schema.prisma   the schema this migration leads to; the next
+ *   migrations/<timestamp>_<name>/schema.prisma.snapshot   the schema this migration leads to; the next
  *                                                  migration is the diff from it to the models.
  */
 import fs from 'node:fs';
@@ -27,7 +27,8 @@ import { createAdapter, providerOf, PROVIDERS, type AdapterHandle, type Provider
 
 export const PRISMA_DIR = __dirname;
 const FILTERS = { externalTables: [], externalEnums: [] };
-const SCHEMA_COPY = 'schema.prisma';
+// Not `*.prisma`: Prisma reads every *.prisma file under the schema folder, migrations included.
+const SCHEMA_COPY = 'schema.prisma.snapshot';
 
 /** `root` is the prisma/ folder; tests pass a copy of it to try schema changes. */
 export const providerDir = (provider: Provider, root = PRISMA_DIR): string => path.join(root, provider);

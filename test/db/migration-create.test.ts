@@ -42,7 +42,7 @@ it('writes migration.sql and the schema copy for SQLite and PostgreSQL, same fol
   for (const c of created) {
     const sql = fs.readFileSync(path.join(c.dir, 'migration.sql'), 'utf8');
     expect(sql).toMatch(/ALTER TABLE "Partner" ADD COLUMN\s+"telefoon" TEXT/);
-    expect(fs.readFileSync(path.join(c.dir, 'schema.prisma'), 'utf8')).toContain('telefoon String?');
+    expect(fs.readFileSync(path.join(c.dir, 'schema.prisma.snapshot'), 'utf8')).toContain('telefoon String?');
   }
 });
 
