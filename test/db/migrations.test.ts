@@ -3,6 +3,8 @@
  * against SQLite and PostgreSQL: apply, re-apply (no-op), status, and the unique keys the services
  * rely on. Also: the migrations match the models (nobody forgot `npm run db:migration:create`).
  */
+import { execFileSync } from 'node:child_process';
+import path from 'node:path';
 import { closeDb, createDb, type Db } from '../../prisma/db';
 import {
   diffSinceLastMigration,
@@ -13,6 +15,21 @@ import {
 import { createTestDatabase, expectUniqueViolation, providersUnderTest, type TestDatabase } from './helpers';
 
 describe('models and migrations agree', () => {
+  it.each(['sqlite', 'postgresql'] as const)(
+    '%s: the schema folder is valid for `prisma generate` (postinstall)',
+    (provider) => {
+      // Prisma reads every *.prisma file under the folder: a stray copy would define every model twice.
+      const prisma = path.join(__dirname, '../../node_modules/.bin/prisma');
+      const out = execFileSync(prisma, ['validate', '--schema', `prisma/${provider}`], {
+        cwd: path.join(__dirname, '../..'),
+        env: { ...process.env, PRISMA_SCHEMA_ENGINE_BINARY: '/bin/false' },
+        encoding: 'utf8',
+        stdio: 'pipe',
+      });
+      expect(out).toContain('valid');
+    },
+  );
+
   it.each(['sqlite', 'postgresql'] as const)(
     '%s: the last migration leads to the current models (no diff)',
     async (provider) => {
