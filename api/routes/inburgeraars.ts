@@ -19,7 +19,14 @@ import { defineRoute, type RouteDef } from '../http/route';
 import { encryptBsn, hashBsn, isValidBsn } from '../persons/bsn';
 import { assertMaySee, maySeePersonalData, partnerView, queryState, workflowIdFor } from '../trajectories';
 import { actorIdOf, runCommand } from './acties';
-import { errorResponses, idParams, summarySchema } from './common';
+import {
+  errorResponses,
+  idParams,
+  partnerPersonViewSchema,
+  personViewSchema,
+  summarySchema,
+  timelineSchema,
+} from './common';
 
 export const persoonSchema = z
   .object({
@@ -168,7 +175,13 @@ export const inburgeraarRoutes: RouteDef[] = [
     tag: 'inburgeraars',
     roles: ROLE_GROUPS.readPerson,
     params: idParams,
-    responses: { 200: { description: 'The trajectory' }, ...errorResponses },
+    responses: {
+      200: {
+        description: 'The trajectory (full view, or the partner view)',
+        schema: z.union([personViewSchema, partnerPersonViewSchema]),
+      },
+      ...errorResponses,
+    },
     handler: async ({ params, principal, deps }) => {
       const { state } = await queryState(deps, params.id);
       const referred = principal.role === 'partner' ? await deps.store.referredPartnerIds(params.id) : [];
@@ -203,7 +216,10 @@ export const inburgeraarRoutes: RouteDef[] = [
     tag: 'inburgeraars',
     roles: ROLE_GROUPS.timeline,
     params: idParams,
-    responses: { 200: { description: 'Events and notifications, oldest first' }, ...errorResponses },
+    responses: {
+      200: { description: 'Events and notifications, oldest first', schema: timelineSchema },
+      ...errorResponses,
+    },
     handler: async ({ params, principal, deps }) => {
       const { state } = await queryState(deps, params.id);
       assertMaySee(principal, state);

@@ -5,6 +5,7 @@
  */
 import request from 'supertest';
 import { ACTION_NAMES } from '../../api/routes/acties';
+import { summarySchema } from '../../api/routes/common';
 import {
   act,
   KOPPELING_DATE_FOR,
@@ -300,6 +301,7 @@ describe.each(Object.entries(cases))('%s', (actie, c) => {
     });
     expect(res.body.inburgeraarId).toBe(id);
     expect(res.body.eventSeq).toBeGreaterThan(0);
+    expect(summarySchema.safeParse(res.body).error).toBeUndefined();
     if (c.ok.expectPhase) expect(res.body.phase).toBe(c.ok.expectPhase);
   });
 

@@ -5,6 +5,7 @@
  */
 import request from 'supertest';
 import { decodeArrayFromPayloads } from '@temporalio/common/lib/internal-non-workflow';
+import { personViewSchema, timelineSchema } from '../../api/routes/common';
 import { koppelingBody, koppel, startApiHarness, testBsn, type ApiHarness } from './helpers/harness';
 
 let h: ApiHarness;
@@ -118,6 +119,7 @@ describe('GET /api/inburgeraars/:id', () => {
       links: { temporalUi: expect.stringContaining(`/workflows/inburgering-${id}`) },
     });
     expect(res.body.persoon.bsn).toBeUndefined();
+    expect(personViewSchema.strict().safeParse(res.body).error).toBeUndefined();
     const pip = res.body.state.deadlines.find((d: { key: string }) => d.key === 'PIP_VASTSTELLEN');
     expect(pip).toMatchObject({
       dueDate: expect.stringMatching(/^\d{4}-\d{2}-\d{2}$/),
@@ -165,6 +167,7 @@ describe('timeline and reassignment', () => {
     expect(types).toEqual(expect.arrayContaining(['KOPPELING_REGISTERED']));
     expect(timeline.body.entries.length).toBeGreaterThanOrEqual(2);
     expect(timeline.body.deadlines.length).toBeGreaterThan(0);
+    expect(timelineSchema.safeParse(timeline.body).error).toBeUndefined();
 
     const moved = await request(h.app)
       .put(`/api/inburgeraars/${id}/coach`)

@@ -10,6 +10,7 @@ import { Writable } from 'node:stream';
 import pino from 'pino';
 import request from 'supertest';
 import { routeTable } from '../../api/routes';
+import { partnerPersonViewSchema } from '../../api/routes/common';
 import {
   act,
   koppelingBody,
@@ -238,6 +239,8 @@ describe('what a partner sees', () => {
       ].sort(),
     );
     expect(res.body).toMatchObject({ phase: 'LEERROUTE', route: 'B1' });
+    // The documented schema (OpenAPI) is what is answered.
+    expect(partnerPersonViewSchema.strict().safeParse(res.body).error).toBeUndefined();
     expect(res.body.modules.map((m: { module: string }) => m.module).sort()).toEqual(['KNM', 'MAP', 'PVT']);
     const text = JSON.stringify(res.body);
     expect(text).not.toContain('Amira');
