@@ -10,6 +10,7 @@ export async function ensureBootstrapAdmin(
 ): Promise<{ userId: string; key: string } | undefined> {
   if ((await store.listUsers()).length > 0) return undefined;
   const admin = await store.createUser({ name: 'Beheerder', role: 'admin' });
+  if (!admin) return undefined; // a new uuid cannot collide; keeps the type honest
   const issued = generateApiKey();
   await store.createApiKey(admin.id, { hash: issued.hash, prefix: issued.prefix, label: 'bootstrap' });
   await store.audit({

@@ -25,6 +25,8 @@ export function createHttpLogger(log: Logger): RequestHandler {
         // Credentials headers are left out altogether (the redact paths are a second line of defence).
         userAgent: req.headers['user-agent'],
       }),
+      // The status is what matters; the response headers (CSP and friends) only add noise.
+      res: (res: { statusCode: number }) => ({ statusCode: res.statusCode }),
     },
     customLogLevel: (_req, res, err) =>
       err || res.statusCode >= 500 ? 'error' : res.statusCode >= 400 ? 'warn' : 'info',

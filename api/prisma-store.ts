@@ -214,16 +214,22 @@ export function createPrismaStore(db: Db): ApiStore {
       return { userId: key.user.id, role: role.data, partnerId: key.user.partnerId, via: 'api-key' };
     },
     async createUser(user) {
-      return userView(
-        await db.user.create({
-          data: {
-            name: user.name,
-            email: user.email ?? null,
-            role: user.role,
-            partnerId: user.partnerId ?? null,
-          },
-        }),
-      );
+      try {
+        return userView(
+          await db.user.create({
+            data: {
+              ...(user.id ? { id: user.id } : {}),
+              name: user.name,
+              email: user.email ?? null,
+              role: user.role,
+              partnerId: user.partnerId ?? null,
+            },
+          }),
+        );
+      } catch (err) {
+        if (isUniqueViolation(err)) return undefined;
+        throw err;
+      }
     },
     async listUsers() {
       return (await db.user.findMany({ orderBy: { createdAt: 'asc' } })).map(userView);

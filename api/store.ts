@@ -128,12 +128,15 @@ export interface ApiStore {
   idempotency: IdempotencyStore;
 
   findPrincipalByKeyHash(hash: string): Promise<Principal | undefined>;
+  /** Undefined when the id is taken. */
   createUser(user: {
+    /** Default: a new uuid. Set it to the OIDC `sub` for users who log in with tokens. */
+    id?: string | undefined;
     name: string;
     email?: string | undefined;
     role: Role;
     partnerId?: string | undefined;
-  }): Promise<UserView>;
+  }): Promise<UserView | undefined>;
   listUsers(): Promise<UserView[]>;
   getUser(id: string): Promise<UserView | undefined>;
   createApiKey(

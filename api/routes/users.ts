@@ -6,7 +6,7 @@
 import { z } from 'zod';
 import { generateApiKey } from '../auth/api-keys';
 import { ROLE_GROUPS, roleSchema } from '../auth/principal';
-import { notFound, ValidationError } from '../http/errors';
+import { HttpError, notFound, ValidationError } from '../http/errors';
 import { defineRoute, type RouteDef } from '../http/route';
 
 const userSchema = z.object({
@@ -44,6 +44,16 @@ const partnerSchema = z.object({
 
 const createUserSchema = z
   .object({
+    id: z
+      .string()
+      .min(1)
+      .max(100)
+      // The id becomes a coachId in workflows, so it follows the command schemas' id rule.
+      .regex(/^[A-Za-z0-9._:-]+$/, 'only letters, digits and . _ : -')
+      .optional()
+      .describe(
+        "Optional: the user's OIDC subject (sub), so that tokens and coach assignments name the same user; default a new uuid",
+      ),
     name: z.string().trim().min(1).max(150).describe('Display name'),
     email: z.email().optional().describe('E-mail address for notifications (coach, manager)'),
     role: roleSchema.describe('coa, coach, manager, partner or admin'),
@@ -78,6 +88,7 @@ export const userRoutes: RouteDef[] = [
         throw new ValidationError([{ field: 'partnerId', reason: 'no partner with this id' }]);
       }
       const user = await deps.store.createUser(body);
+      if (!user) throw new HttpError(409, 'USER_EXISTS', `a user with id ${body.id} exists already`);
       await deps.store.audit({
         actorId: principal.userId,
         actorRole: principal.role,

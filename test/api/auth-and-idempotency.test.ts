@@ -5,7 +5,7 @@
  */
 import request from 'supertest';
 import { requestFingerprint } from '../../api/http/route';
-import { koppelingBody, koppel, startApiHarness, type ApiHarness } from './helpers/harness';
+import { koppelingBody, koppel, startApiHarness, waitForReadModel, type ApiHarness } from './helpers/harness';
 import { startTestOidcProvider, type TestOidcProvider } from './helpers/oidc';
 
 let h: ApiHarness;
@@ -74,6 +74,34 @@ describe('API keys', () => {
     // Without OIDC configured, a JWT is not accepted either.
     const token = await oidc.sign({ sub: 'x', roles: ['manager'] });
     await request(h.app).get('/api/me').set('Authorization', `Bearer ${token}`).expect(401);
+  });
+
+  it('creates a user under its OIDC subject, so a token and a coach assignment name the same person', async () => {
+    const admin = h.users.admin.key;
+    await request(h.app)
+      .post('/api/users')
+      .set('X-Api-Key', admin)
+      .send({ id: 'kc-coach-7', name: 'Coach via SSO', role: 'coach' })
+      .expect(201);
+    await request(h.app)
+      .post('/api/users')
+      .set('X-Api-Key', admin)
+      .send({ id: 'kc-coach-7', name: 'Again', role: 'coach' })
+      .expect(409);
+    const app = h.appWith({
+      OIDC_ISSUER: oidc.issuer,
+      OIDC_AUDIENCE: oidc.audience,
+      OIDC_JWKS_URL: oidc.jwksUrl,
+    });
+    const id = await koppel(h, { coachId: 'kc-coach-7' });
+    await waitForReadModel(h, [id]);
+    const token = await oidc.sign({ sub: 'kc-coach-7', roles: ['coach'] });
+    await request(app).get(`/api/inburgeraars/${id}`).set('Authorization', `Bearer ${token}`).expect(200);
+    const list = await request(app)
+      .get('/api/inburgeraars')
+      .set('Authorization', `Bearer ${token}`)
+      .expect(200);
+    expect(list.body.items.map((i: { inburgeraarId: string }) => i.inburgeraarId)).toEqual([id]);
   });
 
   it('validates new users: a partner user needs an existing partner', async () => {

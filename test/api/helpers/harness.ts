@@ -90,6 +90,7 @@ export async function startApiHarness(name: string): Promise<ApiHarness> {
 
   const addUser = async (role: Role, partnerId?: string): Promise<TestUser> => {
     const user = await store.createUser({ name: `${role} ${randomUUID().slice(0, 8)}`, role, partnerId });
+    if (!user) throw new Error('user id collision');
     const issued = generateApiKey();
     await store.createApiKey(user.id, { hash: issued.hash, prefix: issued.prefix });
     return { user, key: issued.plaintext };
@@ -236,3 +237,18 @@ export const PHASE_FIXTURES = {
 
 export const KOPPELING_DATE_FOR = (fixture: keyof typeof PHASE_FIXTURES): string =>
   fixture === 'b1Old' ? '2023-08-01' : '2026-09-01';
+
+/**
+ * The read-model row of a new trajectory is written by the workflow's first activity, just after
+ * the start (an update, by contrast, answers only after its own writes): wait for it.
+ */
+export async function waitForReadModel(h: ApiHarness, inburgeraarIds: string[]): Promise<void> {
+  const until = Date.now() + 15_000;
+  while (
+    (await h.db.trajectoryReadModel.count({ where: { inburgeraarId: { in: inburgeraarIds } } })) <
+    inburgeraarIds.length
+  ) {
+    if (Date.now() > until) throw new Error('timed out waiting for the read model');
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
