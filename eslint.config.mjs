@@ -5,7 +5,21 @@ import tseslint from 'typescript-eslint';
 const nodeBuiltins = builtinModules.flatMap((m) => [m, `node:${m}`]);
 // Modules that do I/O: forbidden in deterministic code (workflows run in Temporal's sandbox and are
 // replayed; domain rules must be pure so both the workflow and the API can use them).
-const ioModules = ['@prisma/*', 'pg', 'better-sqlite3', 'nodemailer', 'express', 'pino', 'pino-*', 'jose', 'undici', 'prom-client', '@temporalio/client', '@temporalio/worker', '@temporalio/activity'];
+const ioModules = [
+  '@prisma/*',
+  'pg',
+  'better-sqlite3',
+  'nodemailer',
+  'express',
+  'pino',
+  'pino-*',
+  'jose',
+  'undici',
+  'prom-client',
+  '@temporalio/client',
+  '@temporalio/worker',
+  '@temporalio/activity',
+];
 const noIo = (extra = []) => ({
   'no-restricted-imports': [
     'error',
@@ -13,7 +27,11 @@ const noIo = (extra = []) => ({
       paths: nodeBuiltins.map((name) => ({ name, message: 'No Node built-ins in deterministic code.' })),
       patterns: [
         { group: ioModules, message: 'No I/O modules in deterministic code: call an activity instead.' },
-        { group: ['**/activities', '**/activities/*', '!**/activities/types'], message: 'Import activities by type only (import type ... from "../activities/types").', allowTypeImports: true },
+        {
+          group: ['**/activities', '**/activities/*', '!**/activities/types'],
+          message: 'Import activities by type only (import type ... from "../activities/types").',
+          allowTypeImports: true,
+        },
         ...extra,
       ],
     },
@@ -21,7 +39,22 @@ const noIo = (extra = []) => ({
 });
 
 export default tseslint.config(
-  { ignores: ['node_modules/**', 'dist/**', '.cache/**', 'data/**', 'coverage/**', 'prisma/generated/**', 'generated/**', 'test-results/**', 'bench/results/**', 'api/web/**/*.js', '*.js', '*.mjs'] },
+  {
+    ignores: [
+      'node_modules/**',
+      'dist/**',
+      '.cache/**',
+      'data/**',
+      'coverage/**',
+      'prisma/generated/**',
+      'generated/**',
+      'test-results/**',
+      'bench/results/**',
+      'api/web/**/*.js',
+      '*.js',
+      '*.mjs',
+    ],
+  },
   ...tseslint.configs.recommended,
   {
     files: ['**/*.ts'],
@@ -35,6 +68,8 @@ export default tseslint.config(
   { files: ['workflows/**/*.ts'], rules: noIo() },
   {
     files: ['domain/**/*.ts'],
-    rules: noIo([{ group: ['@temporalio/*'], message: 'domain/ has no Temporal imports: keep the rules pure.' }]),
+    rules: noIo([
+      { group: ['@temporalio/*'], message: 'domain/ has no Temporal imports: keep the rules pure.' },
+    ]),
   },
 );

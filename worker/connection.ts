@@ -9,7 +9,13 @@ import { createDataConverter } from './payload-codec';
 
 type TemporalConfig = Pick<
   Config,
-  'TEMPORAL_ADDRESS' | 'TEMPORAL_NAMESPACE' | 'TEMPORAL_API_KEY' | 'TEMPORAL_TLS' | 'PAYLOAD_KEY' | 'PAYLOAD_KEY_ID' | 'PAYLOAD_OLD_KEYS'
+  | 'TEMPORAL_ADDRESS'
+  | 'TEMPORAL_NAMESPACE'
+  | 'TEMPORAL_API_KEY'
+  | 'TEMPORAL_TLS'
+  | 'PAYLOAD_KEY'
+  | 'PAYLOAD_KEY_ID'
+  | 'PAYLOAD_OLD_KEYS'
 >;
 
 function connectionOptions(config: TemporalConfig) {

@@ -28,7 +28,12 @@ export interface StartWorkerOptions {
   workflowBundle?: WorkerOptions['workflowBundle'];
 }
 
-export async function startWorker({ config, log, db, workflowBundle }: StartWorkerOptions): Promise<RunningWorker> {
+export async function startWorker({
+  config,
+  log,
+  db,
+  workflowBundle,
+}: StartWorkerOptions): Promise<RunningWorker> {
   const connection = await connectWorker(config);
   const worker = await Worker.create({
     connection,

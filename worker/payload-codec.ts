@@ -54,14 +54,19 @@ export class AesGcmPayloadCodec implements PayloadCodec {
       const keyIdBytes = payload.metadata?.[KEY_ID_METADATA];
       const keyId = keyIdBytes ? decoder.decode(keyIdBytes) : '';
       const key = this.keys.get(keyId);
-      if (!key) throw new ValueError(`No payload key with id "${keyId}" (set PAYLOAD_OLD_KEYS to decode old data)`);
-      if (!payload.data || payload.data.length < IV_LENGTH + TAG_LENGTH) throw new ValueError('Encrypted payload too short');
+      if (!key)
+        throw new ValueError(`No payload key with id "${keyId}" (set PAYLOAD_OLD_KEYS to decode old data)`);
+      if (!payload.data || payload.data.length < IV_LENGTH + TAG_LENGTH)
+        throw new ValueError('Encrypted payload too short');
       const data = Buffer.from(payload.data);
       const iv = data.subarray(0, IV_LENGTH);
       const tag = data.subarray(data.length - TAG_LENGTH);
       const decipher = createDecipheriv('aes-256-gcm', key, iv);
       decipher.setAuthTag(tag);
-      const plain = Buffer.concat([decipher.update(data.subarray(IV_LENGTH, data.length - TAG_LENGTH)), decipher.final()]);
+      const plain = Buffer.concat([
+        decipher.update(data.subarray(IV_LENGTH, data.length - TAG_LENGTH)),
+        decipher.final(),
+      ]);
       return temporal.api.common.v1.Payload.decode(plain);
     });
   }

@@ -17,7 +17,11 @@ const levels: Record<LogLevel, 'trace' | 'debug' | 'info' | 'warn' | 'error'> = 
 export function installRuntime(log: Logger, metricsBindAddress?: string): void {
   const sdkLog = log.child({ component: 'temporal-sdk' });
   Runtime.install({
-    logger: new DefaultLogger('INFO', (entry) => sdkLog[levels[entry.level]](entry.meta ?? {}, entry.message)),
-    telemetryOptions: metricsBindAddress ? { metrics: { prometheus: { bindAddress: metricsBindAddress } } } : {},
+    logger: new DefaultLogger('INFO', (entry) =>
+      sdkLog[levels[entry.level]](entry.meta ?? {}, entry.message),
+    ),
+    telemetryOptions: metricsBindAddress
+      ? { metrics: { prometheus: { bindAddress: metricsBindAddress } } }
+      : {},
   });
 }

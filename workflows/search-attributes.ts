@@ -13,4 +13,10 @@ export const CoachId = defineSearchAttributeKey('CoachId', SearchAttributeType.K
 export const VolgendeDeadline = defineSearchAttributeKey('VolgendeDeadline', SearchAttributeType.DATETIME);
 export const Achterstallig = defineSearchAttributeKey('Achterstallig', SearchAttributeType.BOOL);
 
-export const searchAttributeKeys = [InburgeringFase, Leerroute, CoachId, VolgendeDeadline, Achterstallig] as const;
+export const searchAttributeKeys = [
+  InburgeringFase,
+  Leerroute,
+  CoachId,
+  VolgendeDeadline,
+  Achterstallig,
+] as const;

@@ -6,7 +6,13 @@ import { Worker } from '@temporalio/worker';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { searchAttributeKeys } from '../../workflows/search-attributes';
 import { sleepForDaysWorkflow } from '../helpers/test-workflows';
-import { createDevServerEnv, createTimeSkippingEnv, testDataConverter, uniqueTaskQueue, workflowBundle } from '../helpers/temporal';
+import {
+  createDevServerEnv,
+  createTimeSkippingEnv,
+  testDataConverter,
+  uniqueTaskQueue,
+  workflowBundle,
+} from '../helpers/temporal';
 
 describe('time-skipping test server', () => {
   let env: TestWorkflowEnvironment;
@@ -22,7 +28,11 @@ describe('time-skipping test server', () => {
     const worker = await Worker.create({ connection: env.nativeConnection, taskQueue, ...workflowBundle() });
     const realStart = Date.now();
     const result = await worker.runUntil(
-      env.client.workflow.execute(sleepForDaysWorkflow, { args: [180], taskQueue, workflowId: uniqueTaskQueue('sleep-wf') }),
+      env.client.workflow.execute(sleepForDaysWorkflow, {
+        args: [180],
+        taskQueue,
+        workflowId: uniqueTaskQueue('sleep-wf'),
+      }),
     );
     const skippedDays = (Date.parse(result.wokeAt) - Date.parse(result.startedAt)) / 86_400_000;
     expect(skippedDays).toBeGreaterThanOrEqual(180);
@@ -50,7 +60,9 @@ describe('dev server', () => {
     const taskQueue = uniqueTaskQueue('codec');
     const worker = await Worker.create({ connection: env.nativeConnection, taskQueue, ...workflowBundle() });
     const workflowId = uniqueTaskQueue('codec-wf');
-    await worker.runUntil(env.client.workflow.execute(sleepForDaysWorkflow, { args: [0], taskQueue, workflowId }));
+    await worker.runUntil(
+      env.client.workflow.execute(sleepForDaysWorkflow, { args: [0], taskQueue, workflowId }),
+    );
     const history = await env.client.workflow.getHandle(workflowId).fetchHistory();
     const started = history.events?.[0]?.workflowExecutionStartedEventAttributes;
     const payload = started?.input?.payloads?.[0];

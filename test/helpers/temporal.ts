@@ -9,7 +9,10 @@ import { DEVELOPMENT_KEY } from '../../config/config';
 import { createDataConverter } from '../../worker/payload-codec';
 
 /** The same codec as production, with the development key: tests prove payloads are encrypted. */
-export const testDataConverter = createDataConverter({ PAYLOAD_KEY: DEVELOPMENT_KEY, PAYLOAD_KEY_ID: 'test' });
+export const testDataConverter = createDataConverter({
+  PAYLOAD_KEY: DEVELOPMENT_KEY,
+  PAYLOAD_KEY_ID: 'test',
+});
 
 function required(name: string): string {
   const value = process.env[name];

@@ -57,7 +57,8 @@ describe('API restart between a request and its retry', () => {
       (await h.db.auditEvent.findMany({ where: { inburgeraarId: id } })).filter(
         (e) => /intake/i.test(e.action) && /plan/i.test(e.action),
       );
-    for (let i = 0; i < 50 && (await intakePlans()).length === 0; i++) await new Promise((r) => setTimeout(r, 100));
+    for (let i = 0; i < 50 && (await intakePlans()).length === 0; i++)
+      await new Promise((r) => setTimeout(r, 100));
     await new Promise((r) => setTimeout(r, 500));
     expect(await intakePlans()).toHaveLength(1);
   });

@@ -79,6 +79,8 @@ describe('Temporal server crash during a pending reminder', () => {
     expect(outbox?.status).toBe('sent');
     // The timer really waited: the workflow completed no earlier than TIMER_MS after its start.
     const description = await handle.describe();
-    expect(description.closeTime!.getTime() - description.startTime.getTime()).toBeGreaterThanOrEqual(TIMER_MS);
+    expect(description.closeTime!.getTime() - description.startTime.getTime()).toBeGreaterThanOrEqual(
+      TIMER_MS,
+    );
   });
 });
