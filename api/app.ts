@@ -85,7 +85,15 @@ export function createApp(options: CreateAppOptions): Express {
   app.set('trust proxy', 'loopback');
   app.use(metrics.middleware);
   app.use(createHttpLogger(options.log));
-  app.use(helmet());
+  // Behind TLS (PUBLIC_URL https) keep helmet's defaults; on plain http (a laptop, an internal host)
+  // "upgrade-insecure-requests" and HSTS would make browsers fetch the page's scripts over https.
+  const https = options.config.PUBLIC_URL?.startsWith('https://') ?? false;
+  app.use(
+    helmet({
+      contentSecurityPolicy: { directives: { upgradeInsecureRequests: https ? [] : null } },
+      strictTransportSecurity: https,
+    }),
+  );
   app.use(express.json({ limit: '256kb' }));
 
   app.get('/metrics', async (_req, res, next) => {

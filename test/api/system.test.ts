@@ -95,5 +95,13 @@ describe('operations', () => {
     expect(res.headers['x-content-type-options']).toBe('nosniff');
     expect(res.headers['x-request-id']).toEqual(expect.any(String));
     expect(res.headers['x-powered-by']).toBeUndefined();
+    // Plain http here: no upgrade to https (it would break the page on an internal http host).
+    expect(res.headers['content-security-policy']).not.toContain('upgrade-insecure-requests');
+    expect(res.headers['strict-transport-security']).toBeUndefined();
+    const behindTls = await request(h.appWith({ PUBLIC_URL: 'https://inburgering.gemeente.example' })).get(
+      '/healthz',
+    );
+    expect(behindTls.headers['content-security-policy']).toContain('upgrade-insecure-requests');
+    expect(behindTls.headers['strict-transport-security']).toBeDefined();
   });
 });
