@@ -64,7 +64,7 @@ import {
   type TrajectorySummary,
   type Transition,
 } from '../domain';
-import type { TrajectoryActivitiesPort as TrajectoryActivities } from '../domain/ports';
+import type { TrajectoryActivities } from '../activities/types';
 import { commandUpdates, getState, getSummary, partnerExamResult, partnerLessonHours } from './messages';
 import { Achterstallig, CoachId, InburgeringFase, Leerroute, VolgendeDeadline } from './search-attributes';
 

@@ -4,10 +4,12 @@
  * workflow time at which it was made, so tests assert the exact dates of reminders and escalations.
  */
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import { Worker } from '@temporalio/worker';
+import { Worker, type WorkerOptions } from '@temporalio/worker';
 import { Client, type WorkflowHandle } from '@temporalio/client';
 import type { historyFromJSON } from '@temporalio/common/lib/proto-utils';
-import { instantAt, localDate, type Koppeling, type NotificationRequestShape, type RecordEventInputShape } from '../../domain';
+import type { UpdateDefinition } from '@temporalio/common';
+import { instantAt, localDate, type CommandInput, type CommandName, type Koppeling, type TrajectorySummary, type NotificationRequestShape, type RecordEventInputShape } from '../../domain';
+import type { TrajectoryActivities } from '../../activities/types';
 import { trajectoryWorkflow } from '../../workflows';
 import { testDataConverter, uniqueTaskQueue, workflowBundle } from '../helpers/temporal';
 
@@ -19,17 +21,17 @@ export class Recorder {
   readonly notifications: NotificationRequestShape[] = [];
   private readonly sentKeys = new Set<string>();
 
-  activities() {
+  activities(): TrajectoryActivities {
     return {
       recordTrajectoryEvent: async (input: RecordEventInputShape): Promise<void> => {
         if (!this.events.some((e) => e.workflowId === input.workflowId && e.eventSeq === input.eventSeq)) this.events.push(input);
       },
       sendNotification: async (input: NotificationRequestShape) => {
         // Like the outbox: a key is delivered once, whatever the retries.
-        if (this.sentKeys.has(input.key)) return { key: input.key, status: 'duplicate' as const };
+        if (this.sentKeys.has(input.key)) return { key: input.key, status: 'duplicate', outboxId: input.key };
         this.sentKeys.add(input.key);
         this.notifications.push(input);
-        return { key: input.key, status: 'sent' as const };
+        return { key: input.key, status: 'sent', outboxId: input.key };
       },
     };
   }
@@ -55,12 +57,18 @@ export interface Harness {
   histories: { workflowId: string; history: History }[];
 }
 
-export async function startWorker(env: TestWorkflowEnvironment, taskQueue: string, recorder: Recorder): Promise<{ worker: Worker; running: Promise<void> }> {
+export async function startWorker(
+  env: TestWorkflowEnvironment,
+  taskQueue: string,
+  recorder: Recorder,
+  options: Partial<WorkerOptions> = {},
+): Promise<{ worker: Worker; running: Promise<void> }> {
   const worker = await Worker.create({
     connection: env.nativeConnection,
     taskQueue,
     activities: recorder.activities(),
     ...workflowBundle(),
+    ...options,
   });
   const running = worker.run();
   return { worker, running };
@@ -126,4 +134,12 @@ export async function expectRefused(promise: Promise<unknown>, code: string): Pr
 export async function finalResult(env: TestWorkflowEnvironment, workflowId: string) {
   const client = new Client({ connection: env.connection, dataConverter: testDataConverter });
   return client.workflow.getHandle<typeof trajectoryWorkflow>(workflowId).result();
+}
+
+/** Typed shorthand: `u(setPip, input)` runs the update on this trajectory and answers its summary. */
+export function updater(h: WorkflowHandle<typeof trajectoryWorkflow>) {
+  return <N extends CommandName>(
+    update: UpdateDefinition<TrajectorySummary, [CommandInput<N>], N>,
+    input: CommandInput<N>,
+  ): Promise<TrajectorySummary> => h.executeUpdate(update, { args: [input] });
 }

@@ -6,7 +6,7 @@ import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { Worker } from '@temporalio/worker';
 import { createTimeSkippingEnv, workflowBundle } from '../helpers/temporal';
 import * as m from '../../workflows/messages';
-import { advanceTo, expectRefused, finalResult, Recorder, startTrajectory, startWorker, stopWorker, uniqueTaskQueue, type History } from './harness';
+import { advanceTo, expectRefused, finalResult, Recorder, startTrajectory, startWorker, stopWorker, uniqueTaskQueue, updater, type History } from './harness';
 
 let env: TestWorkflowEnvironment;
 let w: Awaited<ReturnType<typeof startWorker>>;
@@ -33,7 +33,7 @@ describe('leerroutes', () => {
       gemeenteCode: 'GM0193',
       settings: { voortgangsgesprekIntervalMonths: 6 },
     });
-    const u = <A>(update: { name: string }, input: A) => h.executeUpdate(update as never, { args: [input] as never });
+    const u = updater(h);
 
     await advanceTo(env, '2040-01-23');
     await u(m.registerKennisgeving, { date: '2040-01-23' });
@@ -117,7 +117,7 @@ describe('leerroutes', () => {
       brpInschrijvingDate: '2045-01-09',
       settings: { voortgangsgesprekIntervalMonths: 12 },
     });
-    const u = <A>(update: { name: string }, input: A) => h.executeUpdate(update as never, { args: [input] as never });
+    const u = updater(h);
     await u(m.planBredeIntake, { plannedDate: '2045-01-20' });
     await advanceTo(env, '2045-01-20');
     await u(m.completeBredeIntake, { date: '2045-01-20', lbtNotTakenReason: 'hbo-vooropleiding, onderwijsroute' });
@@ -157,7 +157,7 @@ describe('leerroutes', () => {
       bijstandStartDate: '2050-01-10',
       settings: { voortgangsgesprekIntervalMonths: 12 },
     });
-    const u = <A>(update: { name: string }, input: A) => h.executeUpdate(update as never, { args: [input] as never });
+    const u = updater(h);
     await u(m.registerHuisvesting, { date: '2050-01-10' });
     await u(m.planBredeIntake, { plannedDate: '2050-01-24' });
     await advanceTo(env, '2050-01-24');

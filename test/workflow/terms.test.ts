@@ -17,6 +17,7 @@ import {
   startWorker,
   stopWorker,
   uniqueTaskQueue,
+  updater,
   type History,
 } from './harness';
 
@@ -36,7 +37,6 @@ afterAll(async () => {
 }, 30_000);
 
 type Handle = Awaited<ReturnType<typeof startTrajectory>>;
-const updater = (h: Handle) => <A>(update: { name: string }, input: A) => h.executeUpdate(update as never, { args: [input] as never });
 
 async function keepHistory(h: Handle): Promise<void> {
   histories.push({ workflowId: h.workflowId, history: await h.fetchHistory() });

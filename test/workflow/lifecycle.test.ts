@@ -1,0 +1,144 @@
+/**
+ * Years of life: a worker restart in the middle of a trajectory loses nothing, continueAsNew
+ * carries the state (forced with a small threshold), and the histories of both replay.
+ */
+import type { TestWorkflowEnvironment } from '@temporalio/testing';
+import { Worker } from '@temporalio/worker';
+import { createTimeSkippingEnv, workflowBundle } from '../helpers/temporal';
+import * as m from '../../workflows/messages';
+import {
+  advanceTo,
+  finalResult,
+  Recorder,
+  startTrajectory,
+  startWorker,
+  stopWorker,
+  uniqueTaskQueue,
+  updater,
+  type History,
+} from './harness';
+
+let env: TestWorkflowEnvironment;
+const histories: { workflowId: string; history: History }[] = [];
+
+beforeAll(async () => {
+  env = await createTimeSkippingEnv();
+});
+afterAll(async () => {
+  await env?.teardown();
+}, 30_000);
+
+it('a worker restart in the middle of a trajectory loses nothing', async () => {
+  const taskQueue = uniqueTaskQueue('restart');
+  const recorder = new Recorder();
+  // The first worker keeps no workflow cache (no sticky queue). With a cache, the first task after
+  // the stop waits on the dead worker's sticky queue and, on the Java time-skipping server, never
+  // falls back to the normal queue in our runs (a real server does after
+  // stickyQueueScheduleToStartTimeout); the new worker's rebuild from history is the same either way.
+  let w = await startWorker(env, taskQueue, recorder, { maxCachedWorkflows: 0 });
+  await advanceTo(env, '2040-01-09');
+  const h = await startTrajectory(env, taskQueue, {
+    koppelingDate: '2040-01-09',
+    doelgroep: 'gezinsmigrant',
+    coachId: 'coach-r',
+    kennisgevingDate: '2040-01-09',
+    brpInschrijvingDate: '2040-01-09',
+  });
+  const u = updater(h);
+  await u(m.planBredeIntake, { plannedDate: '2040-01-23' });
+  await advanceTo(env, '2040-01-23');
+  await u(m.completeBredeIntake, { date: '2040-01-23', lbt: { date: '2040-01-23', adviesRoute: 'B1' } });
+  await advanceTo(env, '2040-03-06'); // after the 14-day reminder of the PIP term (due 2040-03-19)
+  const before = await h.query(m.getState);
+
+  // Stop the worker while the workflow sits in its timer, and start a fresh one: the new worker
+  // has no cache and rebuilds the trajectory from the history alone.
+  await stopWorker(w);
+  w = await startWorker(env, taskQueue, recorder);
+  try {
+    expect(await h.query(m.getState)).toEqual(before);
+    await advanceTo(env, '2040-03-21'); // the 3-day reminder and the escalation fall in here
+    await u(m.setPip, { decisionDate: '2040-03-21', route: 'B1', modules: [{ module: 'PVT' }, { module: 'MAP' }] });
+    await u(m.endTrajectory, { reason: 'VERTROKKEN', date: '2040-03-21' });
+    // (the worker must still run: the workflow writes its final event before it completes)
+    expect(await finalResult(env, h.workflowId)).toMatchObject({ phase: 'VERTROKKEN' });
+  } finally {
+    await stopWorker(w);
+  }
+  expect(recorder.sent(h.workflowId)).toEqual([
+    '2040-03-05 REMINDER PIP_VASTSTELLEN',
+    '2040-03-16 REMINDER PIP_VASTSTELLEN',
+    '2040-03-20 ESCALATION PIP_VASTSTELLEN',
+  ]);
+  // Every audit event exactly once, in order, across both workers.
+  const seqs = recorder.events.filter((e) => e.workflowId === h.workflowId).map((e) => e.eventSeq);
+  expect(seqs).toEqual(seqs.map((_, i) => i + 1));
+  expect(recorder.eventTypes(h.workflowId).at(-1)).toBe('TRAJECTORY_ENDED');
+  histories.push({ workflowId: h.workflowId, history: await h.fetchHistory() });
+});
+
+it('continueAsNew carries the state; nothing is sent twice across runs', async () => {
+  const taskQueue = uniqueTaskQueue('can');
+  const recorder = new Recorder();
+  const w = await startWorker(env, taskQueue, recorder);
+  try {
+    await advanceTo(env, '2045-01-09');
+    const h = await startTrajectory(env, taskQueue, {
+      koppelingDate: '2045-01-09',
+      doelgroep: 'gezinsmigrant',
+      coachId: 'coach-n',
+      kennisgevingDate: '2045-01-09',
+      brpInschrijvingDate: '2045-01-09',
+      settings: { continueAsNewAfterEvents: 4, voortgangsgesprekIntervalMonths: 3 },
+    });
+    const firstRunId = (await h.describe()).runId;
+    const u = updater(h);
+    await u(m.planBredeIntake, { plannedDate: '2045-01-16' });
+    await advanceTo(env, '2045-01-16');
+    await u(m.completeBredeIntake, { date: '2045-01-16', lbt: { date: '2045-01-16', adviesRoute: 'Z' } });
+    await u(m.setPip, { decisionDate: '2045-01-16', route: 'Z', modules: [{ module: 'PVT' }, { module: 'MAP' }] });
+    await u(m.startModule, { module: 'PVT', date: '2045-01-16' });
+    await advanceTo(env, '2045-04-20');
+    await u(m.recordVoortgangsgesprek, { date: '2045-04-20' });
+    await u(m.recordProgressHours, { kind: 'LESSEN', hours: 120, periodEnd: '2045-04-20' });
+    await advanceTo(env, '2045-07-21');
+
+    const runs = new Set<string>([firstRunId]);
+    runs.add((await h.describe()).runId);
+    expect(runs.size).toBe(2);
+    const state = await h.query(m.getState);
+    expect(state).toMatchObject({
+      phase: 'LEERROUTE',
+      route: 'Z',
+      dates: { pipDecision: '2045-01-16', termijnStart: '2045-01-17' },
+      hours: { LESSEN: 120, PARTICIPATIE: 0 },
+      voortgangsgesprekken: ['2045-04-20'],
+      modules: { PVT: { startDate: '2045-01-16' } },
+    });
+    expect(recorder.sent(h.workflowId)).toEqual([
+      '2045-04-02 REMINDER VOORTGANGSGESPREK-1', // due 2045-04-16
+      '2045-04-13 REMINDER VOORTGANGSGESPREK-1',
+      '2045-04-17 ESCALATION VOORTGANGSGESPREK-1',
+      '2045-07-06 REMINDER VOORTGANGSGESPREK-2', // due 2045-07-20
+      '2045-07-17 REMINDER VOORTGANGSGESPREK-2',
+      '2045-07-21 ESCALATION VOORTGANGSGESPREK-2',
+    ]);
+    const keys = recorder.notifications.map((n) => n.key);
+    expect(new Set(keys).size).toBe(keys.length);
+    const seqs = recorder.events.filter((e) => e.workflowId === h.workflowId).map((e) => e.eventSeq);
+    expect(seqs).toEqual(seqs.map((_, i) => i + 1));
+
+    await u(m.endTrajectory, { reason: 'VERTROKKEN', date: '2045-07-21' });
+    expect(await finalResult(env, h.workflowId)).toMatchObject({ phase: 'VERTROKKEN' });
+    histories.push({ workflowId: h.workflowId, history: await env.client.workflow.getHandle(h.workflowId, firstRunId).fetchHistory() });
+    histories.push({ workflowId: h.workflowId, history: await h.fetchHistory() });
+  } finally {
+    await stopWorker(w);
+  }
+});
+
+it('the recorded histories (incl. both sides of a continueAsNew) replay', async () => {
+  expect(histories).toHaveLength(3);
+  for await (const r of Worker.runReplayHistories({ ...workflowBundle() }, histories))
+    expect([r.workflowId, r.error]).toEqual([r.workflowId, undefined]);
+});
