@@ -1,0 +1,242 @@
+/**
+ * `npm run bench`: starts everything it measures itself (in-memory Temporal dev server, the real
+ * worker and API on a temp SQLite file, later Temporal's time-skipping test server), on loopback
+ * only, runs a bounded number of calls, prints one table and writes it as JSON to
+ * bench/results/<ISO timestamp>.json. Stops everything it started and exits 0 (1 on an error,
+ * 2 when the whole run exceeded --max-seconds). See bench/README.md.
+ */
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { Command, InvalidArgumentError } from 'commander';
+import { bundleWorkflowCode, DefaultLogger, makeTelemetryFilterString, Runtime } from '@temporalio/worker';
+import { createLogger } from '../config/logger';
+import { closeDb, createDb } from '../prisma/db';
+import { startDevServer, type RunningDevServer } from '../scripts/temporal-server';
+import { koppelMany, planIntakes, runActies, runKoppelingen, runLists } from './api-bench';
+import { runDomainBench } from './domain-bench';
+import { defaultResultFile, Report } from './report';
+import { benchConfig, startStack, type Stack } from './stack';
+import { memorySample, nowMs } from './stats';
+import { runTrajectory } from './trajectory-bench';
+
+interface Options {
+  people: number;
+  out?: string;
+  concurrency: number;
+  actieConcurrency: number;
+  listCalls: number;
+  domainSeconds: number;
+  trajectory: boolean;
+  maxSeconds: number;
+  keep: boolean;
+  warmup: number;
+}
+
+const int =
+  (min: number, max: number) =>
+  (value: string): number => {
+    const n = Number(value);
+    if (!Number.isInteger(n) || n < min || n > max)
+      throw new InvalidArgumentError(`expected a whole number from ${min} to ${max}`);
+    return n;
+  };
+const seconds = (value: string): number => {
+  const n = Number(value);
+  if (!Number.isFinite(n) || n <= 0 || n > 10)
+    throw new InvalidArgumentError('expected seconds from 0 to 10');
+  return n;
+};
+
+function parseOptions(argv: string[]): Options {
+  const program = new Command()
+    .name('npm run bench --')
+    .description('Benchmark of inburgering-regie: domain rules, API, worker memory, a whole trajectory')
+    .option('--people <n>', 'trajectories to create through the API', int(1, 2000), 200)
+    .option('--out <file>', 'JSON result file (default bench/results/<ISO timestamp>.json)')
+    .option(
+      '--concurrency <n>',
+      'koppelingen in flight (default 4, like scripts/import-caseload.ts)',
+      int(1, 64),
+      4,
+    )
+    .option(
+      '--actie-concurrency <n>',
+      'coach actions in flight (default 1: one coach clicking)',
+      int(1, 64),
+      1,
+    )
+    .option(
+      '--warmup <n>',
+      'koppelingen + actions before measuring (JIT, pools; not in any row)',
+      int(0, 100),
+      10,
+    )
+    .option('--list-calls <n>', 'calls per list endpoint', int(1, 1000), 50)
+    .option('--domain-seconds <s>', 'seconds for the domain rules rows', seconds, 1)
+    .option('--no-trajectory', 'skip the time-skipping trajectory (no Java needed)')
+    .option('--max-seconds <s>', 'hard limit for the whole run', int(30, 3600), 300)
+    .option('--keep', 'keep the temp directory (database, server log)', false)
+    .parse(argv);
+  return program.opts<Options>();
+}
+
+async function main(): Promise<number> {
+  const opts = parseOptions(process.argv);
+  const startedAt = new Date();
+  const t0 = nowMs();
+  const log = createLogger({ LOG_LEVEL: 'error' }, 'bench');
+  // SDK and Core logs through pino, errors only (Core would otherwise print warnings to stderr).
+  Runtime.install({
+    logger: new DefaultLogger('ERROR', (entry) => log.error(entry.meta ?? {}, entry.message)),
+    telemetryOptions: {
+      logging: { forward: {}, filter: makeTelemetryFilterString({ core: 'ERROR', other: 'ERROR' }) },
+    },
+  });
+  const workDir = fs.mkdtempSync(path.join(os.tmpdir(), 'inburgering-bench-'));
+  const databaseUrl = `file:${path.join(workDir, 'bench.db')}`;
+  const report = new Report();
+  const say = (text: string) =>
+    process.stderr.write(`[bench ${((nowMs() - t0) / 1000).toFixed(1).padStart(5)}s] ${text}\n`);
+
+  let devServer: RunningDevServer | undefined;
+  let stack: Stack | undefined;
+  const cleanup = async () => {
+    await stack?.close().catch((err: unknown) => say(`stack close failed: ${String(err)}`));
+    stack = undefined;
+    await devServer?.stop().catch((err: unknown) => say(`dev server stop failed: ${String(err)}`));
+    devServer = undefined;
+    if (!opts.keep) fs.rmSync(workDir, { recursive: true, force: true });
+  };
+  const watchdog = setTimeout(() => {
+    say(`exceeded --max-seconds ${opts.maxSeconds}: stopping`);
+    devServer?.process.kill('SIGKILL');
+    void cleanup().finally(() => process.exit(2));
+  }, opts.maxSeconds * 1000);
+  watchdog.unref();
+  const onSignal = () => void cleanup().finally(() => process.exit(130));
+  process.once('SIGINT', onSignal);
+  process.once('SIGTERM', onSignal);
+
+  const load = os.loadavg()[0] ?? 0;
+  report.note(
+    `machine: ${os.cpus().length} cores, 1-min load average ${load.toFixed(2)} at the start (other work on the machine skews every number)`,
+  );
+  try {
+    say(`domain rules (${opts.domainSeconds} s)`);
+    runDomainBench(report, opts.domainSeconds);
+
+    say('starting Temporal dev server (in memory) and bundling the workflow code');
+    const [server, bundle] = await Promise.all([
+      startDevServer({ headless: true, logFile: path.join(workDir, 'temporal-dev-server.log') }),
+      bundleWorkflowCode({
+        workflowsPath: require.resolve('../workflows'),
+        logger: { trace() {}, debug() {}, info() {}, warn() {}, error: console.error, log() {} } as never,
+      }),
+    ]);
+    devServer = server;
+    say(`dev server on ${server.address}; starting worker and API`);
+    stack = await startStack({
+      databaseUrl,
+      temporalAddress: server.address,
+      taskQueue: `bench-${process.pid}`,
+      workflowCode: bundle.code,
+      log,
+    });
+    report.add('setup: dev server + bundle + worker + API', (nowMs() - t0) / 1000, 's');
+
+    if (opts.warmup > 0) {
+      // JIT, connection pools and the first workflow contexts: not part of any row.
+      say(`warm-up: ${opts.warmup} koppelingen + planBredeIntake`);
+      const warm = await koppelMany(stack, opts.warmup, opts.concurrency);
+      await planIntakes(stack, warm.ids, opts.actieConcurrency);
+    }
+    const before = await memorySample();
+    const cachedBefore = stack.worker.worker.getStatus().numCachedWorkflows;
+    say(`${opts.people} koppelingen via ${stack.apiUrl} (concurrency ${opts.concurrency})`);
+    const ids = await runKoppelingen(stack, report, opts.people, opts.concurrency, opts.people + opts.warmup);
+    say(`planBredeIntake on ${ids.length} trajectories (concurrency ${opts.actieConcurrency})`);
+    await runActies(stack, report, ids, opts.actieConcurrency);
+    say(`lists, stats, KPIs (${opts.listCalls} calls each)`);
+    await runLists(stack, report, opts.people, opts.listCalls);
+
+    const after = await memorySample();
+    const cached = stack.worker.worker.getStatus().numCachedWorkflows;
+    const added = Math.max(1, cached - cachedBefore);
+    report.add(`memory: process RSS, ${cachedBefore} workflows cached`, before.rssMb, 'MB');
+    report.add(`memory: process RSS, ${cached} workflows cached`, after.rssMb, 'MB');
+    report.add('memory: main-thread heap before', before.heapUsedMb, 'MB');
+    report.add('memory: main-thread heap after', after.heapUsedMb, 'MB');
+    report.add(
+      'memory: RSS growth per cached workflow',
+      (after.rssMb - before.rssMb) / added,
+      'MB',
+      'memory.perWorkflow',
+    );
+    report.add(
+      'memory: main-thread heap growth per workflow',
+      (after.heapUsedMb - before.heapUsedMb) / added,
+      'MB',
+    );
+    if (cached - cachedBefore < opts.people)
+      report.note(`only ${cached - cachedBefore} of ${opts.people} new workflows were in the worker cache`);
+
+    say('stopping API, worker and dev server');
+    await stack.close();
+    stack = undefined;
+    await devServer.stop();
+    devServer = undefined;
+
+    if (opts.trajectory) {
+      say('whole B1-route trajectory on the time-skipping server');
+      const db = createDb(databaseUrl);
+      try {
+        await runTrajectory(report, {
+          db,
+          config: benchConfig(databaseUrl, '127.0.0.1:0', 'unused'),
+          log,
+          workflowCode: bundle.code,
+          workDir,
+        });
+      } finally {
+        await closeDb(db);
+      }
+    } else {
+      report.note('trajectory row skipped (--no-trajectory)');
+    }
+    report.add('total bench wall time', (nowMs() - t0) / 1000, 's');
+
+    const file = path.resolve(opts.out ?? defaultResultFile(__dirname, startedAt));
+    report.write(file, {
+      startedAt: startedAt.toISOString(),
+      options: { ...opts, out: undefined },
+      machine: {
+        cpus: os.cpus().length,
+        cpuModel: os.cpus()[0]?.model ?? '',
+        memoryGb: os.totalmem() / 1024 ** 3,
+        node: process.version,
+        loadAverageAtStart: load,
+      },
+    });
+    process.stdout.write(`\n${report.toText()}\n\n`);
+    for (const n of report.notes) process.stdout.write(`note: ${n}\n`);
+    const failed = report.failed.length;
+    process.stdout.write(
+      `${failed === 0 ? 'all goals met' : `${failed} goal(s) not met`}; results written to ${file}\n`,
+    );
+    return 0;
+  } finally {
+    clearTimeout(watchdog);
+    await cleanup();
+  }
+}
+
+main().then(
+  (code) => process.exit(code),
+  (err: unknown) => {
+    process.stderr.write(
+      `bench failed: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`,
+    );
+    process.exit(1);
+  },
+);

@@ -1,0 +1,184 @@
+/**
+ * Everything the benchmark measures, started from the project's own parts and nothing else:
+ * a temp SQLite database migrated with the project's migrations, the real Worker (worker/main.ts:
+ * the real workflow bundle, real activities from createActivities, the payload codec) on an
+ * in-memory Temporal dev server, and the real API (createApp) listening on 127.0.0.1:<free port>.
+ */
+import { execFileSync } from 'node:child_process';
+import path from 'node:path';
+import type { AddressInfo } from 'node:net';
+import type { Server } from 'node:http';
+import type { Client } from '@temporalio/client';
+import type { Logger } from 'pino';
+import { createApp } from '../api/app';
+import { generateApiKey } from '../api/auth/api-keys';
+import type { Role } from '../api/auth/principal';
+import { createPrismaStore } from '../api/prisma-store';
+import { loadConfig, type Config } from '../config/config';
+import { closeDb, createDb, type Db } from '../prisma/db';
+import { migrateDatabase } from '../prisma/migrate';
+import { REPO_ROOT } from '../scripts/temporal-binaries';
+import { connectClient } from '../worker/connection';
+import { startWorker, type RunningWorker } from '../worker/main';
+
+export interface BenchUser {
+  id: string;
+  key: string;
+}
+
+export interface Stack {
+  config: Config;
+  db: Db;
+  worker: RunningWorker;
+  client: Client;
+  apiUrl: string;
+  users: { coa: BenchUser; coach: BenchUser; manager: BenchUser };
+  close(): Promise<void>;
+}
+
+export interface StackOptions {
+  databaseUrl: string;
+  temporalAddress: string;
+  taskQueue: string;
+  workflowCode: string;
+  log: Logger;
+}
+
+/**
+ * The project's migrations, in process (WASM schema engine); if that cannot load here, the same
+ * migrations through `scripts/db-migrate.ts` in a child process.
+ */
+export async function migrate(databaseUrl: string, log: Logger): Promise<void> {
+  try {
+    await migrateDatabase(databaseUrl);
+  } catch (err) {
+    log.warn({ err }, 'in-process migration failed; running scripts/db-migrate.ts');
+    execFileSync(
+      path.join(REPO_ROOT, 'node_modules', '.bin', 'tsx'),
+      [path.join(REPO_ROOT, 'scripts', 'db-migrate.ts')],
+      {
+        cwd: REPO_ROOT,
+        env: { ...process.env, DATABASE_URL: databaseUrl },
+        stdio: ['ignore', 'ignore', 'inherit'],
+        timeout: 120_000,
+      },
+    );
+  }
+}
+
+/** Config for the bench: loopback only, no SMTP (mail stays in the outbox), development keys. */
+export function benchConfig(databaseUrl: string, temporalAddress: string, taskQueue: string): Config {
+  return loadConfig({
+    NODE_ENV: 'test',
+    HOST: '127.0.0.1',
+    PORT: '0',
+    LOG_LEVEL: 'error',
+    DATABASE_URL: databaseUrl,
+    TEMPORAL_ADDRESS: temporalAddress,
+    TEMPORAL_TASK_QUEUE: taskQueue,
+  });
+}
+
+export async function startStack(o: StackOptions): Promise<Stack> {
+  const config = benchConfig(o.databaseUrl, o.temporalAddress, o.taskQueue);
+  const closers: Array<() => Promise<void>> = [];
+  const close = async () => {
+    for (const c of closers.reverse())
+      await c().catch((err: unknown) => o.log.error({ err }, 'close failed'));
+  };
+  try {
+    await migrate(o.databaseUrl, o.log);
+    const db = createDb(o.databaseUrl);
+    closers.push(() => closeDb(db));
+
+    const worker = await startWorker({ config, log: o.log, db, workflowBundle: { code: o.workflowCode } });
+    closers.push(() => worker.stop());
+
+    const client = await connectClient(config);
+    closers.push(() => client.connection.close());
+
+    const store = createPrismaStore(db);
+    const app = createApp({ temporal: client, db, store, config, log: o.log });
+    const server: Server = app.listen(0, '127.0.0.1');
+    await new Promise<void>((resolve, reject) => {
+      server.once('listening', resolve);
+      server.once('error', reject);
+    });
+    closers.push(
+      () =>
+        new Promise<void>((resolve) => {
+          server.closeAllConnections();
+          server.close(() => resolve());
+        }),
+    );
+    const { port } = server.address() as AddressInfo;
+
+    // Users with API keys straight in the store, as an admin would create them through the API.
+    const addUser = async (role: Role): Promise<BenchUser> => {
+      const user = await store.createUser({ name: `bench ${role}`, role });
+      if (!user) throw new Error(`could not create the bench ${role} user`);
+      const issued = generateApiKey();
+      await store.createApiKey(user.id, { hash: issued.hash, prefix: issued.prefix, label: 'bench' });
+      return { id: user.id, key: issued.plaintext };
+    };
+    const users = {
+      coa: await addUser('coa'),
+      coach: await addUser('coach'),
+      manager: await addUser('manager'),
+    };
+
+    return { config, db, worker, client, apiUrl: `http://127.0.0.1:${port}`, users, close };
+  } catch (err) {
+    await close();
+    throw err;
+  }
+}
+
+export interface HttpResult {
+  status: number;
+  body: unknown;
+  ms: number;
+}
+
+/** One API call with fetch (keep-alive), timed from send to the last byte of the body. */
+export async function call(
+  apiUrl: string,
+  method: 'GET' | 'POST',
+  urlPath: string,
+  key: string,
+  body?: unknown,
+): Promise<HttpResult> {
+  const start = performance.now();
+  const res = await fetch(`${apiUrl}${urlPath}`, {
+    method,
+    headers: { 'X-Api-Key': key, ...(body === undefined ? {} : { 'Content-Type': 'application/json' }) },
+    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+    signal: AbortSignal.timeout(30_000),
+  });
+  const text = await res.text();
+  const ms = performance.now() - start;
+  let parsed: unknown = text;
+  try {
+    parsed = JSON.parse(text);
+  } catch {
+    // not JSON: keep the text
+  }
+  return { status: res.status, body: parsed, ms };
+}
+
+/** Like `call`, but a status other than `expected` is an error with the answer in the message. */
+export async function expectCall(
+  apiUrl: string,
+  method: 'GET' | 'POST',
+  urlPath: string,
+  key: string,
+  expected: number,
+  body?: unknown,
+): Promise<HttpResult> {
+  const r = await call(apiUrl, method, urlPath, key, body);
+  if (r.status !== expected)
+    throw new Error(
+      `${method} ${urlPath}: expected ${expected}, got ${r.status} ${JSON.stringify(r.body).slice(0, 500)}`,
+    );
+  return r;
+}
