@@ -64,7 +64,9 @@ export const leerrouteSchema = z
   .describe('Leerroute: B1 (B1-route), ONDERWIJS (onderwijsroute), Z (zelfredzaamheidsroute)');
 export const moduleSchema = z
   .enum(MODULES)
-  .describe('Module: PVT (participatieverklaringstraject), MAP (Module Arbeidsmarkt en Participatie), KNM (Kennis van de Nederlandse Maatschappij), ONTZORGEN, MAATSCHAPPELIJKE_BEGELEIDING');
+  .describe(
+    'Module: PVT (participatieverklaringstraject), MAP (Module Arbeidsmarkt en Participatie), KNM (Kennis van de Nederlandse Maatschappij), ONTZORGEN, MAATSCHAPPELIJKE_BEGELEIDING',
+  );
 export const examComponentSchema = z
   .enum(EXAM_COMPONENTS)
   .describe('Exam component: LEZEN, LUISTEREN, SCHRIJVEN, SPREKEN (language skills) or KNM');
@@ -78,7 +80,9 @@ export const gemeenteCodeSchema = z
 
 /** Every command may say who performed it, for the audit trail (set by the API from the token). */
 const actor = {
-  actorId: id('Id of the user who performs the action (set by the API from the authenticated user)').optional(),
+  actorId: id(
+    'Id of the user who performs the action (set by the API from the authenticated user)',
+  ).optional(),
 };
 
 const pipModuleSchema = z
@@ -116,17 +120,29 @@ const importSchema = z
   .superRefine((v, ctx) => {
     const order = ACTIVE_PHASES.indexOf(v.phase);
     if (order >= ACTIVE_PHASES.indexOf('BREDE_INTAKE') && !v.intakePlannedDate && !v.intakeDate)
-      ctx.addIssue({ code: 'custom', path: ['intakePlannedDate'], message: 'required from phase BREDE_INTAKE' });
+      ctx.addIssue({
+        code: 'custom',
+        path: ['intakePlannedDate'],
+        message: 'required from phase BREDE_INTAKE',
+      });
     if (order >= ACTIVE_PHASES.indexOf('PIP') && !v.intakeDate)
       ctx.addIssue({ code: 'custom', path: ['intakeDate'], message: 'required from phase PIP' });
     if (order >= ACTIVE_PHASES.indexOf('LEERROUTE')) {
-      if (!v.pipDecisionDate) ctx.addIssue({ code: 'custom', path: ['pipDecisionDate'], message: 'required from phase LEERROUTE' });
-      if (!v.route) ctx.addIssue({ code: 'custom', path: ['route'], message: 'required from phase LEERROUTE' });
+      if (!v.pipDecisionDate)
+        ctx.addIssue({ code: 'custom', path: ['pipDecisionDate'], message: 'required from phase LEERROUTE' });
+      if (!v.route)
+        ctx.addIssue({ code: 'custom', path: ['route'], message: 'required from phase LEERROUTE' });
       if (!v.kennisgevingDate)
-        ctx.addIssue({ code: 'custom', path: ['kennisgevingDate'], message: 'required from phase LEERROUTE' });
+        ctx.addIssue({
+          code: 'custom',
+          path: ['kennisgevingDate'],
+          message: 'required from phase LEERROUTE',
+        });
     }
   })
-  .describe('Caseload import: the state of a trajectory that already ran elsewhere, so it starts in the right phase');
+  .describe(
+    'Caseload import: the state of a trajectory that already ran elsewhere, so it starts in the right phase',
+  );
 
 export const koppelingSchema = z
   .object({
@@ -135,7 +151,9 @@ export const koppelingSchema = z
     doelgroep: doelgroepSchema,
     coachId: id('Id of the coach (klantmanager) responsible for this person'),
     gemeenteCode: gemeenteCodeSchema.optional(),
-    bijstandStartDate: isoDate('Start date of bijstand (starts the 6-month ontzorgen term for asielstatushouders)').optional(),
+    bijstandStartDate: isoDate(
+      'Start date of bijstand (starts the 6-month ontzorgen term for asielstatushouders)',
+    ).optional(),
     kennisgevingDate: isoDate('Date of the DUO kennisgeving, when already known').optional(),
     brpInschrijvingDate: isoDate('Date of BRP registration, when already known').optional(),
     settings: gemeenteSettingsSchema
@@ -181,10 +199,15 @@ export const recordIntakeNoShowSchema = z
     date: isoDate('Date of the intake appointment the person did not attend'),
     nextPlannedDate: isoDate('New planned date of the intake').optional(),
   })
-  .describe('Register that the person did not take part in the brede intake (warning, then fines: domain.md §2)');
+  .describe(
+    'Register that the person did not take part in the brede intake (warning, then fines: domain.md §2)',
+  );
 
 export const registerKennisgevingSchema = z
-  .object({ ...actor, date: isoDate('Date of the DUO kennisgeving (letter confirming the inburgeringsplicht)') })
+  .object({
+    ...actor,
+    date: isoDate('Date of the DUO kennisgeving (letter confirming the inburgeringsplicht)'),
+  })
   .describe('Register the DUO kennisgeving date: with BRP registration it starts the 10-week PIP term');
 
 export const registerBrpInschrijvingSchema = z
@@ -215,7 +238,11 @@ export const revisePipSchema = z
     ...actor,
     decisionDate: isoDate('Date on the revised PIP decision (does not move the inburgeringstermijn)'),
     reason: reason('Why the PIP is revised'),
-    modules: z.array(pipModuleSchema).max(10).optional().describe('Modules to add or whose agreed dates change'),
+    modules: z
+      .array(pipModuleSchema)
+      .max(10)
+      .optional()
+      .describe('Modules to add or whose agreed dates change'),
     taalschoolPartnerId: id('Id of a new taalschool').optional(),
   })
   .describe('Revise the PIP (modules, agreed dates, partner); a route change goes through switchRoute');
@@ -234,7 +261,12 @@ export const completeModuleSchema = z
     ...actor,
     module: moduleSchema,
     date: isoDate('Completion date (PVT: date the participatieverklaring was signed; MAP: final interview)'),
-    hours: z.number().min(0).max(10000).optional().describe('Hours followed in the module (MAP: at least 40)'),
+    hours: z
+      .number()
+      .min(0)
+      .max(10000)
+      .optional()
+      .describe('Hours followed in the module (MAP: at least 40)'),
   })
   .describe('Complete a module');
 
@@ -262,10 +294,14 @@ export const recordExamResultSchema = z
 export const completeLeerrouteSchema = z
   .object({
     ...actor,
-    date: isoDate('Date the leerroute was completed (taalschakeltraject finished, or Z-route final interview)'),
+    date: isoDate(
+      'Date the leerroute was completed (taalschakeltraject finished, or Z-route final interview)',
+    ),
     note: reason('Outcome of the final interview / taalschakeltraject').optional(),
   })
-  .describe('Complete the onderwijsroute (taalschakeltraject) or the Z-route (final interview); the B1-route completes by exams');
+  .describe(
+    'Complete the onderwijsroute (taalschakeltraject) or the Z-route (final interview); the B1-route completes by exams',
+  );
 
 export const switchRouteSchema = z
   .object({
@@ -274,7 +310,9 @@ export const switchRouteSchema = z
     date: isoDate('Date of the revised PIP with the new route'),
     reason: reason('Why the route is switched'),
   })
-  .describe('Switch leerroute (schakelen): within 1.5 years of the termijn start; onderwijsroute → B1 at any time');
+  .describe(
+    'Switch leerroute (schakelen): within 1.5 years of the termijn start; onderwijsroute → B1 at any time',
+  );
 
 export const downgradeRouteSchema = z
   .object({
@@ -341,7 +379,9 @@ export const transferSchema = z
 export const endTrajectorySchema = z
   .object({
     ...actor,
-    reason: z.enum(END_REASONS).describe('VERTROKKEN (left the country), OVERLEDEN (died), OVERIG (other, explain)'),
+    reason: z
+      .enum(END_REASONS)
+      .describe('VERTROKKEN (left the country), OVERLEDEN (died), OVERIG (other, explain)'),
     date: isoDate('Date of the end'),
     toelichting: reason('Explanation (required for OVERIG)').optional(),
   })

@@ -46,7 +46,10 @@ export function daysBetween(a: string, b: string): number {
 
 /** ISO dates compare correctly as strings. */
 export function maxDate(...dates: (string | undefined)[]): string | undefined {
-  return dates.filter((d): d is string => !!d).sort().at(-1);
+  return dates
+    .filter((d): d is string => !!d)
+    .sort()
+    .at(-1);
 }
 
 export function minDate(...dates: (string | undefined)[]): string | undefined {
@@ -55,7 +58,10 @@ export function minDate(...dates: (string | undefined)[]): string | undefined {
 
 /** The local calendar date (Europe/Amsterdam) of an instant. */
 export function localDate(instant: string | number): string {
-  const dt = typeof instant === 'number' ? DateTime.fromMillis(instant, { zone: ZONE }) : DateTime.fromISO(instant, { zone: ZONE });
+  const dt =
+    typeof instant === 'number'
+      ? DateTime.fromMillis(instant, { zone: ZONE })
+      : DateTime.fromISO(instant, { zone: ZONE });
   return iso(dt);
 }
 

@@ -24,7 +24,13 @@ import {
   VOORTGANGSGESPREK,
   type TermRule,
 } from './rules';
-import { isEnded, type Deadline, type DeadlineStatus, type NotificationIntent, type TrajectoryState } from './types';
+import {
+  isEnded,
+  type Deadline,
+  type DeadlineStatus,
+  type NotificationIntent,
+  type TrajectoryState,
+} from './types';
 
 interface Draft {
   key: string;
@@ -166,7 +172,9 @@ export function computeDeadlines(state: TrajectoryState): Deadline[] {
       if (d.fulfilledDate) deadline.fulfilledDate = d.fulfilledDate;
       return deadline;
     })
-    .sort((a, b) => (a.dueDate === b.dueDate ? a.key.localeCompare(b.key) : a.dueDate.localeCompare(b.dueDate)));
+    .sort((a, b) =>
+      a.dueDate === b.dueDate ? a.key.localeCompare(b.key) : a.dueDate.localeCompare(b.dueDate),
+    );
 }
 
 export function isPending(d: Deadline): boolean {
@@ -198,14 +206,33 @@ export function momentsOf(d: Deadline, settings: TrajectoryState['settings']): M
     .sort((a, b) => b - a)
     .map((n) => {
       const date = subtractPeriod(d.dueDate, { days: n });
-      return { id: `${d.key}:REMINDER-${n}:${date}`, type: 'REMINDER' as const, deadlineKey: d.key, date, instant: at(date), daysBefore: n };
+      return {
+        id: `${d.key}:REMINDER-${n}:${date}`,
+        type: 'REMINDER' as const,
+        deadlineKey: d.key,
+        date,
+        instant: at(date),
+        daysBefore: n,
+      };
     });
   if (d.kind === 'DEADLINE') {
     const date = addDays(d.dueDate, settings.escalationDaysAfter);
-    out.push({ id: `${d.key}:ESCALATION:${date}`, type: 'ESCALATION', deadlineKey: d.key, date, instant: at(date) });
+    out.push({
+      id: `${d.key}:ESCALATION:${date}`,
+      type: 'ESCALATION',
+      deadlineKey: d.key,
+      date,
+      instant: at(date),
+    });
   } else {
     const date = addDays(d.dueDate, 1);
-    out.push({ id: `${d.key}:TERM_ENDED:${date}`, type: 'TERM_ENDED', deadlineKey: d.key, date, instant: at(date) });
+    out.push({
+      id: `${d.key}:TERM_ENDED:${date}`,
+      type: 'TERM_ENDED',
+      deadlineKey: d.key,
+      date,
+      instant: at(date),
+    });
   }
   return out;
 }

@@ -26,11 +26,28 @@ export interface NotificationRequestShape extends Omit<NotificationIntent, 'id'>
   at: string;
 }
 
-export function toRecordEventInput(workflowId: string, e: TrajectoryEvent, snapshot: TrajectorySummary): RecordEventInputShape {
-  return { workflowId, inburgeraarId: snapshot.inburgeraarId, eventSeq: e.seq, type: e.type, at: e.at, data: e.data, snapshot };
+export function toRecordEventInput(
+  workflowId: string,
+  e: TrajectoryEvent,
+  snapshot: TrajectorySummary,
+): RecordEventInputShape {
+  return {
+    workflowId,
+    inburgeraarId: snapshot.inburgeraarId,
+    eventSeq: e.seq,
+    type: e.type,
+    at: e.at,
+    data: e.data,
+    snapshot,
+  };
 }
 
-export function toNotificationRequest(workflowId: string, inburgeraarId: string, n: NotificationIntent, at: string): NotificationRequestShape {
+export function toNotificationRequest(
+  workflowId: string,
+  inburgeraarId: string,
+  n: NotificationIntent,
+  at: string,
+): NotificationRequestShape {
   const { id, ...rest } = n;
   return { ...rest, key: `${workflowId}:${id}`, workflowId, inburgeraarId, at };
 }

@@ -17,21 +17,27 @@ export const gemeenteSettingsSchema = z.object({
     .min(1)
     .max(60)
     .default(1)
-    .describe('Days after the due date on which an overdue deadline is escalated to the manager (policy, default 1: the first day it is late).'),
+    .describe(
+      'Days after the due date on which an overdue deadline is escalated to the manager (policy, default 1: the first day it is late).',
+    ),
   notificationHour: z
     .number()
     .int()
     .min(0)
     .max(23)
     .default(9)
-    .describe('Local hour (Europe/Amsterdam) at which reminders and escalations are sent on their date (default 09:00).'),
+    .describe(
+      'Local hour (Europe/Amsterdam) at which reminders and escalations are sent on their date (default 09:00).',
+    ),
   voortgangsgesprekIntervalMonths: z
     .number()
     .int()
     .min(1)
     .max(12)
     .default(3)
-    .describe('Months between two voortgangsgesprekken, counted from the PIP or the last gesprek (policy, default 3).'),
+    .describe(
+      'Months between two voortgangsgesprekken, counted from the PIP or the last gesprek (policy, default 3).',
+    ),
   huisvestingTargetWeeks: z
     .number()
     .int()
@@ -44,7 +50,9 @@ export const gemeenteSettingsSchema = z.object({
     .int()
     .min(1)
     .optional()
-    .describe('Test/ops hook: continue-as-new after this many handled events even when Temporal does not suggest it yet.'),
+    .describe(
+      'Test/ops hook: continue-as-new after this many handled events even when Temporal does not suggest it yet.',
+    ),
 });
 
 export type GemeenteSettings = z.infer<typeof gemeenteSettingsSchema>;

@@ -17,16 +17,18 @@ export function summarize(state: TrajectoryState): TrajectorySummary {
     coachId: state.coachId,
     paused: !!state.paused,
     overdue: state.deadlines.some(isOverdue),
-    deadlines: state.deadlines.map(({ key, label, dueDate, originalDueDate, status, source, fulfilledDate, kind }) => ({
-      key,
-      label,
-      dueDate,
-      originalDueDate,
-      status,
-      source,
-      kind,
-      ...(fulfilledDate ? { fulfilledDate } : {}),
-    })),
+    deadlines: state.deadlines.map(
+      ({ key, label, dueDate, originalDueDate, status, source, fulfilledDate, kind }) => ({
+        key,
+        label,
+        dueDate,
+        originalDueDate,
+        status,
+        source,
+        kind,
+        ...(fulfilledDate ? { fulfilledDate } : {}),
+      }),
+    ),
     milestones: {
       koppeling: dates.koppeling,
       ...(dates.intake ? { intake: dates.intake } : {}),
@@ -44,7 +46,8 @@ export function summarize(state: TrajectoryState): TrajectorySummary {
     asOf: state.today,
   };
   if (state.route) summary.route = state.route;
-  if (next) summary.nextDeadline = { key: next.key, label: next.label, dueDate: next.dueDate, source: next.source };
+  if (next)
+    summary.nextDeadline = { key: next.key, label: next.label, dueDate: next.dueDate, source: next.source };
   if (state.ended) {
     summary.endedReason = state.ended.reason;
     summary.endedDate = state.ended.date;

@@ -117,7 +117,8 @@ export function initialState(input: Koppeling, now: string): TrajectoryState {
     d.termijnStart = addDays(imp.pipDecisionDate, 1);
     state.route = imp.route;
     state.pip = { decisionDate: imp.pipDecisionDate, route: imp.route, withoutInput: false, revisions: [] };
-    for (const m of imp.modules ?? []) state.modules[m.module] = { ...emptyModule(m.module), ...m, inPip: true };
+    for (const m of imp.modules ?? [])
+      state.modules[m.module] = { ...emptyModule(m.module), ...m, inPip: true };
   }
   state.deadlines = computeDeadlines(state);
   return state;
@@ -162,7 +163,11 @@ function factDate(c: Command): string | undefined {
   }
 }
 
-type Validator<N extends CommandName> = (s: TrajectoryState, input: CommandInput<N>, today: string) => Refusal | null;
+type Validator<N extends CommandName> = (
+  s: TrajectoryState,
+  input: CommandInput<N>,
+  today: string,
+) => Refusal | null;
 
 function requirePip(s: TrajectoryState): Refusal | null {
   return s.pip ? null : refuse('PIP_NOT_SET', 'dit kan pas nadat het PIP is vastgesteld');
@@ -174,18 +179,28 @@ function pipModuleRules(
   modules: { module: ModuleCode }[],
 ): Refusal | null {
   const codes = modules.map((m) => m.module);
-  if (new Set(codes).size !== codes.length) return refuse('PIP_DUPLICATE_MODULE', 'een module staat twee keer in het PIP');
+  if (new Set(codes).size !== codes.length)
+    return refuse('PIP_DUPLICATE_MODULE', 'een module staat twee keer in het PIP');
   for (const required of requiredModules(route))
     if (!codes.includes(required))
-      return refuse(`PIP_REQUIRES_${required}`, `het PIP moet module ${required} bevatten bij leerroute ${route}`);
+      return refuse(
+        `PIP_REQUIRES_${required}`,
+        `het PIP moet module ${required} bevatten bij leerroute ${route}`,
+      );
   if (codes.includes('MAP') && !MAP_ROUTES.includes(route))
     return refuse('MAP_NOT_IN_ROUTE', `MAP hoort niet bij leerroute ${route}`);
   if (codes.includes('ONTZORGEN') && (s.doelgroep !== 'asielstatushouder' || !s.dates.bijstandStart))
-    return refuse('ONTZORGEN_REQUIRES_BIJSTAND', 'ontzorgen geldt alleen voor asielstatushouders met bijstand');
+    return refuse(
+      'ONTZORGEN_REQUIRES_BIJSTAND',
+      'ontzorgen geldt alleen voor asielstatushouders met bijstand',
+    );
   return null;
 }
 
-function pipModulesAfterRevision(s: TrajectoryState, added: { module: ModuleCode }[]): { module: ModuleCode }[] {
+function pipModulesAfterRevision(
+  s: TrajectoryState,
+  added: { module: ModuleCode }[],
+): { module: ModuleCode }[] {
   const codes = new Set<ModuleCode>();
   for (const m of Object.values(s.modules)) if (m?.inPip) codes.add(m.module);
   for (const m of added) codes.add(m.module);
@@ -202,24 +217,34 @@ const validators: { [N in CommandName]: Validator<N> } = {
   planBredeIntake: (s, i) => {
     if (s.phase !== 'KOPPELING' && s.phase !== 'BREDE_INTAKE')
       return refuse('INTAKE_ALREADY_COMPLETED', 'de brede intake is al afgerond');
-    if (i.plannedDate < s.dates.koppeling) return refuse('DATE_BEFORE_KOPPELING', 'de intake kan niet vóór de koppeling liggen');
+    if (i.plannedDate < s.dates.koppeling)
+      return refuse('DATE_BEFORE_KOPPELING', 'de intake kan niet vóór de koppeling liggen');
     if (i.lbtPlannedDate && i.lbtPlannedDate < s.dates.koppeling)
       return refuse('DATE_BEFORE_KOPPELING', 'de leerbaarheidstoets kan niet vóór de koppeling liggen');
     return null;
   },
   completeBredeIntake: (s, i) => {
     if (s.phase === 'KOPPELING') return refuse('INTAKE_NOT_PLANNED', 'plan eerst de brede intake');
-    if (s.phase !== 'BREDE_INTAKE') return refuse('INTAKE_ALREADY_COMPLETED', 'de brede intake is al afgerond');
-    if (i.date < s.dates.koppeling) return refuse('DATE_BEFORE_KOPPELING', 'de intake kan niet vóór de koppeling liggen');
+    if (s.phase !== 'BREDE_INTAKE')
+      return refuse('INTAKE_ALREADY_COMPLETED', 'de brede intake is al afgerond');
+    if (i.date < s.dates.koppeling)
+      return refuse('DATE_BEFORE_KOPPELING', 'de intake kan niet vóór de koppeling liggen');
     if (!i.lbt && !i.lbtNotTakenReason)
-      return refuse('LBT_RESULT_REQUIRED', 'geef de uitkomst van de leerbaarheidstoets, of waarom die niet is afgenomen');
+      return refuse(
+        'LBT_RESULT_REQUIRED',
+        'geef de uitkomst van de leerbaarheidstoets, of waarom die niet is afgenomen',
+      );
     return null;
   },
   recordIntakeNoShow: (s, i) => {
     if (s.phase === 'KOPPELING') return refuse('INTAKE_NOT_PLANNED', 'er is geen intake gepland');
-    if (s.phase !== 'BREDE_INTAKE') return refuse('INTAKE_ALREADY_COMPLETED', 'de brede intake is al afgerond');
+    if (s.phase !== 'BREDE_INTAKE')
+      return refuse('INTAKE_ALREADY_COMPLETED', 'de brede intake is al afgerond');
     if (s.intake.noShows.length >= INTAKE_SANCTIONS.length - 1)
-      return refuse('INTAKE_SANCTIONS_EXHAUSTED', 'alle stappen zijn gezet: stel het PIP vast zonder inbreng');
+      return refuse(
+        'INTAKE_SANCTIONS_EXHAUSTED',
+        'alle stappen zijn gezet: stel het PIP vast zonder inbreng',
+      );
     if (s.intake.noShows.some((n) => n.date >= i.date))
       return refuse('DATE_OUT_OF_ORDER', 'er is al een niet-verschijnen op of na deze datum geregistreerd');
     return null;
@@ -227,14 +252,17 @@ const validators: { [N in CommandName]: Validator<N> } = {
   registerKennisgeving: () => null,
   registerBrpInschrijving: () => null,
   registerHuisvesting: (s, i) =>
-    i.date < s.dates.koppeling ? refuse('DATE_BEFORE_KOPPELING', 'huisvesting kan niet vóór de koppeling liggen') : null,
+    i.date < s.dates.koppeling
+      ? refuse('DATE_BEFORE_KOPPELING', 'huisvesting kan niet vóór de koppeling liggen')
+      : null,
   registerBijstand: () => null,
   setPip: (s, i) => {
     if (s.pip) return refuse('PIP_ALREADY_SET', 'het PIP is al vastgesteld: gebruik revisePip');
     const withoutInput = s.phase === 'BREDE_INTAKE' && s.intake.noShows.at(-1)?.sanction === 'TWEEDE_BOETE';
     if (s.phase !== 'PIP' && !withoutInput)
       return refuse('PIP_REQUIRES_INTAKE', 'het PIP kan pas na de brede intake worden vastgesteld');
-    if (!s.dates.kennisgeving) return refuse('PIP_REQUIRES_KENNISGEVING', 'registreer eerst de kennisgeving van DUO');
+    if (!s.dates.kennisgeving)
+      return refuse('PIP_REQUIRES_KENNISGEVING', 'registreer eerst de kennisgeving van DUO');
     if (s.dates.intake && i.decisionDate < s.dates.intake)
       return refuse('PIP_BEFORE_INTAKE', 'het PIP-besluit kan niet vóór de intake liggen');
     return pipModuleRules(s, i.route, i.modules);
@@ -242,7 +270,8 @@ const validators: { [N in CommandName]: Validator<N> } = {
   revisePip: (s, i) => {
     const r = requirePip(s);
     if (r) return r;
-    if (i.decisionDate < s.pip!.decisionDate) return refuse('DATE_OUT_OF_ORDER', 'een herziening kan niet vóór het PIP liggen');
+    if (i.decisionDate < s.pip!.decisionDate)
+      return refuse('DATE_OUT_OF_ORDER', 'een herziening kan niet vóór het PIP liggen');
     return pipModuleRules(s, s.route!, pipModulesAfterRevision(s, i.modules ?? []));
   },
   startModule: (s, i) => {
@@ -270,23 +299,35 @@ const validators: { [N in CommandName]: Validator<N> } = {
     const r = requirePip(s);
     if (r) return r;
     if (!REQUIRED_EXAMS[s.route!].includes(i.component))
-      return refuse('EXAM_NOT_IN_ROUTE', `examenonderdeel ${i.component} hoort niet bij leerroute ${s.route}`);
+      return refuse(
+        'EXAM_NOT_IN_ROUTE',
+        `examenonderdeel ${i.component} hoort niet bij leerroute ${s.route}`,
+      );
     const attempts = s.exams[i.component] ?? [];
     if (attempts.some((a) => a.passed)) return refuse('EXAM_ALREADY_PASSED', `${i.component} is al gehaald`);
     if (i.attempt !== attempts.length + 1)
-      return refuse('EXAM_ATTEMPT_OUT_OF_ORDER', `verwacht poging ${attempts.length + 1} voor ${i.component}`);
-    if (attempts.some((a) => a.date > i.date)) return refuse('DATE_OUT_OF_ORDER', 'een eerdere poging ligt na deze datum');
+      return refuse(
+        'EXAM_ATTEMPT_OUT_OF_ORDER',
+        `verwacht poging ${attempts.length + 1} voor ${i.component}`,
+      );
+    if (attempts.some((a) => a.date > i.date))
+      return refuse('DATE_OUT_OF_ORDER', 'een eerdere poging ligt na deze datum');
     return null;
   },
   completeLeerroute: (s, i) => {
     const r = requirePip(s);
     if (r) return r;
-    if (s.route === 'B1') return refuse('LEERROUTE_COMPLETES_BY_EXAMS', 'de B1-route wordt afgerond met de examens');
-    if (s.dates.leerrouteCompleted) return refuse('LEERROUTE_ALREADY_COMPLETED', 'de leerroute is al afgerond');
+    if (s.route === 'B1')
+      return refuse('LEERROUTE_COMPLETES_BY_EXAMS', 'de B1-route wordt afgerond met de examens');
+    if (s.dates.leerrouteCompleted)
+      return refuse('LEERROUTE_ALREADY_COMPLETED', 'de leerroute is al afgerond');
     if (i.date < s.pip!.decisionDate) return refuse('DATE_OUT_OF_ORDER', 'afronden kan niet vóór het PIP');
     if (s.route === 'Z') {
       if (s.hours.LESSEN < Z_ROUTE_LESSON_HOURS)
-        return refuse('Z_ROUTE_HOURS_INSUFFICIENT', `de Z-route vraagt ${Z_ROUTE_LESSON_HOURS} lesuren (nu ${s.hours.LESSEN})`);
+        return refuse(
+          'Z_ROUTE_HOURS_INSUFFICIENT',
+          `de Z-route vraagt ${Z_ROUTE_LESSON_HOURS} lesuren (nu ${s.hours.LESSEN})`,
+        );
       if (s.doelgroep === 'asielstatushouder' && s.hours.PARTICIPATIE < Z_ROUTE_PARTICIPATION_HOURS)
         return refuse(
           'Z_ROUTE_HOURS_INSUFFICIENT',
@@ -303,7 +344,10 @@ const validators: { [N in CommandName]: Validator<N> } = {
     const anyTime = s.route === 'ONDERWIJS' && i.to === 'B1';
     const lastDay = routeSwitchLastDay(s.dates.termijnStart!);
     if (!anyTime && i.date > lastDay)
-      return refuse('ROUTE_SWITCH_WINDOW_CLOSED', `schakelen kon tot en met ${lastDay} (1,5 jaar na de start van de termijn)`);
+      return refuse(
+        'ROUTE_SWITCH_WINDOW_CLOSED',
+        `schakelen kon tot en met ${lastDay} (1,5 jaar na de start van de termijn)`,
+      );
     return null;
   },
   downgradeRoute: (s) => {
@@ -321,16 +365,21 @@ const validators: { [N in CommandName]: Validator<N> } = {
   recordVoortgangsgesprek: (s, i) => {
     const r = requirePip(s);
     if (r) return r;
-    if (i.date < s.pip!.decisionDate) return refuse('DATE_OUT_OF_ORDER', 'een voortgangsgesprek volgt op het PIP');
+    if (i.date < s.pip!.decisionDate)
+      return refuse('DATE_OUT_OF_ORDER', 'een voortgangsgesprek volgt op het PIP');
     if (s.voortgangsgesprekken.some((d) => d >= i.date))
       return refuse('DATE_OUT_OF_ORDER', 'er is al een voortgangsgesprek op of na deze datum');
     return null;
   },
   grantExtension: (s, i) => {
-    if (!s.dates.termijnStart) return refuse('TERMIJN_NOT_STARTED', 'de inburgeringstermijn is nog niet gestart');
+    if (!s.dates.termijnStart)
+      return refuse('TERMIJN_NOT_STARTED', 'de inburgeringstermijn is nog niet gestart');
     const from = extensionRequestFrom(s.dates.termijnStart);
     if (i.decisionDate < from)
-      return refuse('EXTENSION_TOO_EARLY', `verlenging kan pas vanaf ${from} (2,5 jaar na de start van de termijn)`);
+      return refuse(
+        'EXTENSION_TOO_EARLY',
+        `verlenging kan pas vanaf ${from} (2,5 jaar na de start van de termijn)`,
+      );
     const { unit, amount } = i.period;
     if (i.ground === 'ZWANGERSCHAP_BEVALLING' && !(unit === 'WEEKS' && amount === EXTENSION_BIRTH_WEEKS))
       return refuse('EXTENSION_PERIOD_INVALID', `verlenging bij bevalling is ${EXTENSION_BIRTH_WEEKS} weken`);
@@ -338,7 +387,10 @@ const validators: { [N in CommandName]: Validator<N> } = {
       (i.ground === 'ZIEKTE' || i.ground === 'BIJZONDERE_OMSTANDIGHEDEN') &&
       (unit === 'MONTHS' ? amount < EXTENSION_MIN_MONTHS : amount * 7 < EXTENSION_MIN_MONTHS * 30)
     )
-      return refuse('EXTENSION_PERIOD_TOO_SHORT', `deze grond vraagt een periode van minstens ${EXTENSION_MIN_MONTHS} maanden`);
+      return refuse(
+        'EXTENSION_PERIOD_TOO_SHORT',
+        `deze grond vraagt een periode van minstens ${EXTENSION_MIN_MONTHS} maanden`,
+      );
     return null;
   },
   grantExemption: () => null,
@@ -402,7 +454,10 @@ function end(ctx: Ctx, phase: Phase, reason: EndedReason, date: string, toelicht
   setPhase(ctx, phase);
 }
 
-function mergeModules(ctx: Ctx, modules: { module: ModuleCode; agreedStartDate?: string; agreedEndDate?: string; partnerId?: string }[]): void {
+function mergeModules(
+  ctx: Ctx,
+  modules: { module: ModuleCode; agreedStartDate?: string; agreedEndDate?: string; partnerId?: string }[],
+): void {
   for (const m of modules) {
     const current = ctx.s.modules[m.module] ?? emptyModule(m.module);
     ctx.s.modules[m.module] = { ...current, ...m, inPip: true };
@@ -453,7 +508,13 @@ const appliers: { [N in CommandName]: Applier<N> } = {
     const seq = event(ctx, 'INTAKE_SANCTION', { sanction, noShowDate: i.date });
     const data = { inburgeraarId: s.inburgeraarId, coachId: s.coachId, noShowDate: i.date, sanction };
     if (sanction === 'WAARSCHUWING')
-      notify(ctx, { id: `INTAKE_WAARSCHUWING:${seq}`, template: 'INTAKE_WAARSCHUWING', recipient: { role: 'coach', id: s.coachId }, channel: 'email', data });
+      notify(ctx, {
+        id: `INTAKE_WAARSCHUWING:${seq}`,
+        template: 'INTAKE_WAARSCHUWING',
+        recipient: { role: 'coach', id: s.coachId },
+        channel: 'email',
+        data,
+      });
     else
       notify(ctx, {
         id: `INTAKE_${sanction}:${seq}`,
@@ -551,7 +612,10 @@ const appliers: { [N in CommandName]: Applier<N> } = {
   grantExtension: (ctx, i) => {
     const s = ctx.s;
     const termijn = computeDeadlines(s).find((d) => d.key === 'INBURGERINGSTERMIJN')!;
-    const moved = addPeriod(termijn.dueDate, i.period.unit === 'WEEKS' ? { weeks: i.period.amount } : { months: i.period.amount });
+    const moved = addPeriod(
+      termijn.dueDate,
+      i.period.unit === 'WEEKS' ? { weeks: i.period.amount } : { months: i.period.amount },
+    );
     s.extensions.push({
       ground: i.ground,
       decisionDate: i.decisionDate,
@@ -561,7 +625,11 @@ const appliers: { [N in CommandName]: Applier<N> } = {
     });
   },
   grantExemption: (ctx, i) => {
-    ctx.s.exemption = { decisionDate: i.decisionDate, ground: i.ground, ...(i.reason ? { reason: i.reason } : {}) };
+    ctx.s.exemption = {
+      decisionDate: i.decisionDate,
+      ground: i.ground,
+      ...(i.reason ? { reason: i.reason } : {}),
+    };
     end(ctx, 'ONTHEFFING', 'ONTHEFFING', i.decisionDate, i.reason);
   },
   pause: (ctx, i) => {

@@ -26,7 +26,14 @@ export type Phase = (typeof PHASES)[number];
 export const ACTIVE_PHASES = ['KOPPELING', 'BREDE_INTAKE', 'PIP', 'LEERROUTE', 'EXAMENS'] as const;
 export type ActivePhase = (typeof ACTIVE_PHASES)[number];
 
-export const END_PHASES = ['AFGEROND', 'ONTHEFFING', 'VERHUISD', 'VERTROKKEN', 'OVERLEDEN', 'BEEINDIGD'] as const;
+export const END_PHASES = [
+  'AFGEROND',
+  'ONTHEFFING',
+  'VERHUISD',
+  'VERTROKKEN',
+  'OVERLEDEN',
+  'BEEINDIGD',
+] as const;
 export type EndPhase = (typeof END_PHASES)[number];
 
 export function isEnded(phase: Phase): boolean {
@@ -72,13 +79,7 @@ export const END_REASONS = ['VERTROKKEN', 'OVERLEDEN', 'OVERIG'] as const;
 export type EndReasonInput = (typeof END_REASONS)[number];
 
 /** Why the workflow ended (the final state says it). */
-export type EndedReason =
-  | 'VOLDAAN'
-  | 'ONTHEFFING'
-  | 'VERHUISD'
-  | 'VERTROKKEN'
-  | 'OVERLEDEN'
-  | 'OVERIG';
+export type EndedReason = 'VOLDAAN' | 'ONTHEFFING' | 'VERHUISD' | 'VERTROKKEN' | 'OVERLEDEN' | 'OVERIG';
 
 /** Sanction steps when the person does not take part in the brede intake (domain.md §2). */
 export const INTAKE_SANCTIONS = ['GEEN', 'WAARSCHUWING', 'BOETE', 'TWEEDE_BOETE'] as const;
@@ -256,7 +257,10 @@ export interface TrajectorySummary {
   paused: boolean;
   nextDeadline?: { key: string; label: string; dueDate: string; source: string };
   overdue: boolean;
-  deadlines: Pick<Deadline, 'key' | 'label' | 'dueDate' | 'originalDueDate' | 'status' | 'source' | 'fulfilledDate' | 'kind'>[];
+  deadlines: Pick<
+    Deadline,
+    'key' | 'label' | 'dueDate' | 'originalDueDate' | 'status' | 'source' | 'fulfilledDate' | 'kind'
+  >[];
   milestones: {
     koppeling: string;
     intake?: string;

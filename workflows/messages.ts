@@ -13,7 +13,9 @@ import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
 import type { CommandInput, CommandName } from '../domain/commands';
 import type { TrajectoryState, TrajectorySummary } from '../domain/types';
 
-type CommandUpdate<N extends CommandName> = ReturnType<typeof defineUpdate<TrajectorySummary, [CommandInput<N>], N>>;
+type CommandUpdate<N extends CommandName> = ReturnType<
+  typeof defineUpdate<TrajectorySummary, [CommandInput<N>], N>
+>;
 
 function commandUpdate<N extends CommandName>(name: N): CommandUpdate<N> {
   return defineUpdate<TrajectorySummary, [CommandInput<N>], N>(name);

@@ -93,7 +93,12 @@ const { recordTrajectoryEvent } = proxyActivities<TrajectoryActivities>({
  */
 const { sendNotification } = proxyActivities<TrajectoryActivities>({
   startToCloseTimeout: '1 minute',
-  retry: { initialInterval: '5 seconds', backoffCoefficient: 2, maximumInterval: '30 minutes', maximumAttempts: 12 },
+  retry: {
+    initialInterval: '5 seconds',
+    backoffCoefficient: 2,
+    maximumInterval: '30 minutes',
+    maximumAttempts: 12,
+  },
 });
 
 type Effect =
@@ -102,7 +107,10 @@ type Effect =
 
 const nowIso = (): string => new Date(Date.now()).toISOString();
 
-export async function trajectoryWorkflow(koppeling: Koppeling, carried?: CarriedState): Promise<TrajectorySummary> {
+export async function trajectoryWorkflow(
+  koppeling: Koppeling,
+  carried?: CarriedState,
+): Promise<TrajectorySummary> {
   const { workflowId } = workflowInfo();
   let state: TrajectoryState;
   const useSearchAttributes = carried?.searchAttributes !== false;
@@ -111,7 +119,10 @@ export async function trajectoryWorkflow(koppeling: Koppeling, carried?: Carried
   } else {
     const parsed = koppelingSchema.safeParse(koppeling);
     if (!parsed.success)
-      throw ApplicationFailure.nonRetryable(`INVALID_KOPPELING: ${parsed.error.message}`, 'INVALID_KOPPELING');
+      throw ApplicationFailure.nonRetryable(
+        `INVALID_KOPPELING: ${parsed.error.message}`,
+        'INVALID_KOPPELING',
+      );
     state = initialState(parsed.data, nowIso());
   }
   const firstSeqOfRun = state.eventSeq;
@@ -133,7 +144,13 @@ export async function trajectoryWorkflow(koppeling: Koppeling, carried?: Carried
 
   if (!carried?.state) {
     state = { ...state, eventSeq: state.eventSeq + 1 };
-    enqueue({ events: [{ seq: state.eventSeq, type: 'KOPPELING', at: nowIso(), data: { phase: state.phase } }], notifications: [] }, nowIso());
+    enqueue(
+      {
+        events: [{ seq: state.eventSeq, type: 'KOPPELING', at: nowIso(), data: { phase: state.phase } }],
+        notifications: [],
+      },
+      nowIso(),
+    );
   }
 
   async function flush(): Promise<void> {
@@ -150,7 +167,12 @@ export async function trajectoryWorkflow(koppeling: Koppeling, carried?: Carried
           state = { ...state, eventSeq: state.eventSeq + 1 };
           effects.push({
             kind: 'event',
-            event: { seq: state.eventSeq, type: 'NOTIFICATION_FAILED', at: nowIso(), data: { key: request.key, error: String(err) } },
+            event: {
+              seq: state.eventSeq,
+              type: 'NOTIFICATION_FAILED',
+              at: nowIso(),
+              data: { key: request.key, error: String(err) },
+            },
             snapshot: summarize(state),
           });
           enqueued += 1;
@@ -182,7 +204,10 @@ export async function trajectoryWorkflow(koppeling: Koppeling, carried?: Carried
       { key: InburgeringFase, value: s.phase },
       { key: Leerroute, value: s.route ?? null },
       { key: CoachId, value: s.coachId },
-      { key: VolgendeDeadline, value: s.nextDeadline ? new Date(instantAt(s.nextDeadline.dueDate, 0)) : null },
+      {
+        key: VolgendeDeadline,
+        value: s.nextDeadline ? new Date(instantAt(s.nextDeadline.dueDate, 0)) : null,
+      },
       { key: Achterstallig, value: s.overdue },
     ];
     const fingerprint = JSON.stringify(pairs.map((p) => p.value));
@@ -234,7 +259,17 @@ export async function trajectoryWorkflow(koppeling: Koppeling, carried?: Carried
     if (refusal) {
       state = { ...state, eventSeq: state.eventSeq + 1 };
       enqueue(
-        { events: [{ seq: state.eventSeq, type: 'PARTNER_FACT_REFUSED', at: now, data: { command: command.type, ...refusal } }], notifications: [] },
+        {
+          events: [
+            {
+              seq: state.eventSeq,
+              type: 'PARTNER_FACT_REFUSED',
+              at: now,
+              data: { command: command.type, ...refusal },
+            },
+          ],
+          notifications: [],
+        },
         now,
       );
     } else {
@@ -258,7 +293,10 @@ export async function trajectoryWorkflow(koppeling: Koppeling, carried?: Carried
 
   const continueAsNewDue = (): boolean => {
     const threshold = state.settings.continueAsNewAfterEvents;
-    return workflowInfo().continueAsNewSuggested || (threshold !== undefined && state.eventSeq - firstSeqOfRun >= threshold);
+    return (
+      workflowInfo().continueAsNewSuggested ||
+      (threshold !== undefined && state.eventSeq - firstSeqOfRun >= threshold)
+    );
   };
 
   for (;;) {
@@ -271,7 +309,11 @@ export async function trajectoryWorkflow(koppeling: Koppeling, carried?: Carried
     if (isEnded(state.phase)) break;
     if (continueAsNewDue()) {
       await drainHandlers();
-      if (!isEnded(state.phase)) return continueAsNew<typeof trajectoryWorkflow>(koppeling, { state, searchAttributes: useSearchAttributes });
+      if (!isEnded(state.phase))
+        return continueAsNew<typeof trajectoryWorkflow>(koppeling, {
+          state,
+          searchAttributes: useSearchAttributes,
+        });
       break;
     }
 
@@ -287,7 +329,14 @@ export async function trajectoryWorkflow(koppeling: Koppeling, carried?: Carried
   state = { ...state, eventSeq: state.eventSeq + 1 };
   enqueue(
     {
-      events: [{ seq: state.eventSeq, type: 'TRAJECTORY_ENDED', at: now, data: { phase: state.phase, reason: state.ended?.reason ?? null, date: state.ended?.date ?? null } }],
+      events: [
+        {
+          seq: state.eventSeq,
+          type: 'TRAJECTORY_ENDED',
+          at: now,
+          data: { phase: state.phase, reason: state.ended?.reason ?? null, date: state.ended?.date ?? null },
+        },
+      ],
       notifications: [],
     },
     now,

@@ -44,7 +44,10 @@ export const toPipPhase: Step[] = [
   ['2025-01-20', cmd('registerKennisgeving', { date: '2025-01-20' })],
   ['2025-02-03', cmd('registerBrpInschrijving', { date: '2025-02-03' })],
   ['2025-02-04', cmd('planBredeIntake', { plannedDate: '2025-02-20' })],
-  ['2025-02-20', cmd('completeBredeIntake', { date: '2025-02-20', lbt: { date: '2025-02-18', adviesRoute: 'B1' } })],
+  [
+    '2025-02-20',
+    cmd('completeBredeIntake', { date: '2025-02-20', lbt: { date: '2025-02-18', adviesRoute: 'B1' } }),
+  ],
 ];
 
 export const b1Pip = cmd('setPip', {

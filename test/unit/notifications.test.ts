@@ -3,7 +3,11 @@ import { apply, momentsOf, nextWakeUp, tick, type TrajectoryState } from '../../
 import { cmd, noon, run, start, toPipPhase } from './fixtures';
 
 /** Walks the clock from wake-up to wake-up until `until`, collecting what was sent when. */
-function walk(state: TrajectoryState, from: string, until: string): { sent: string[]; state: TrajectoryState } {
+function walk(
+  state: TrajectoryState,
+  from: string,
+  until: string,
+): { sent: string[]; state: TrajectoryState } {
   const sent: string[] = [];
   let s = state;
   let now = from;
@@ -13,7 +17,9 @@ function walk(state: TrajectoryState, from: string, until: string): { sent: stri
     now = next;
     const t = tick(s, now);
     s = t.state;
-    sent.push(...t.notifications.map((n) => `${now.slice(0, 16)} ${n.template} ${n.deadlineKey} ${n.recipient.role}`));
+    sent.push(
+      ...t.notifications.map((n) => `${now.slice(0, 16)} ${n.template} ${n.deadlineKey} ${n.recipient.role}`),
+    );
   }
 }
 
@@ -43,7 +49,14 @@ describe('moments', () => {
   it('no escalation when the deadline is met in time; the next deadline takes over', () => {
     const s = run(start({ doelgroep: 'gezinsmigrant' }), [
       ...toPipPhase,
-      ['2025-04-14', cmd('setPip', { decisionDate: '2025-04-14', route: 'Z', modules: [{ module: 'PVT' }, { module: 'MAP' }] })],
+      [
+        '2025-04-14',
+        cmd('setPip', {
+          decisionDate: '2025-04-14',
+          route: 'Z',
+          modules: [{ module: 'PVT' }, { module: 'MAP' }],
+        }),
+      ],
     ]);
     const { sent } = walk(s, noon('2025-04-14'), '2025-07-31T00:00:00.000Z');
     expect(sent).toEqual([
@@ -77,12 +90,20 @@ describe('moments', () => {
   });
 
   it('an ended trajectory has no wake-up', () => {
-    const s = run(start(), [['2025-02-01', cmd('endTrajectory', { reason: 'OVERLEDEN', date: '2025-02-01' })]]);
+    const s = run(start(), [
+      ['2025-02-01', cmd('endTrajectory', { reason: 'OVERLEDEN', date: '2025-02-01' })],
+    ]);
     expect(nextWakeUp(s, noon('2025-02-01'))).toBeUndefined();
   });
 
   it('follows the gemeente settings for reminder days and hour', () => {
-    const s = run(start({ doelgroep: 'gezinsmigrant', settings: { reminderDaysBefore: [7], notificationHour: 8, escalationDaysAfter: 2 } }), toPipPhase);
+    const s = run(
+      start({
+        doelgroep: 'gezinsmigrant',
+        settings: { reminderDaysBefore: [7], notificationHour: 8, escalationDaysAfter: 2 },
+      }),
+      toPipPhase,
+    );
     const { sent } = walk(s, noon('2025-02-20'), '2025-05-01T00:00:00.000Z');
     expect(sent).toEqual([
       '2025-04-07T06:00 REMINDER PIP_VASTSTELLEN coach',
@@ -93,10 +114,29 @@ describe('moments', () => {
   it('an extension moves the reminders of the termijn with it', () => {
     let s = run(start({ doelgroep: 'gezinsmigrant' }), [
       ...toPipPhase,
-      ['2025-03-31', cmd('setPip', { decisionDate: '2025-03-31', route: 'Z', modules: [{ module: 'PVT' }, { module: 'MAP' }] })],
+      [
+        '2025-03-31',
+        cmd('setPip', {
+          decisionDate: '2025-03-31',
+          route: 'Z',
+          modules: [{ module: 'PVT' }, { module: 'MAP' }],
+        }),
+      ],
     ]);
-    s = apply(s, cmd('grantExtension', { ground: 'ZIEKTE', decisionDate: '2027-10-01', period: { unit: 'MONTHS', amount: 6 } }), noon('2027-10-01')).state;
+    s = apply(
+      s,
+      cmd('grantExtension', {
+        ground: 'ZIEKTE',
+        decisionDate: '2027-10-01',
+        period: { unit: 'MONTHS', amount: 6 },
+      }),
+      noon('2027-10-01'),
+    ).state;
     const termijn = s.deadlines.find((d) => d.key === 'INBURGERINGSTERMIJN')!;
-    expect(momentsOf(termijn, s.settings).map((m) => m.date)).toEqual(['2028-09-16', '2028-09-27', '2028-10-01']);
+    expect(momentsOf(termijn, s.settings).map((m) => m.date)).toEqual([
+      '2028-09-16',
+      '2028-09-27',
+      '2028-10-01',
+    ]);
   });
 });

@@ -81,14 +81,19 @@ describe('PIP term: 10 weeks from the later of kennisgeving and BRP registration
   ])('PIP set on %s → %s', (date, status) => {
     const s = run(start(), [
       ...toPipPhase,
-      [date, cmd('setPip', { decisionDate: date, route: 'Z', modules: [{ module: 'PVT' }, { module: 'MAP' }] })],
+      [
+        date,
+        cmd('setPip', { decisionDate: date, route: 'Z', modules: [{ module: 'PVT' }, { module: 'MAP' }] }),
+      ],
     ]);
     expect(due(s, 'PIP_VASTSTELLEN')).toMatchObject({ status, fulfilledDate: date });
   });
 
   it('is missed (overdue) the day after its due date when not set', () => {
     const s = run(start(), toPipPhase);
-    expect(tick(s, noon('2025-04-14')).state.deadlines.find((d) => d.key === 'PIP_VASTSTELLEN')!.status).toBe('open');
+    expect(tick(s, noon('2025-04-14')).state.deadlines.find((d) => d.key === 'PIP_VASTSTELLEN')!.status).toBe(
+      'open',
+    );
     const late = tick(s, noon('2025-04-15')).state;
     expect(due(late, 'PIP_VASTSTELLEN')!.status).toBe('missed');
     expect(summarize(late).overdue).toBe(true);
@@ -107,8 +112,14 @@ describe('inburgeringstermijn: 3 years from the day after the PIP decision date'
   it('is set by the PIP and not moved by a revision', () => {
     const s = b1Trajectory();
     expect(s.dates.termijnStart).toBe('2025-04-01');
-    expect(due(s, 'INBURGERINGSTERMIJN')).toMatchObject({ dueDate: '2028-03-31', binds: 'inburgeraar', status: 'open' });
-    const revised = run(s, [['2025-09-01', cmd('revisePip', { decisionDate: '2025-09-01', reason: 'extra module' })]]);
+    expect(due(s, 'INBURGERINGSTERMIJN')).toMatchObject({
+      dueDate: '2028-03-31',
+      binds: 'inburgeraar',
+      status: 'open',
+    });
+    const revised = run(s, [
+      ['2025-09-01', cmd('revisePip', { decisionDate: '2025-09-01', reason: 'extra module' })],
+    ]);
     expect(due(revised, 'INBURGERINGSTERMIJN')!.dueDate).toBe('2028-03-31');
   });
 
@@ -150,20 +161,34 @@ describe('extension request: not before 2.5 years into the termijn', () => {
 });
 
 describe('extension: grounds and periods move the dependent deadlines', () => {
-  const base = () => run(b1Trajectory(), [['2025-12-01', cmd('pause', { date: '2025-12-01', reason: 'ziekte' })]]);
+  const base = () =>
+    run(b1Trajectory(), [['2025-12-01', cmd('pause', { date: '2025-12-01', reason: 'ziekte' })]]);
   it.each([
     ['ZIEKTE' as const, { unit: 'MONTHS' as const, amount: 6 }, '2028-09-30'],
     ['ZWANGERSCHAP_BEVALLING' as const, { unit: 'WEEKS' as const, amount: 16 }, '2028-07-21'],
     ['BIJZONDERE_OMSTANDIGHEDEN' as const, { unit: 'MONTHS' as const, amount: 3 }, '2028-06-30'],
     ['NIET_ONTHEFFENDE_OPLEIDING' as const, { unit: 'MONTHS' as const, amount: 12 }, '2029-03-31'],
   ])('%s %j → termijn ends %s (moved)', (ground, period, end) => {
-    const s = run(base(), [['2027-10-01', cmd('grantExtension', { ground, period, decisionDate: '2027-10-01' })]]);
-    expect(due(s, 'INBURGERINGSTERMIJN')).toMatchObject({ dueDate: end, originalDueDate: '2028-03-31', status: 'moved' });
+    const s = run(base(), [
+      ['2027-10-01', cmd('grantExtension', { ground, period, decisionDate: '2027-10-01' })],
+    ]);
+    expect(due(s, 'INBURGERINGSTERMIJN')).toMatchObject({
+      dueDate: end,
+      originalDueDate: '2028-03-31',
+      status: 'moved',
+    });
   });
 
   it('moves an open module agreement too, not a met one', () => {
     const s = run(b1Trajectory(), [
-      ['2027-10-01', cmd('grantExtension', { ground: 'ZIEKTE', period: { unit: 'MONTHS', amount: 4 }, decisionDate: '2027-10-01' })],
+      [
+        '2027-10-01',
+        cmd('grantExtension', {
+          ground: 'ZIEKTE',
+          period: { unit: 'MONTHS', amount: 4 },
+          decisionDate: '2027-10-01',
+        }),
+      ],
     ]);
     // MAP was agreed for 2026-03-31 and is overdue: it moves by the same number of days (122).
     expect(due(s, 'MODULE-MAP')!.dueDate).toBe('2026-07-31');
@@ -180,8 +205,17 @@ describe('voortgangsgesprek: every 3 months (policy) from the PIP, then from the
     expect(due(after, 'VOORTGANGSGESPREK-2')).toMatchObject({ dueDate: '2025-09-20', status: 'open' });
   });
   it('follows the gemeente setting', () => {
-    const s = run(start({ settings: { voortgangsgesprekIntervalMonths: 2 } }), [...toPipPhase, ['2025-03-31', cmd('setPip', {
-      decisionDate: '2025-03-31', route: 'B1', modules: [{ module: 'PVT' }, { module: 'MAP' }] })]]);
+    const s = run(start({ settings: { voortgangsgesprekIntervalMonths: 2 } }), [
+      ...toPipPhase,
+      [
+        '2025-03-31',
+        cmd('setPip', {
+          decisionDate: '2025-03-31',
+          route: 'B1',
+          modules: [{ module: 'PVT' }, { module: 'MAP' }],
+        }),
+      ],
+    ]);
     expect(due(s, 'VOORTGANGSGESPREK-1')!.dueDate).toBe('2025-05-31');
   });
 });

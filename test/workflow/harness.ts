@@ -8,7 +8,16 @@ import { Worker, type WorkerOptions } from '@temporalio/worker';
 import { Client, type WorkflowHandle } from '@temporalio/client';
 import type { historyFromJSON } from '@temporalio/common/lib/proto-utils';
 import type { UpdateDefinition } from '@temporalio/common';
-import { instantAt, localDate, type CommandInput, type CommandName, type Koppeling, type TrajectorySummary, type NotificationRequestShape, type RecordEventInputShape } from '../../domain';
+import {
+  instantAt,
+  localDate,
+  type CommandInput,
+  type CommandName,
+  type Koppeling,
+  type TrajectorySummary,
+  type NotificationRequestShape,
+  type RecordEventInputShape,
+} from '../../domain';
 import type { TrajectoryActivities } from '../../activities/types';
 import { trajectoryWorkflow } from '../../workflows';
 import { testDataConverter, uniqueTaskQueue, workflowBundle } from '../helpers/temporal';
@@ -24,7 +33,8 @@ export class Recorder {
   activities(): TrajectoryActivities {
     return {
       recordTrajectoryEvent: async (input: RecordEventInputShape): Promise<void> => {
-        if (!this.events.some((e) => e.workflowId === input.workflowId && e.eventSeq === input.eventSeq)) this.events.push(input);
+        if (!this.events.some((e) => e.workflowId === input.workflowId && e.eventSeq === input.eventSeq))
+          this.events.push(input);
       },
       sendNotification: async (input: NotificationRequestShape) => {
         // Like the outbox: a key is delivered once, whatever the retries.
@@ -40,7 +50,10 @@ export class Recorder {
   sent(workflowId: string): string[] {
     return this.notifications
       .filter((n) => n.workflowId === workflowId)
-      .map((n) => `${localDate(n.at)} ${n.template} ${n.deadlineKey ?? `${n.recipient.role}:${n.recipient.id ?? ''}`}`);
+      .map(
+        (n) =>
+          `${localDate(n.at)} ${n.template} ${n.deadlineKey ?? `${n.recipient.role}:${n.recipient.id ?? ''}`}`,
+      );
   }
 
   eventTypes(workflowId: string): string[] {
@@ -95,7 +108,9 @@ let counter = 0;
 /** A fresh uuid-shaped id per scenario (workflow id `inburgering-<id>`). */
 export function newInburgeraarId(): string {
   counter += 1;
-  const suffix = `${Date.now().toString(16)}${counter.toString(16).padStart(4, '0')}`.slice(-12).padStart(12, '0');
+  const suffix = `${Date.now().toString(16)}${counter.toString(16).padStart(4, '0')}`
+    .slice(-12)
+    .padStart(12, '0');
   return `5f0c0c4e-7d1a-4c3b-9e2f-${suffix}`;
 }
 
@@ -123,7 +138,8 @@ export async function expectRefused(promise: Promise<unknown>, code: string): Pr
     error = err;
   }
   const messages: string[] = [];
-  for (let e = error as { message?: string; cause?: unknown } | undefined; e; e = e.cause as typeof e) messages.push(e.message ?? '');
+  for (let e = error as { message?: string; cause?: unknown } | undefined; e; e = e.cause as typeof e)
+    messages.push(e.message ?? '');
   expect(messages.join(' | ')).toMatch(new RegExp(`(^| \\| )${code}: `));
 }
 

@@ -58,7 +58,11 @@ it('a worker restart in the middle of a trajectory loses nothing', async () => {
   try {
     expect(await h.query(m.getState)).toEqual(before);
     await advanceTo(env, '2040-03-21'); // the 3-day reminder and the escalation fall in here
-    await u(m.setPip, { decisionDate: '2040-03-21', route: 'B1', modules: [{ module: 'PVT' }, { module: 'MAP' }] });
+    await u(m.setPip, {
+      decisionDate: '2040-03-21',
+      route: 'B1',
+      modules: [{ module: 'PVT' }, { module: 'MAP' }],
+    });
     await u(m.endTrajectory, { reason: 'VERTROKKEN', date: '2040-03-21' });
     // (the worker must still run: the workflow writes its final event before it completes)
     expect(await finalResult(env, h.workflowId)).toMatchObject({ phase: 'VERTROKKEN' });
@@ -96,7 +100,11 @@ it('continueAsNew carries the state; nothing is sent twice across runs', async (
     await u(m.planBredeIntake, { plannedDate: '2045-01-16' });
     await advanceTo(env, '2045-01-16');
     await u(m.completeBredeIntake, { date: '2045-01-16', lbt: { date: '2045-01-16', adviesRoute: 'Z' } });
-    await u(m.setPip, { decisionDate: '2045-01-16', route: 'Z', modules: [{ module: 'PVT' }, { module: 'MAP' }] });
+    await u(m.setPip, {
+      decisionDate: '2045-01-16',
+      route: 'Z',
+      modules: [{ module: 'PVT' }, { module: 'MAP' }],
+    });
     await u(m.startModule, { module: 'PVT', date: '2045-01-16' });
     await advanceTo(env, '2045-04-20');
     await u(m.recordVoortgangsgesprek, { date: '2045-04-20' });
@@ -130,7 +138,10 @@ it('continueAsNew carries the state; nothing is sent twice across runs', async (
 
     await u(m.endTrajectory, { reason: 'VERTROKKEN', date: '2045-07-21' });
     expect(await finalResult(env, h.workflowId)).toMatchObject({ phase: 'VERTROKKEN' });
-    histories.push({ workflowId: h.workflowId, history: await env.client.workflow.getHandle(h.workflowId, firstRunId).fetchHistory() });
+    histories.push({
+      workflowId: h.workflowId,
+      history: await env.client.workflow.getHandle(h.workflowId, firstRunId).fetchHistory(),
+    });
     histories.push({ workflowId: h.workflowId, history: await h.fetchHistory() });
   } finally {
     await stopWorker(w);

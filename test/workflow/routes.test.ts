@@ -6,7 +6,18 @@ import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { Worker } from '@temporalio/worker';
 import { createTimeSkippingEnv, workflowBundle } from '../helpers/temporal';
 import * as m from '../../workflows/messages';
-import { advanceTo, expectRefused, finalResult, Recorder, startTrajectory, startWorker, stopWorker, uniqueTaskQueue, updater, type History } from './harness';
+import {
+  advanceTo,
+  expectRefused,
+  finalResult,
+  Recorder,
+  startTrajectory,
+  startWorker,
+  stopWorker,
+  uniqueTaskQueue,
+  updater,
+  type History,
+} from './harness';
 
 let env: TestWorkflowEnvironment;
 let w: Awaited<ReturnType<typeof startWorker>>;
@@ -42,21 +53,38 @@ describe('leerroutes', () => {
     await u(m.registerHuisvesting, { date: '2040-02-01' });
     await u(m.planBredeIntake, { plannedDate: '2040-02-15', lbtPlannedDate: '2040-02-13' });
     await advanceTo(env, '2040-02-15');
-    await expectRefused(u(m.setPip, { decisionDate: '2040-02-15', route: 'B1', modules: [{ module: 'PVT' }, { module: 'MAP' }] }), 'PIP_REQUIRES_INTAKE');
-    await u(m.completeBredeIntake, { date: '2040-02-15', lbt: { date: '2040-02-13', score: 72, adviesRoute: 'B1' } });
+    await expectRefused(
+      u(m.setPip, {
+        decisionDate: '2040-02-15',
+        route: 'B1',
+        modules: [{ module: 'PVT' }, { module: 'MAP' }],
+      }),
+      'PIP_REQUIRES_INTAKE',
+    );
+    await u(m.completeBredeIntake, {
+      date: '2040-02-15',
+      lbt: { date: '2040-02-13', score: 72, adviesRoute: 'B1' },
+    });
     await advanceTo(env, '2040-03-01');
     const afterPip = await h.executeUpdate(m.setPip, {
-      args: [{
-        decisionDate: '2040-03-01',
-        route: 'B1',
-        modules: [{ module: 'PVT', agreedEndDate: '2040-09-30' }, { module: 'MAP' }, { module: 'KNM' }],
-        taalschoolPartnerId: 'taalschool-zwolle',
-      }],
+      args: [
+        {
+          decisionDate: '2040-03-01',
+          route: 'B1',
+          modules: [{ module: 'PVT', agreedEndDate: '2040-09-30' }, { module: 'MAP' }, { module: 'KNM' }],
+          taalschoolPartnerId: 'taalschool-zwolle',
+        },
+      ],
     });
     expect(afterPip).toMatchObject({
       phase: 'LEERROUTE',
       route: 'B1',
-      milestones: { pip: '2040-03-01', termijnStart: '2040-03-02', termijnEnd: '2043-03-01', routeSwitchUntil: '2041-09-01' },
+      milestones: {
+        pip: '2040-03-01',
+        termijnStart: '2040-03-02',
+        termijnEnd: '2043-03-01',
+        routeSwitchUntil: '2041-09-01',
+      },
     });
     await advanceTo(env, '2040-03-10');
     await u(m.startModule, { module: 'PVT', date: '2040-03-10', partnerId: 'vluchtelingenwerk' });
@@ -71,14 +99,33 @@ describe('leerroutes', () => {
     await advanceTo(env, '2041-02-20');
     await u(m.recordVoortgangsgesprek, { date: '2041-02-20' });
     await advanceTo(env, '2041-06-01');
-    await h.signal(m.partnerExamResult, { component: 'LEZEN', attempt: 1, date: '2041-06-01', passed: false, partnerId: 'taalschool-zwolle' });
+    await h.signal(m.partnerExamResult, {
+      component: 'LEZEN',
+      attempt: 1,
+      date: '2041-06-01',
+      passed: false,
+      partnerId: 'taalschool-zwolle',
+    });
     for (const component of ['LUISTEREN', 'SCHRIJVEN', 'SPREKEN', 'KNM'] as const)
       await u(m.recordExamResult, { component, attempt: 1, date: '2041-06-01', passed: true });
-    await expectRefused(u(m.recordExamResult, { component: 'LEZEN', attempt: 1, date: '2041-06-01', passed: true }), 'EXAM_ATTEMPT_OUT_OF_ORDER');
+    await expectRefused(
+      u(m.recordExamResult, { component: 'LEZEN', attempt: 1, date: '2041-06-01', passed: true }),
+      'EXAM_ATTEMPT_OUT_OF_ORDER',
+    );
     expect((await h.query(m.getSummary)).phase).toBe('EXAMENS');
     await advanceTo(env, '2041-08-01');
-    const done = await u(m.recordExamResult, { component: 'LEZEN', attempt: 2, date: '2041-08-01', passed: true });
-    expect(done).toMatchObject({ phase: 'AFGEROND', endedReason: 'VOLDAAN', endedDate: '2041-08-01', overdue: false });
+    const done = await u(m.recordExamResult, {
+      component: 'LEZEN',
+      attempt: 2,
+      date: '2041-08-01',
+      passed: true,
+    });
+    expect(done).toMatchObject({
+      phase: 'AFGEROND',
+      endedReason: 'VOLDAAN',
+      endedDate: '2041-08-01',
+      overdue: false,
+    });
 
     const result = await finalResult(env, h.workflowId);
     expect(result.endedReason).toBe('VOLDAAN');
@@ -102,7 +149,10 @@ describe('leerroutes', () => {
       '2041-08-01 AFGEROND coach:coach-1',
     ]);
     const state = await h.query(m.getState);
-    expect(state.exams.LEZEN!.map((a) => [a.attempt, a.passed, a.source])).toEqual([[1, false, 'partner'], [2, true, 'coach']]);
+    expect(state.exams.LEZEN!.map((a) => [a.attempt, a.passed, a.source])).toEqual([
+      [1, false, 'partner'],
+      [2, true, 'coach'],
+    ]);
     expect(recorder.eventTypes(h.workflowId).at(-1)).toBe('TRAJECTORY_ENDED');
     histories.push({ workflowId: h.workflowId, history: await h.fetchHistory() });
   });
@@ -120,23 +170,46 @@ describe('leerroutes', () => {
     const u = updater(h);
     await u(m.planBredeIntake, { plannedDate: '2045-01-20' });
     await advanceTo(env, '2045-01-20');
-    await u(m.completeBredeIntake, { date: '2045-01-20', lbtNotTakenReason: 'hbo-vooropleiding, onderwijsroute' });
+    await u(m.completeBredeIntake, {
+      date: '2045-01-20',
+      lbtNotTakenReason: 'hbo-vooropleiding, onderwijsroute',
+    });
     await expectRefused(
-      u(m.setPip, { decisionDate: '2045-01-20', route: 'ONDERWIJS', modules: [{ module: 'PVT' }, { module: 'MAP' }] }),
+      u(m.setPip, {
+        decisionDate: '2045-01-20',
+        route: 'ONDERWIJS',
+        modules: [{ module: 'PVT' }, { module: 'MAP' }],
+      }),
       'MAP_NOT_IN_ROUTE',
     );
-    await u(m.setPip, { decisionDate: '2045-01-20', route: 'ONDERWIJS', modules: [{ module: 'PVT' }, { module: 'KNM' }], taalschoolPartnerId: 'hogeschool-windesheim' });
+    await u(m.setPip, {
+      decisionDate: '2045-01-20',
+      route: 'ONDERWIJS',
+      modules: [{ module: 'PVT' }, { module: 'KNM' }],
+      taalschoolPartnerId: 'hogeschool-windesheim',
+    });
     await u(m.startModule, { module: 'PVT', date: '2045-01-20' });
     await advanceTo(env, '2045-04-01');
     await u(m.completeModule, { module: 'PVT', date: '2045-04-01' });
     await advanceTo(env, '2045-12-01');
     await u(m.recordVoortgangsgesprek, { date: '2045-12-01' });
-    await expectRefused(u(m.recordExamResult, { component: 'LEZEN', attempt: 1, date: '2045-12-01', passed: true }), 'EXAM_NOT_IN_ROUTE');
+    await expectRefused(
+      u(m.recordExamResult, { component: 'LEZEN', attempt: 1, date: '2045-12-01', passed: true }),
+      'EXAM_NOT_IN_ROUTE',
+    );
     await u(m.recordExamResult, { component: 'KNM', attempt: 1, date: '2045-12-01', passed: true });
     await advanceTo(env, '2046-07-10');
-    await u(m.completeLeerroute, { date: '2046-07-10', note: 'taalschakeltraject afgerond, ingeschreven hbo' });
+    await u(m.completeLeerroute, {
+      date: '2046-07-10',
+      note: 'taalschakeltraject afgerond, ingeschreven hbo',
+    });
     const result = await finalResult(env, h.workflowId);
-    expect(result).toMatchObject({ phase: 'AFGEROND', endedReason: 'VOLDAAN', endedDate: '2046-07-10', route: 'ONDERWIJS' });
+    expect(result).toMatchObject({
+      phase: 'AFGEROND',
+      endedReason: 'VOLDAAN',
+      endedDate: '2046-07-10',
+      route: 'ONDERWIJS',
+    });
     expect(recorder.sent(h.workflowId)).toEqual([
       '2045-01-20 PIP_REFERRAL partner:hogeschool-windesheim',
       // The switch window (until 2046-07-20) is still open: 14-day reminder; done before the 3-day one.
@@ -161,21 +234,49 @@ describe('leerroutes', () => {
     await u(m.registerHuisvesting, { date: '2050-01-10' });
     await u(m.planBredeIntake, { plannedDate: '2050-01-24' });
     await advanceTo(env, '2050-01-24');
-    await u(m.completeBredeIntake, { date: '2050-01-24', lbt: { date: '2050-01-20', score: 18, adviesRoute: 'Z' } });
+    await u(m.completeBredeIntake, {
+      date: '2050-01-24',
+      lbt: { date: '2050-01-20', score: 18, adviesRoute: 'Z' },
+    });
     await u(m.setPip, {
       decisionDate: '2050-01-24',
       route: 'Z',
-      modules: [{ module: 'PVT' }, { module: 'MAP' }, { module: 'ONTZORGEN' }, { module: 'MAATSCHAPPELIJKE_BEGELEIDING' }],
+      modules: [
+        { module: 'PVT' },
+        { module: 'MAP' },
+        { module: 'ONTZORGEN' },
+        { module: 'MAATSCHAPPELIJKE_BEGELEIDING' },
+      ],
       taalschoolPartnerId: 'taalschool-z',
     });
-    for (const module of ['PVT', 'MAP', 'ONTZORGEN'] as const) await u(m.startModule, { module, date: '2050-01-24' });
+    for (const module of ['PVT', 'MAP', 'ONTZORGEN'] as const)
+      await u(m.startModule, { module, date: '2050-01-24' });
     // Partners report hours per quarter: 8 x 100 lesson hours and 8 x 100 participation hours.
-    const quarters = ['2050-04-30', '2050-07-31', '2050-10-31', '2051-01-31', '2051-04-30', '2051-07-31', '2051-10-31', '2052-01-31'];
+    const quarters = [
+      '2050-04-30',
+      '2050-07-31',
+      '2050-10-31',
+      '2051-01-31',
+      '2051-04-30',
+      '2051-07-31',
+      '2051-10-31',
+      '2052-01-31',
+    ];
     for (const [i, periodEnd] of quarters.entries()) {
       await advanceTo(env, periodEnd);
       if (i === 3) await u(m.recordVoortgangsgesprek, { date: periodEnd });
-      await h.signal(m.partnerLessonHours, { kind: 'LESSEN', hours: 100, periodEnd, partnerId: 'taalschool-z' });
-      await h.signal(m.partnerLessonHours, { kind: 'PARTICIPATIE', hours: 100, periodEnd, partnerId: 'werkgever-1' });
+      await h.signal(m.partnerLessonHours, {
+        kind: 'LESSEN',
+        hours: 100,
+        periodEnd,
+        partnerId: 'taalschool-z',
+      });
+      await h.signal(m.partnerLessonHours, {
+        kind: 'PARTICIPATIE',
+        hours: 100,
+        periodEnd,
+        partnerId: 'werkgever-1',
+      });
       if (i === 6) {
         await u(m.completeModule, { module: 'PVT', date: periodEnd });
         await u(m.completeModule, { module: 'MAP', date: periodEnd, hours: 40 });

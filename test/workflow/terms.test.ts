@@ -44,7 +44,11 @@ async function keepHistory(h: Handle): Promise<void> {
 
 it('a missed PIP term: reminders to the coach, escalation to the manager the day after', async () => {
   await advanceTo(env, '2040-01-09');
-  const h = await startTrajectory(env, taskQueue, { koppelingDate: '2040-01-09', doelgroep: 'gezinsmigrant', coachId: 'coach-a' });
+  const h = await startTrajectory(env, taskQueue, {
+    koppelingDate: '2040-01-09',
+    doelgroep: 'gezinsmigrant',
+    coachId: 'coach-a',
+  });
   const u = updater(h);
   await advanceTo(env, '2040-01-16');
   await u(m.registerKennisgeving, { date: '2040-01-16' });
@@ -60,21 +64,35 @@ it('a missed PIP term: reminders to the coach, escalation to the manager the day
     '2040-03-23 REMINDER PIP_VASTSTELLEN',
     '2040-03-27 ESCALATION PIP_VASTSTELLEN',
   ]);
-  const escalation = recorder.notifications.find((n) => n.workflowId === h.workflowId && n.template === 'ESCALATION')!;
+  const escalation = recorder.notifications.find(
+    (n) => n.workflowId === h.workflowId && n.template === 'ESCALATION',
+  )!;
   expect(escalation.recipient).toEqual({ role: 'manager' });
   expect(escalation.at.slice(0, 16)).toBe('2040-03-27T07:00'); // 09:00 CEST
   expect(escalation.key).toBe(`${h.workflowId}:PIP_VASTSTELLEN:ESCALATION:2040-03-27`);
-  expect(recorder.events.find((e) => e.workflowId === h.workflowId && e.type === 'DEADLINE_STATUS')).toMatchObject({
+  expect(
+    recorder.events.find((e) => e.workflowId === h.workflowId && e.type === 'DEADLINE_STATUS'),
+  ).toMatchObject({
     data: { key: 'PIP_VASTSTELLEN', from: 'open', to: 'missed' },
     snapshot: { overdue: true },
   });
 
   await advanceTo(env, '2040-04-10');
-  const late = await u(m.setPip, { decisionDate: '2040-04-10', route: 'B1', modules: [{ module: 'PVT' }, { module: 'MAP' }] });
+  const late = await u(m.setPip, {
+    decisionDate: '2040-04-10',
+    route: 'B1',
+    modules: [{ module: 'PVT' }, { module: 'MAP' }],
+  });
   expect(late.overdue).toBe(false);
-  expect(late.deadlines.find((d) => d.key === 'PIP_VASTSTELLEN')).toMatchObject({ status: 'missed', fulfilledDate: '2040-04-10' });
+  expect(late.deadlines.find((d) => d.key === 'PIP_VASTSTELLEN')).toMatchObject({
+    status: 'missed',
+    fulfilledDate: '2040-04-10',
+  });
   await u(m.endTrajectory, { reason: 'VERTROKKEN', date: '2040-04-10' });
-  expect(await finalResult(env, h.workflowId)).toMatchObject({ phase: 'VERTROKKEN', endedReason: 'VERTROKKEN' });
+  expect(await finalResult(env, h.workflowId)).toMatchObject({
+    phase: 'VERTROKKEN',
+    endedReason: 'VERTROKKEN',
+  });
   await keepHistory(h);
 });
 
@@ -92,8 +110,17 @@ it('an extension after illness moves the end of the termijn and its reminders', 
   await u(m.planBredeIntake, { plannedDate: '2045-01-16' });
   await advanceTo(env, '2045-01-16');
   await u(m.completeBredeIntake, { date: '2045-01-16', lbt: { date: '2045-01-16', adviesRoute: 'B1' } });
-  const pip = await u(m.setPip, { decisionDate: '2045-01-16', route: 'B1', modules: [{ module: 'PVT' }, { module: 'MAP' }] });
-  expect(pip.milestones).toMatchObject({ termijnStart: '2045-01-17', termijnEnd: '2048-01-16', routeSwitchUntil: '2046-07-16', extensionRequestFrom: '2047-07-17' });
+  const pip = await u(m.setPip, {
+    decisionDate: '2045-01-16',
+    route: 'B1',
+    modules: [{ module: 'PVT' }, { module: 'MAP' }],
+  });
+  expect(pip.milestones).toMatchObject({
+    termijnStart: '2045-01-17',
+    termijnEnd: '2048-01-16',
+    routeSwitchUntil: '2046-07-16',
+    extensionRequestFrom: '2047-07-17',
+  });
   await advanceTo(env, '2046-01-10');
   await u(m.recordVoortgangsgesprek, { date: '2046-01-10' });
   await advanceTo(env, '2046-06-01');
@@ -103,7 +130,11 @@ it('an extension after illness moves the end of the termijn and its reminders', 
   await advanceTo(env, '2047-01-08');
   await u(m.recordVoortgangsgesprek, { date: '2047-01-08' });
   await advanceTo(env, '2047-07-16');
-  const ziekte = { ground: 'ZIEKTE', period: { unit: 'MONTHS', amount: 6 }, reason: 'ziekte > 3 maanden' } as const;
+  const ziekte = {
+    ground: 'ZIEKTE',
+    period: { unit: 'MONTHS', amount: 6 },
+    reason: 'ziekte > 3 maanden',
+  } as const;
   await expectRefused(u(m.grantExtension, { ...ziekte, decisionDate: '2047-07-16' }), 'EXTENSION_TOO_EARLY');
   await advanceTo(env, '2047-07-17');
   const extended = await u(m.grantExtension, { ...ziekte, decisionDate: '2047-07-17' });
@@ -129,7 +160,11 @@ it('an extension after illness moves the end of the termijn and its reminders', 
     '2048-07-13 REMINDER INBURGERINGSTERMIJN',
     '2048-07-17 ESCALATION INBURGERINGSTERMIJN',
   ]);
-  await u(m.endTrajectory, { reason: 'OVERIG', date: '2048-07-20', toelichting: 'DUO: boete en nieuwe termijn' });
+  await u(m.endTrajectory, {
+    reason: 'OVERIG',
+    date: '2048-07-20',
+    toelichting: 'DUO: boete en nieuwe termijn',
+  });
   expect(await finalResult(env, h.workflowId)).toMatchObject({ phase: 'BEEINDIGD', endedReason: 'OVERIG' });
   await keepHistory(h);
 });
@@ -148,16 +183,30 @@ it('a route switch inside 1.5 years, one refused after, onderwijsroute → B1 st
   await u(m.planBredeIntake, { plannedDate: '2050-01-17' });
   await advanceTo(env, '2050-01-17');
   await u(m.completeBredeIntake, { date: '2050-01-17', lbtNotTakenReason: 'diploma bekend' });
-  await u(m.setPip, { decisionDate: '2050-01-17', route: 'B1', modules: [{ module: 'PVT' }, { module: 'MAP' }] });
+  await u(m.setPip, {
+    decisionDate: '2050-01-17',
+    route: 'B1',
+    modules: [{ module: 'PVT' }, { module: 'MAP' }],
+  });
   await advanceTo(env, '2051-07-15');
-  const switched = await u(m.switchRoute, { to: 'ONDERWIJS', date: '2051-07-15', reason: 'toelating taalschakeltraject' });
+  const switched = await u(m.switchRoute, {
+    to: 'ONDERWIJS',
+    date: '2051-07-15',
+    reason: 'toelating taalschakeltraject',
+  });
   expect(switched).toMatchObject({ route: 'ONDERWIJS', milestones: { routeSwitchUntil: '2051-07-17' } });
   await advanceTo(env, '2051-07-18');
-  await expectRefused(u(m.switchRoute, { to: 'Z', date: '2051-07-18', reason: 'te zwaar' }), 'ROUTE_SWITCH_WINDOW_CLOSED');
+  await expectRefused(
+    u(m.switchRoute, { to: 'Z', date: '2051-07-18', reason: 'te zwaar' }),
+    'ROUTE_SWITCH_WINDOW_CLOSED',
+  );
   const back = await u(m.switchRoute, { to: 'B1', date: '2051-07-18', reason: 'uitgevallen' });
   expect(back.route).toBe('B1');
   const state = await h.query(m.getState);
-  expect(state.routeSwitches.map((s) => `${s.date} ${s.from}→${s.to}`)).toEqual(['2051-07-15 B1→ONDERWIJS', '2051-07-18 ONDERWIJS→B1']);
+  expect(state.routeSwitches.map((s) => `${s.date} ${s.from}→${s.to}`)).toEqual([
+    '2051-07-15 B1→ONDERWIJS',
+    '2051-07-18 ONDERWIJS→B1',
+  ]);
   expect(state.modules.MAP!.inPip).toBe(true);
   expect(recorder.sent(h.workflowId)).toEqual([
     '2051-01-03 REMINDER VOORTGANGSGESPREK-1',
@@ -185,9 +234,17 @@ it('an exemption ends the trajectory and drops the open deadlines', async () => 
   await u(m.planBredeIntake, { plannedDate: '2055-01-18' });
   await advanceTo(env, '2055-01-18');
   await u(m.completeBredeIntake, { date: '2055-01-18', lbt: { date: '2055-01-18', adviesRoute: 'Z' } });
-  await u(m.setPip, { decisionDate: '2055-01-18', route: 'Z', modules: [{ module: 'PVT' }, { module: 'MAP' }] });
+  await u(m.setPip, {
+    decisionDate: '2055-01-18',
+    route: 'Z',
+    modules: [{ module: 'PVT' }, { module: 'MAP' }],
+  });
   await advanceTo(env, '2055-03-20');
-  const ended = await u(m.grantExemption, { ground: 'MEDISCH', decisionDate: '2055-03-20', reason: 'DUO-besluit medische ontheffing' });
+  const ended = await u(m.grantExemption, {
+    ground: 'MEDISCH',
+    decisionDate: '2055-03-20',
+    reason: 'DUO-besluit medische ontheffing',
+  });
   expect(ended).toMatchObject({ phase: 'ONTHEFFING', endedReason: 'ONTHEFFING', endedDate: '2055-03-20' });
   const result = await finalResult(env, h.workflowId);
   expect(Object.fromEntries(result.deadlines.map((d) => [d.key, d.status]))).toEqual({
@@ -222,14 +279,25 @@ it('a transfer to another gemeente of a trajectory imported mid-way (warm transf
   const u = updater(h);
   // The second gesprek was due 2059-12-01: overdue at import, escalated at once (no stale reminders).
   await advanceTo(env, '2060-01-20');
-  const moved = await u(m.transfer, { toGemeenteCode: 'GM0363', date: '2060-01-20', reason: 'verhuisd naar Amsterdam' });
+  const moved = await u(m.transfer, {
+    toGemeenteCode: 'GM0363',
+    date: '2060-01-20',
+    reason: 'verhuisd naar Amsterdam',
+  });
   expect(moved).toMatchObject({ phase: 'VERHUISD', endedReason: 'VERHUISD' });
   expect(recorder.sent(h.workflowId)).toEqual([
     '2060-01-12 ESCALATION VOORTGANGSGESPREK-2',
     '2060-01-20 TRANSFER gemeente:GM0363',
   ]);
-  const transfer = recorder.notifications.find((n) => n.workflowId === h.workflowId && n.template === 'TRANSFER')!;
-  expect(transfer.data).toMatchObject({ toGemeenteCode: 'GM0363', route: 'B1', pipDecisionDate: '2059-03-01', termijnStart: '2059-03-02' });
+  const transfer = recorder.notifications.find(
+    (n) => n.workflowId === h.workflowId && n.template === 'TRANSFER',
+  )!;
+  expect(transfer.data).toMatchObject({
+    toGemeenteCode: 'GM0363',
+    route: 'B1',
+    pipDecisionDate: '2059-03-01',
+    termijnStart: '2059-03-02',
+  });
   expect(await finalResult(env, h.workflowId)).toMatchObject({ phase: 'VERHUISD' });
   await keepHistory(h);
 });
@@ -248,13 +316,20 @@ it('a person who never shows up for the intake: warning, fine, second fine, PIP 
   await advanceTo(env, '2065-01-19');
   await u(m.recordIntakeNoShow, { date: '2065-01-19', nextPlannedDate: '2065-02-02' });
   await advanceTo(env, '2065-02-02');
-  await expectRefused(u(m.setPip, { decisionDate: '2065-02-02', route: 'Z', modules: [{ module: 'PVT' }, { module: 'MAP' }] }), 'PIP_REQUIRES_INTAKE');
+  await expectRefused(
+    u(m.setPip, { decisionDate: '2065-02-02', route: 'Z', modules: [{ module: 'PVT' }, { module: 'MAP' }] }),
+    'PIP_REQUIRES_INTAKE',
+  );
   await u(m.recordIntakeNoShow, { date: '2065-02-02', nextPlannedDate: '2065-02-16' });
   await advanceTo(env, '2065-02-16');
   await u(m.recordIntakeNoShow, { date: '2065-02-16' });
   await expectRefused(u(m.recordIntakeNoShow, { date: '2065-02-16' }), 'INTAKE_SANCTIONS_EXHAUSTED');
   await advanceTo(env, '2065-03-05');
-  const pip = await u(m.setPip, { decisionDate: '2065-03-05', route: 'Z', modules: [{ module: 'PVT' }, { module: 'MAP' }] });
+  const pip = await u(m.setPip, {
+    decisionDate: '2065-03-05',
+    route: 'Z',
+    modules: [{ module: 'PVT' }, { module: 'MAP' }],
+  });
   expect(pip.phase).toBe('LEERROUTE');
   const state = await h.query(m.getState);
   expect(state.pip!.withoutInput).toBe(true);
@@ -269,7 +344,9 @@ it('a person who never shows up for the intake: warning, fine, second fine, PIP 
     '2065-02-16 INTAKE_TWEEDE_BOETE manager:',
     '2065-03-02 REMINDER PIP_VASTSTELLEN', // due 2065-03-16, set on 2065-03-05
   ]);
-  const fine = recorder.notifications.find((n) => n.workflowId === h.workflowId && n.template === 'INTAKE_BOETE')!;
+  const fine = recorder.notifications.find(
+    (n) => n.workflowId === h.workflowId && n.template === 'INTAKE_BOETE',
+  )!;
   expect(fine.data).toMatchObject({ fineEur: 250, sanction: 'BOETE' });
   await u(m.endTrajectory, { reason: 'VERTROKKEN', date: '2065-03-05' });
   await keepHistory(h);
