@@ -3,6 +3,7 @@ import type { RouteDef } from '../http/route';
 import { actieRoutes } from './acties';
 import { inburgeraarRoutes } from './inburgeraars';
 import { listRoutes } from './lists';
+import { meldingRoutes } from './meldingen';
 import { systemRoutes } from './system';
 import { userRoutes } from './users';
 
@@ -11,5 +12,6 @@ export const routeTable: readonly RouteDef[] = [
   ...inburgeraarRoutes,
   ...listRoutes,
   ...actieRoutes,
+  ...meldingRoutes,
   ...userRoutes,
 ];

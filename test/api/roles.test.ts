@@ -59,6 +59,13 @@ const ALL_AUTHENTICATED = {
 
 const rows: Row[] = [
   {
+    method: 'post',
+    route: '/api/inburgeraars/:id/meldingen/:soort',
+    path: (c) => `/api/inburgeraars/${c.personId}/meldingen/lesuren`,
+    body: () => ({ kind: 'LESSEN', hours: 5, periodEnd: '2026-11-01' }),
+    allowed: { partner: 202 },
+  },
+  {
     method: 'get',
     route: '/healthz',
     path: () => '/healthz',
