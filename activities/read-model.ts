@@ -92,18 +92,24 @@ export async function upsertReadModel(
 ): Promise<boolean> {
   const inburgeraarId = snapshot.inburgeraarId;
   const row = trajectoryRow(workflowId, snapshot, updatedAt);
-  return db.$transaction(async (tx: DbTransaction) => {
-    const updated = await tx.trajectoryReadModel.updateMany({
+  const updateIfNotNewer = (tx: DbTransaction) =>
+    tx.trajectoryReadModel.updateMany({
       where: { inburgeraarId, eventSeq: { lte: snapshot.eventSeq } },
       data: row,
     });
-    if (updated.count === 0) {
+  return db.$transaction(async (tx: DbTransaction) => {
+    if ((await updateIfNotNewer(tx)).count === 0) {
       const stored = await tx.trajectoryReadModel.findUnique({
         where: { inburgeraarId },
         select: { eventSeq: true },
       });
-      if (stored) return false; // a newer snapshot is there already
-      await tx.trajectoryReadModel.create({ data: { inburgeraarId, ...row } });
+      if (!stored) {
+        await tx.trajectoryReadModel.create({ data: { inburgeraarId, ...row } });
+      } else if ((await updateIfNotNewer(tx)).count === 0) {
+        // (A row found here may also be a first write committed after our update looked, under
+        // PostgreSQL's read committed: hence the second conditional update before giving up.)
+        return false; // a newer snapshot is there already
+      }
     }
     await tx.deadlineReadModel.deleteMany({ where: { inburgeraarId } });
     await tx.deadlineReadModel.createMany({ data: deadlineRows(snapshot) });

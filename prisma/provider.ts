@@ -41,5 +41,8 @@ export function createAdapter(databaseUrl: string): AdapterHandle {
   }
   // Our own pool, so that we can end it: the adapter leaves an external pool open on dispose.
   const pool = new Pool({ connectionString: databaseUrl, max: 10 });
+  // An idle connection that the server closes (restart, failover, admin) emits 'error' on the pool;
+  // without a listener that would crash the process. The pool replaces the connection by itself.
+  pool.on('error', (error) => console.warn(`PostgreSQL pool: idle connection lost (${error.message})`));
   return { factory: new PrismaPg(pool), close: () => pool.end() };
 }

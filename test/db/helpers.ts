@@ -79,9 +79,25 @@ export async function createTestDatabase(provider: Provider, name: string): Prom
   url.pathname = `/${dbName}`;
   return {
     url: url.toString(),
-    drop: () =>
-      withAdmin((c) => c.query(`DROP DATABASE IF EXISTS "${dbName}" WITH (FORCE)`)).then(() => undefined),
+    drop: () => dropDatabase(dbName),
   };
+}
+
+/**
+ * Drops politely first: a closed client's connections end a moment after `pool.end()` resolves.
+ * Only if they linger is the drop forced (which terminates them).
+ */
+async function dropDatabase(name: string): Promise<void> {
+  for (let attempt = 0; attempt < 20; attempt++) {
+    try {
+      await withAdmin((c) => c.query(`DROP DATABASE IF EXISTS "${name}"`));
+      return;
+    } catch (error) {
+      if ((error as { code?: string }).code !== '55006') throw error; // 55006: still in use
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+  }
+  await withAdmin((c) => c.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`));
 }
 
 async function withAdmin<T>(work: (c: Client) => Promise<T>): Promise<T> {

@@ -103,23 +103,23 @@ for (const { provider, run } of providersUnderTest('test/db/read-model')) {
       );
     });
 
-    it('events written concurrently in any order leave the newest snapshot', async () => {
-      const id = newPersonId();
+    it('events written concurrently in any order leave the newest snapshot (10 trajectories)', async () => {
       const seqs = [4, 1, 5, 3, 2];
-      const results = await Promise.allSettled(
-        seqs.map((n) => recordTrajectoryEvent(db, eventInput(id, n, snapshot(id, n, { asOf: `seq-${n}` })))),
+      const write = (id: string, n: number) =>
+        recordTrajectoryEvent(db, eventInput(id, n, snapshot(id, n, { asOf: `seq-${n}` })));
+      const ids = Array.from({ length: 10 }, newPersonId);
+      await Promise.all(
+        ids.map(async (id) => {
+          const results = await Promise.allSettled(seqs.map((n) => write(id, n)));
+          // A racing first insert may lose with a unique violation: Temporal retries it; so do we here.
+          for (const [i, r] of results.entries()) if (r.status === 'rejected') await write(id, seqs[i]!);
+        }),
       );
-      // A racing first insert may lose with a unique violation: Temporal retries it; so do we here.
-      for (const [i, r] of results.entries())
-        if (r.status === 'rejected')
-          await recordTrajectoryEvent(
-            db,
-            eventInput(id, seqs[i]!, snapshot(id, seqs[i]!, { asOf: `seq-${seqs[i]}` })),
-          );
-      const row = await db.trajectoryReadModel.findUniqueOrThrow({ where: { inburgeraarId: id } });
-      expect(row.eventSeq).toBe(5);
-      expect(JSON.parse(row.summary).asOf).toBe('seq-5');
-      expect(await db.auditEvent.count({ where: { inburgeraarId: id } })).toBe(5);
+      for (const id of ids) {
+        const row = await db.trajectoryReadModel.findUniqueOrThrow({ where: { inburgeraarId: id } });
+        expect([row.eventSeq, JSON.parse(row.summary).asOf]).toEqual([5, 'seq-5']);
+        expect(await db.auditEvent.count({ where: { inburgeraarId: id } })).toBe(5);
+      }
     });
 
     it('serves the manager lists: due within N days, by coach, overdue', async () => {
