@@ -5,7 +5,8 @@
  * PostgreSQL is found through TEST_POSTGRES_URL, default
  *   postgresql://inburgering_test:inburgering_test@127.0.0.1:5432/inburgering_test
  * (what scripts/ci-postgres.sh sets up; .ci/run calls it). The role needs CREATEDB. When no server
- * answers, the PostgreSQL tests are skipped with a notice on the console, never silently.
+ * answers, the PostgreSQL tests are skipped with a notice on the console, never silently; with
+ * CI=true they fail instead.
  */
 import { execFileSync } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
@@ -46,6 +47,12 @@ export function postgresReachable(): boolean {
 /** The providers to run a suite against; PostgreSQL only when reachable, with a visible notice. */
 export function providersUnderTest(suite: string): { provider: Provider; run: boolean }[] {
   const pg = postgresReachable();
+  if (!pg && process.env.CI === 'true') {
+    // CI installs PostgreSQL (scripts/test-deps.sh): there a missing server is a failure, not a skip.
+    throw new Error(
+      `[${suite}] CI=true but no PostgreSQL at TEST_POSTGRES_URL (${redact(TEST_POSTGRES_URL)})`,
+    );
+  }
   if (!pg) {
     // console.warn shows in jest's output with the file name: the skip is visible.
     console.warn(
