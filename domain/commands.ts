@@ -222,6 +222,22 @@ export const registerBijstandSchema = z
   .object({ ...actor, startDate: isoDate('Start date of bijstand') })
   .describe('Register the start of bijstand: starts the 6-month ontzorgen term for asielstatushouders');
 
+export const registerWachtenOpDerdenSchema = z
+  .object({
+    ...actor,
+    date: isoDate('Date the gemeente asked a third party for information the PIP needs'),
+    reason: reason('Which information is awaited, from whom (an organisation, not a person)'),
+  })
+  .describe(
+    'Register that the PIP waits for third-party information: the 10-week term then runs until at most 2 weeks after it arrives (Besluit art. 5.3)',
+  );
+
+export const registerDerdenInformatieOntvangenSchema = z
+  .object({ ...actor, date: isoDate('Date the awaited third-party information arrived') })
+  .describe(
+    'Register that the awaited third-party information arrived: the PIP is due within 2 weeks (or by the 10-week term if later)',
+  );
+
 export const setPipSchema = z
   .object({
     ...actor,
@@ -400,6 +416,8 @@ export const commandSchemas = {
   registerBrpInschrijving: registerBrpInschrijvingSchema,
   registerHuisvesting: registerHuisvestingSchema,
   registerBijstand: registerBijstandSchema,
+  registerWachtenOpDerden: registerWachtenOpDerdenSchema,
+  registerDerdenInformatieOntvangen: registerDerdenInformatieOntvangenSchema,
   setPip: setPipSchema,
   revisePip: revisePipSchema,
   startModule: startModuleSchema,

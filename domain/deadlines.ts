@@ -19,6 +19,7 @@ import {
   INBURGERINGSTERMIJN,
   MODULE_AFSPRAAK,
   ONTZORGEN,
+  PIP_THIRD_PARTY_GRACE_WEEKS,
   PIP_VASTSTELLEN,
   ROUTE_SWITCH,
   VOORTGANGSGESPREK,
@@ -32,12 +33,34 @@ import {
   type TrajectoryState,
 } from './types';
 
+/**
+ * Besluit art. 5.3 (*check*): while third-party information is awaited the PIP term is on hold;
+ * after it arrives the PIP is due 2 weeks later, or at the 10-week date if that is later.
+ */
+export function pipWaitEffect(
+  state: TrajectoryState,
+  base: string,
+): { dueDate?: string; suspended?: boolean } {
+  const waits = state.pipWaits ?? [];
+  if (!waits.length) return {};
+  if (waits.some((w) => !w.receivedDate))
+    // Set while still on hold (the information turned out not to be needed): in time.
+    return state.dates.pipDecision
+      ? { dueDate: maxDate(base, state.dates.pipDecision)! }
+      : { suspended: true };
+  const grace = waits.map((w) => addPeriod(w.receivedDate!, { weeks: PIP_THIRD_PARTY_GRACE_WEEKS }));
+  return { dueDate: maxDate(base, ...grace)! };
+}
+
 interface Draft {
   key: string;
   rule: TermRule;
   label: string;
   originalDueDate: string;
+  /** A due date other than original + extensions (PIP term after third-party information). */
+  dueDate?: string;
   fulfilledDate?: string;
+  suspended?: boolean;
 }
 
 /**
@@ -93,6 +116,7 @@ function drafts(state: TrajectoryState): Draft[] {
       rule: PIP_VASTSTELLEN,
       label: PIP_VASTSTELLEN.label,
       originalDueDate: pipDueDate(dates.kennisgeving, dates.brpInschrijving),
+      ...pipWaitEffect(state, pipDueDate(dates.kennisgeving, dates.brpInschrijving)),
       fulfilledDate: dates.pipDecision,
     });
   if (dates.termijnStart) {
@@ -149,6 +173,7 @@ function extensionShift(state: TrajectoryState, d: Draft): number {
 function statusOf(state: TrajectoryState, d: Draft, dueDate: string): DeadlineStatus {
   if (d.fulfilledDate) return d.fulfilledDate <= dueDate ? 'met' : 'missed';
   if (isEnded(state.phase)) return 'dropped';
+  if (d.suspended) return 'open';
   if (state.today > dueDate) return d.rule.kind === 'TERM_END' ? 'expired' : 'missed';
   return dueDate !== d.originalDueDate ? 'moved' : 'open';
 }
@@ -157,7 +182,7 @@ function statusOf(state: TrajectoryState, d: Draft, dueDate: string): DeadlineSt
 export function computeDeadlines(state: TrajectoryState): Deadline[] {
   return drafts(state)
     .map((d): Deadline => {
-      const dueDate = addDays(d.originalDueDate, extensionShift(state, d));
+      const dueDate = d.dueDate ?? addDays(d.originalDueDate, extensionShift(state, d));
       const deadline: Deadline = {
         key: d.key,
         rule: d.rule.id,
@@ -170,6 +195,7 @@ export function computeDeadlines(state: TrajectoryState): Deadline[] {
         label: d.label,
       };
       if (d.fulfilledDate) deadline.fulfilledDate = d.fulfilledDate;
+      if (d.suspended && !d.fulfilledDate) deadline.suspended = true;
       return deadline;
     })
     .sort((a, b) =>
@@ -247,6 +273,7 @@ export function dueMoments(state: TrajectoryState, now: string): Moment[] {
   const nowMs = toMillis(now);
   const due: Moment[] = [];
   for (const d of state.deadlines) {
+    if (d.suspended) continue;
     const passed = momentsOf(d, state.settings).filter((m) => toMillis(m.instant) <= nowMs);
     const lastReminder = passed.filter((m) => m.type === 'REMINDER').at(-1);
     if (lastReminder && isPending(d) && state.today <= d.dueDate) due.push(lastReminder);
@@ -265,6 +292,7 @@ export function nextWakeUp(state: TrajectoryState, now: string): string | undefi
   const nowMs = toMillis(now);
   let next: string | undefined;
   for (const d of state.deadlines) {
+    if (d.suspended) continue;
     for (const m of momentsOf(d, state.settings)) {
       if (state.notified.includes(m.id) || toMillis(m.instant) <= nowMs) continue;
       if (!(isPending(d) || isOverdue(d))) continue;

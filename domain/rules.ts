@@ -41,8 +41,9 @@ export const HUISVESTING: TermRule = {
  * PIP term. Source: Wi2021 art. 15 jo. Besluit inburgering 2021 art. 5.3 (*check*): the college
  * sets the PIP within 10 weeks of the DUO kennisgeving, or of the BRP registration if that is later.
  * Passed: escalate to the manager; it counts in the monitoring figures.
- * (Waiting for third parties may extend it, at most 2 weeks after the information arrives:
- * PIP_THIRD_PARTY_GRACE_WEEKS, not yet modelled as a command.)
+ * Waiting for third-party information (registered within the term) holds the term; once the
+ * information arrives the PIP is due PIP_THIRD_PARTY_GRACE_WEEKS later, or at the 10-week date if
+ * that is later (Besluit inburgering 2021 art. 5.3, *check*).
  */
 export const PIP_VASTSTELLEN: TermRule = {
   id: 'PIP_VASTSTELLEN',

@@ -6,7 +6,7 @@ import { extensionRequestFrom, isOverdue, isPending, routeSwitchLastDay } from '
 import type { TrajectoryState, TrajectorySummary } from './types';
 
 export function summarize(state: TrajectoryState): TrajectorySummary {
-  const next = state.deadlines.find(isPending);
+  const next = state.deadlines.find((d) => isPending(d) && !d.suspended);
   const termijn = state.deadlines.find((d) => d.key === 'INBURGERINGSTERMIJN');
   const { dates } = state;
   const summary: TrajectorySummary = {
@@ -18,7 +18,7 @@ export function summarize(state: TrajectoryState): TrajectorySummary {
     paused: !!state.paused,
     overdue: state.deadlines.some(isOverdue),
     deadlines: state.deadlines.map(
-      ({ key, label, dueDate, originalDueDate, status, source, fulfilledDate, kind }) => ({
+      ({ key, label, dueDate, originalDueDate, status, source, fulfilledDate, kind, suspended }) => ({
         key,
         label,
         dueDate,
@@ -27,6 +27,7 @@ export function summarize(state: TrajectoryState): TrajectorySummary {
         source,
         kind,
         ...(fulfilledDate ? { fulfilledDate } : {}),
+        ...(suspended ? { suspended } : {}),
       }),
     ),
     milestones: {

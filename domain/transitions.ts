@@ -137,6 +137,8 @@ const ALLOWED_WHILE_PAUSED: readonly CommandName[] = [
   'registerBrpInschrijving',
   'registerHuisvesting',
   'registerBijstand',
+  'registerWachtenOpDerden',
+  'registerDerdenInformatieOntvangen',
   'grantExtension',
   'grantExemption',
   'transfer',
@@ -256,6 +258,26 @@ const validators: { [N in CommandName]: Validator<N> } = {
       ? refuse('DATE_BEFORE_KOPPELING', 'huisvesting kan niet vóór de koppeling liggen')
       : null,
   registerBijstand: () => null,
+  registerWachtenOpDerden: (s, i) => {
+    if (s.pip) return refuse('PIP_ALREADY_SET', 'het PIP is al vastgesteld');
+    const term = s.deadlines.find((d) => d.key === 'PIP_VASTSTELLEN');
+    if (!term)
+      return refuse(
+        'PIP_TERM_NOT_STARTED',
+        'de PIP-termijn loopt nog niet (kennisgeving en BRP-inschrijving)',
+      );
+    if ((s.pipWaits ?? []).some((w) => !w.receivedDate))
+      return refuse('PIP_WAIT_OPEN', 'er wordt al op informatie van derden gewacht');
+    if (!term.suspended && i.date > term.dueDate)
+      return refuse('PIP_TERM_PASSED', `de PIP-termijn is op ${term.dueDate} verstreken`);
+    return null;
+  },
+  registerDerdenInformatieOntvangen: (s, i) => {
+    const open = (s.pipWaits ?? []).find((w) => !w.receivedDate);
+    if (!open) return refuse('NO_PIP_WAIT', 'er wordt niet op informatie van derden gewacht');
+    if (i.date < open.since) return refuse('DATE_OUT_OF_ORDER', 'ontvangen kan niet vóór de aanvraag');
+    return null;
+  },
   setPip: (s, i) => {
     if (s.pip) return refuse('PIP_ALREADY_SET', 'het PIP is al vastgesteld: gebruik revisePip');
     const withoutInput = s.phase === 'BREDE_INTAKE' && s.intake.noShows.at(-1)?.sanction === 'TWEEDE_BOETE';
@@ -535,6 +557,13 @@ const appliers: { [N in CommandName]: Applier<N> } = {
   },
   registerBijstand: (ctx, i) => {
     ctx.s.dates.bijstandStart = i.startDate;
+  },
+  registerWachtenOpDerden: (ctx, i) => {
+    ctx.s.pipWaits = [...(ctx.s.pipWaits ?? []), { since: i.date, reason: i.reason }];
+  },
+  registerDerdenInformatieOntvangen: (ctx, i) => {
+    const open = ctx.s.pipWaits!.find((w) => !w.receivedDate)!;
+    open.receivedDate = i.date;
   },
   setPip: (ctx, i) => {
     const s = ctx.s;

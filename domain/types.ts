@@ -116,6 +116,8 @@ export interface Deadline {
   binds: Binds;
   /** Short Dutch label for lists and messages. */
   label: string;
+  /** On hold: no due date can pass (PIP term while waiting for third-party information). */
+  suspended?: boolean;
 }
 
 export interface ModuleState {
@@ -198,6 +200,8 @@ export interface TrajectoryState {
     lbt?: { date: string; adviesRoute?: Leerroute; score?: number; notTakenReason?: string };
   };
   pip?: Pip;
+  /** Waits for third-party information before the PIP (Besluit art. 5.3); absent in old states. */
+  pipWaits?: { since: string; reason: string; receivedDate?: string }[];
   route?: Leerroute;
   taalniveau: Taalniveau;
   routeSwitches: { date: string; from: Leerroute; to: Leerroute; reason: string }[];
@@ -259,7 +263,15 @@ export interface TrajectorySummary {
   overdue: boolean;
   deadlines: Pick<
     Deadline,
-    'key' | 'label' | 'dueDate' | 'originalDueDate' | 'status' | 'source' | 'fulfilledDate' | 'kind'
+    | 'key'
+    | 'label'
+    | 'dueDate'
+    | 'originalDueDate'
+    | 'status'
+    | 'source'
+    | 'fulfilledDate'
+    | 'kind'
+    | 'suspended'
   >[];
   milestones: {
     koppeling: string;

@@ -28,6 +28,8 @@ export const registerKennisgeving = commandUpdate('registerKennisgeving');
 export const registerBrpInschrijving = commandUpdate('registerBrpInschrijving');
 export const registerHuisvesting = commandUpdate('registerHuisvesting');
 export const registerBijstand = commandUpdate('registerBijstand');
+export const registerWachtenOpDerden = commandUpdate('registerWachtenOpDerden');
+export const registerDerdenInformatieOntvangen = commandUpdate('registerDerdenInformatieOntvangen');
 export const setPip = commandUpdate('setPip');
 export const revisePip = commandUpdate('revisePip');
 export const startModule = commandUpdate('startModule');
@@ -55,6 +57,8 @@ export const commandUpdates: { [N in CommandName]: CommandUpdate<N> } = {
   registerBrpInschrijving,
   registerHuisvesting,
   registerBijstand,
+  registerWachtenOpDerden,
+  registerDerdenInformatieOntvangen,
   setPip,
   revisePip,
   startModule,

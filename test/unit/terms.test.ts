@@ -100,6 +100,49 @@ describe('PIP term: 10 weeks from the later of kennisgeving and BRP registration
   });
 });
 
+describe('PIP term while waiting for third parties: on hold, then ≤ 2 weeks after arrival (Besluit art. 5.3)', () => {
+  const waitFrom = (date: string) => cmd('registerWachtenOpDerden', { date, reason: 'advies GGD' });
+  it.each([
+    ['2025-04-10', '2025-04-24', 'moved'], // arrival + 2 weeks is later than the 10-week date
+    ['2025-03-20', '2025-04-14', 'open'], // the 10-week date is later: it stays
+  ])('information arrived %s → PIP due %s (%s)', (received, dueDate, status) => {
+    const s = run(start(), [
+      ...toPipPhase,
+      ['2025-03-01', waitFrom('2025-03-01')],
+      [received, cmd('registerDerdenInformatieOntvangen', { date: received })],
+    ]);
+    expect(due(s, 'PIP_VASTSTELLEN')).toMatchObject({ dueDate, originalDueDate: '2025-04-14', status });
+  });
+
+  it('a PIP set while on hold is in time', () => {
+    const s = run(start(), [
+      ...toPipPhase,
+      ['2025-03-01', waitFrom('2025-03-01')],
+      [
+        '2025-05-01',
+        cmd('setPip', {
+          decisionDate: '2025-05-01',
+          route: 'Z',
+          modules: [{ module: 'PVT' }, { module: 'MAP' }],
+        }),
+      ],
+    ]);
+    expect(due(s, 'PIP_VASTSTELLEN')).toMatchObject({ status: 'met', fulfilledDate: '2025-05-01' });
+  });
+
+  it('is on hold while waiting: not missed, no reminders or escalation, not the next deadline', () => {
+    const s = run(start({ doelgroep: 'gezinsmigrant' }), [
+      ...toPipPhase,
+      ['2025-03-01', waitFrom('2025-03-01')],
+    ]);
+    const later = tick(s, noon('2025-05-01'));
+    expect(due(later.state, 'PIP_VASTSTELLEN')).toMatchObject({ status: 'open', suspended: true });
+    expect(later.notifications).toEqual([]);
+    expect(summarize(later.state)).toMatchObject({ overdue: false });
+    expect(summarize(later.state).nextDeadline).toBeUndefined();
+  });
+});
+
 describe('inburgeringstermijn: 3 years from the day after the PIP decision date', () => {
   it.each([
     ['2025-03-31', '2025-04-01', '2028-03-31'],

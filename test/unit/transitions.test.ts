@@ -41,7 +41,27 @@ const threeNoShows = () =>
 type Row = [name: string, build: () => TrajectoryState, date: string, command: Command, expected: string];
 
 /** Allowed transitions: [name, state, date, command, phase afterwards]. */
+const waiting = () =>
+  run(pipPhase(), [
+    ['2025-03-01', cmd('registerWachtenOpDerden', { date: '2025-03-01', reason: 'medisch advies GGD' })],
+  ]);
+
 const allowed: Row[] = [
+  [
+    'wait for third-party information',
+    pipPhase,
+    '2025-03-01',
+    cmd('registerWachtenOpDerden', { date: '2025-03-01', reason: 'advies GGD' }),
+    'PIP',
+  ],
+  [
+    'third-party information arrived',
+    waiting,
+    '2025-04-10',
+    cmd('registerDerdenInformatieOntvangen', { date: '2025-04-10' }),
+    'PIP',
+  ],
+  ['set PIP while waiting (information no longer needed)', waiting, '2025-03-31', b1Pip, 'LEERROUTE'],
   [
     'plan intake',
     koppeld,
@@ -260,6 +280,48 @@ const allowed: Row[] = [
 
 /** Forbidden transitions: [name, state, date, command, rule code]. */
 const forbidden: Row[] = [
+  [
+    'wait after the PIP',
+    b1,
+    '2025-05-01',
+    cmd('registerWachtenOpDerden', { date: '2025-05-01', reason: 'x' }),
+    'PIP_ALREADY_SET',
+  ],
+  [
+    'wait before the PIP term runs',
+    koppeld,
+    '2025-01-10',
+    cmd('registerWachtenOpDerden', { date: '2025-01-10', reason: 'x' }),
+    'PIP_TERM_NOT_STARTED',
+  ],
+  [
+    'wait after the PIP term passed',
+    pipPhase,
+    '2025-04-20',
+    cmd('registerWachtenOpDerden', { date: '2025-04-20', reason: 'x' }),
+    'PIP_TERM_PASSED',
+  ],
+  [
+    'wait twice',
+    waiting,
+    '2025-03-05',
+    cmd('registerWachtenOpDerden', { date: '2025-03-05', reason: 'x' }),
+    'PIP_WAIT_OPEN',
+  ],
+  [
+    'information without a wait',
+    pipPhase,
+    '2025-03-05',
+    cmd('registerDerdenInformatieOntvangen', { date: '2025-03-05' }),
+    'NO_PIP_WAIT',
+  ],
+  [
+    'information before it was asked',
+    waiting,
+    '2025-03-05',
+    cmd('registerDerdenInformatieOntvangen', { date: '2025-02-20' }),
+    'DATE_OUT_OF_ORDER',
+  ],
   [
     'anything after the end',
     ended,
