@@ -79,6 +79,24 @@ const cases: Record<string, Case> = {
     refused: { fixture: 'koppeling', body: { startDate: '2099-01-01' }, code: 'DATE_IN_FUTURE' },
     invalid: { body: { date: '2026-09-02' }, field: 'startDate' },
   },
+  registerWachtenOpDerden: {
+    ok: { fixture: 'pip', body: { date: '2026-10-15', reason: 'Medisch advies van de GGD' } },
+    refused: {
+      fixture: 'koppeling',
+      body: { date: '2026-10-15', reason: 'Advies' },
+      code: 'PIP_TERM_NOT_STARTED',
+    },
+    invalid: { body: { date: '2026-10-15' }, field: 'reason' },
+  },
+  registerDerdenInformatieOntvangen: {
+    ok: {
+      fixture: 'pip',
+      before: [['registerWachtenOpDerden', { date: '2026-10-15', reason: 'Medisch advies van de GGD' }]],
+      body: { date: '2026-11-01' },
+    },
+    refused: { fixture: 'pip', body: { date: '2026-11-01' }, code: 'NO_PIP_WAIT' },
+    invalid: { body: { date: 'gisteren' }, field: 'date' },
+  },
   setPip: {
     ok: {
       fixture: 'pip',
