@@ -5,7 +5,9 @@
  * receiver errors become retryable or non-retryable Temporal failures.
  */
 import { ApplicationFailure } from '@temporalio/common';
+import pino from 'pino';
 import { verifyWebhook } from '../../activities';
+import { resendHeldMail } from '../../activities/outbox';
 import {
   COACH_EMAIL,
   CONFIG,
@@ -221,4 +223,36 @@ it('logs ids and statuses, never addresses or message texts', () => {
   expect(logged).not.toContain(CONFIG.MANAGER_EMAIL);
   expect(logged).not.toContain('hr@werkgever.example');
   expect(logged).not.toContain('Wat te doen');
+});
+
+describe('held mail, resent once SMTP is configured', () => {
+  it('sends held e-mail with an address exactly once, leaves the others held', async () => {
+    const withAddress = reminderFor(w.coachId);
+    const withoutAddress = reminderFor(w.coachWithoutEmailId);
+    const noSmtp = w.activities({ mailer: null });
+    await noSmtp.sendNotification(withAddress);
+    await noSmtp.sendNotification(withoutAddress);
+    const count = w.smtp.mails.length;
+
+    const deps = {
+      db: w.db,
+      mailer: w.mailer,
+      clock: { now: () => new Date() },
+      log: pino({ level: 'silent' }),
+    };
+    const first = await resendHeldMail(deps);
+    expect(first.sent).toBeGreaterThanOrEqual(1);
+    expect(await outboxRow(withAddress.key)).toMatchObject({ status: 'sent', attempts: 1 });
+    expect(await outboxRow(withoutAddress.key)).toMatchObject({ status: 'held' });
+    expect(w.smtp.mails.slice(count).filter((m) => m.subject.includes('Herinnering'))).toHaveLength(
+      first.sent,
+    );
+
+    const again = await resendHeldMail(deps);
+    expect(again.sent).toBe(0);
+    // The workflow's retry of the same notification now answers duplicate.
+    await expect(w.activities().sendNotification(withAddress)).resolves.toMatchObject({
+      status: 'duplicate',
+    });
+  });
 });
