@@ -10,6 +10,8 @@ import { act, koppel, startApiHarness, type ApiHarness } from './helpers/harness
 let h: ApiHarness;
 const ids: Record<'a' | 'b' | 'c' | 'd' | 'e', string> = { a: '', b: '', c: '', d: '', e: '' };
 const today = localDate(Date.now());
+/** Dates relative to today, so that what is overdue (and what is not) stays true on any day. */
+const ago = (days: number): string => addDays(today, -days);
 
 interface Item {
   inburgeraarId: string;
@@ -22,10 +24,10 @@ interface Item {
 
 const leerroute = (route: 'B1' | 'ONDERWIJS') => ({
   phase: 'LEERROUTE',
-  kennisgevingDate: '2026-09-05',
-  intakePlannedDate: '2026-09-10',
-  intakeDate: '2026-09-15',
-  pipDecisionDate: '2026-10-01',
+  kennisgevingDate: ago(85),
+  intakePlannedDate: ago(80),
+  intakeDate: ago(75), // 14 days after the koppeling
+  pipDecisionDate: ago(59), // 30 days after the koppeling; the first voortgangsgesprek is due in ~a month
   route,
   modules:
     route === 'B1'
@@ -46,23 +48,28 @@ async function waitFor<T>(fn: () => Promise<T>, ok: (v: T) => boolean, what: str
 beforeAll(async () => {
   h = await startApiHarness('lists');
   const coach2 = h.users.coach2.user.id;
-  // a: just coupled, no deadline yet. b: PIP being drafted, the PIP term running.
-  ids.a = await koppel(h, { doelgroep: 'gezinsmigrant', koppelingDate: '2026-11-20' });
+  // a: just coupled, no deadline yet. b: PIP being drafted, the 10-week PIP term running (6 weeks left).
+  ids.a = await koppel(h, { doelgroep: 'gezinsmigrant', koppelingDate: ago(9) });
   ids.b = await koppel(h, {
     doelgroep: 'gezinsmigrant',
-    koppelingDate: '2026-10-20',
+    koppelingDate: ago(40),
     import: {
       phase: 'PIP',
-      intakePlannedDate: '2026-11-05',
-      intakeDate: '2026-11-10',
-      kennisgevingDate: '2026-11-01',
-      brpInschrijvingDate: '2026-11-01',
+      intakePlannedDate: ago(24),
+      intakeDate: ago(19), // 21 days after the koppeling
+      kennisgevingDate: ago(28),
+      brpInschrijvingDate: ago(28),
     },
   });
-  // c: asielstatushouder coupled in September without housing: the housing target has passed.
-  ids.c = await koppel(h, { coachId: coach2, doelgroep: 'asielstatushouder', koppelingDate: '2026-09-01' });
-  ids.d = await koppel(h, { doelgroep: 'gezinsmigrant', import: leerroute('B1') });
-  ids.e = await koppel(h, { coachId: coach2, doelgroep: 'gezinsmigrant', import: leerroute('ONDERWIJS') });
+  // c: asielstatushouder coupled 89 days ago without housing: the 10-week housing target has passed.
+  ids.c = await koppel(h, { coachId: coach2, doelgroep: 'asielstatushouder', koppelingDate: ago(89) });
+  ids.d = await koppel(h, { doelgroep: 'gezinsmigrant', koppelingDate: ago(89), import: leerroute('B1') });
+  ids.e = await koppel(h, {
+    coachId: coach2,
+    doelgroep: 'gezinsmigrant',
+    koppelingDate: ago(89),
+    import: leerroute('ONDERWIJS'),
+  });
   // The read model is written by the workflow's first activity, just after the start.
   await waitFor(
     () => h.store.allTrajectories({}),
@@ -116,7 +123,7 @@ describe('GET /api/inburgeraars', () => {
       (i) => (i as unknown as { koppelingDate: string }).koppelingDate,
     );
     expect(byKoppeling).toEqual([...byKoppeling].sort().reverse());
-    expect(byKoppeling[0]).toBe('2026-11-20');
+    expect(byKoppeling[0]).toBe(ago(9));
   });
 
   it('paginates with stable pages', async () => {
@@ -173,7 +180,7 @@ describe('GET /api/stats', () => {
 
 describe('GET /api/kpis and /api/kpis.csv', () => {
   it('gives time to intake and to PIP, the share of deadlines met and the route mix', async () => {
-    // A deadline met on time (b's PIP, due in January) and one met late (c's housing, due in November).
+    // A deadline met on time (b's PIP, due in 6 weeks) and one met late (c's housing, due 19 days ago).
     await act(h, ids.b, 'setPip', {
       decisionDate: today,
       route: 'B1',
@@ -184,7 +191,7 @@ describe('GET /api/kpis and /api/kpis.csv', () => {
     const res = await request(h.app).get('/api/kpis').set('X-Api-Key', h.users.manager.key).expect(200);
     const k = res.body;
     expect(k.trajectories).toBe(5);
-    // b: 21 days to intake; d and e: 14 days. d and e: 30 days to the PIP; b: from 2026-10-20 to today.
+    // b: 21 days to intake; d and e: 14 days. d and e: 30 days to the PIP; b: 40 (its PIP is today).
     expect(k.koppelingToIntake).toEqual({
       count: 3,
       medianDays: 14,
