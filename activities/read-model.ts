@@ -75,6 +75,7 @@ function deadlineRows(s: ReadModelSnapshot) {
     status: d.status,
     metOn: d.fulfilledDate ?? null,
     legalSource: d.source,
+    suspended: d.suspended ?? false,
   }));
 }
 

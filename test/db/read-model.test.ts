@@ -93,11 +93,27 @@ for (const { provider, run } of providersUnderTest('test/db/read-model')) {
             status: 'missed',
             source: 'art. 5.3',
           },
+          {
+            key: 'INBURGERINGSTERMIJN',
+            label: 'Inburgeringstermijn',
+            kind: 'TERM_END',
+            dueDate: '2030-03-15',
+            originalDueDate: '2030-03-15',
+            status: 'open',
+            source: 'Wi2021 art. 7',
+            suspended: true,
+          },
         ],
       });
       await recordTrajectoryEvent(db, eventInput(id, 2, later));
-      const rows = await db.deadlineReadModel.findMany({ where: { inburgeraarId: id } });
-      expect(rows.map((d) => [d.key, d.status])).toEqual([['PIP_VASTSTELLEN', 'missed']]);
+      const rows = await db.deadlineReadModel.findMany({
+        where: { inburgeraarId: id },
+        orderBy: { key: 'asc' },
+      });
+      expect(rows.map((d) => [d.key, d.status, d.suspended])).toEqual([
+        ['INBURGERINGSTERMIJN', 'open', true],
+        ['PIP_VASTSTELLEN', 'missed', false],
+      ]);
       expect((await db.trajectoryReadModel.findUniqueOrThrow({ where: { inburgeraarId: id } })).overdue).toBe(
         true,
       );
