@@ -137,6 +137,9 @@ const ALLOWED_WHILE_PAUSED: readonly CommandName[] = [
   'registerBrpInschrijving',
   'registerHuisvesting',
   'registerBijstand',
+  // Hours and exam results are facts from partners: a pause must not lose them.
+  'recordProgressHours',
+  'recordExamResult',
   'registerWachtenOpDerden',
   'registerDerdenInformatieOntvangen',
   'grantExtension',

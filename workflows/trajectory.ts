@@ -252,41 +252,37 @@ export async function trajectoryWorkflow(
   }
   for (const name of Object.keys(commandSchemas) as CommandName[]) registerCommand(name);
 
-  /** Partner facts: applied when the rules allow, otherwise recorded as refused (no exception). */
-  function partnerFact(command: Command): void {
+  /** Records a partner fact that was not applied, so the coach can see it in the audit trail. */
+  function refusedFact(command: CommandName, code: string, message: string): void {
     const now = nowIso();
-    const refusal = validate(state, command, now);
-    if (refusal) {
-      state = { ...state, eventSeq: state.eventSeq + 1 };
-      enqueue(
-        {
-          events: [
-            {
-              seq: state.eventSeq,
-              type: 'PARTNER_FACT_REFUSED',
-              at: now,
-              data: { command: command.type, ...refusal },
-            },
-          ],
-          notifications: [],
-        },
-        now,
-      );
-    } else {
-      const t = apply(state, command, now);
-      state = t.state;
-      enqueue(t, now);
-    }
+    state = { ...state, eventSeq: state.eventSeq + 1 };
+    enqueue(
+      {
+        events: [
+          { seq: state.eventSeq, type: 'PARTNER_FACT_REFUSED', at: now, data: { command, code, message } },
+        ],
+        notifications: [],
+      },
+      now,
+    );
     dirty = true;
   }
-  setHandler(partnerLessonHours, (input) => {
-    const parsed = commandSchemas.recordProgressHours.safeParse(input);
-    if (parsed.success) partnerFact({ type: 'recordProgressHours', input: parsed.data });
-  });
-  setHandler(partnerExamResult, (input) => {
-    const parsed = commandSchemas.recordExamResult.safeParse(input);
-    if (parsed.success) partnerFact({ type: 'recordExamResult', input: parsed.data });
-  });
+
+  /** Partner facts: applied when the rules allow, otherwise recorded as refused (no exception). */
+  function partnerFact<N extends 'recordProgressHours' | 'recordExamResult'>(name: N, input: unknown): void {
+    const parsed = commandSchemas[name].safeParse(input);
+    if (!parsed.success) return refusedFact(name, 'INVALID_INPUT', parsed.error.message);
+    const command = { type: name, input: parsed.data } as Command;
+    const now = nowIso();
+    const refusal = validate(state, command, now);
+    if (refusal) return refusedFact(name, refusal.code, refusal.message);
+    const t = apply(state, command, now);
+    state = t.state;
+    enqueue(t, now);
+    dirty = true;
+  }
+  setHandler(partnerLessonHours, (input) => partnerFact('recordProgressHours', input));
+  setHandler(partnerExamResult, (input) => partnerFact('recordExamResult', input));
 
   setHandler(getState, () => state);
   setHandler(getSummary, () => summarize(state));

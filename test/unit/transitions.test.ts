@@ -241,6 +241,13 @@ const allowed: Row[] = [
   ['pause', b1, '2025-05-01', cmd('pause', { date: '2025-05-01', reason: 'opname' }), 'LEERROUTE'],
   ['resume', paused, '2025-06-01', cmd('resume', { date: '2025-06-01' }), 'LEERROUTE'],
   [
+    'lesson hours reported while paused (a fact)',
+    paused,
+    '2025-05-31',
+    cmd('recordProgressHours', { kind: 'LESSEN', hours: 40, periodEnd: '2025-05-31' }),
+    'LEERROUTE',
+  ],
+  [
     'grant exemption while paused',
     paused,
     '2025-06-01',
