@@ -76,6 +76,9 @@ describe('leerroutes', () => {
         },
       ],
     });
+    // The update answers after its audit events and hand-off went out (read-your-writes for the API).
+    expect(recorder.eventTypes(h.workflowId).slice(-2)).toEqual(['setPip', 'PHASE_CHANGED']);
+    expect(recorder.sent(h.workflowId)).toEqual(['2040-03-01 PIP_REFERRAL partner:taalschool-zwolle']);
     expect(afterPip).toMatchObject({
       phase: 'LEERROUTE',
       route: 'B1',
