@@ -13,6 +13,7 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
+import Database from 'better-sqlite3';
 import type { MigrationList, SchemaEngine } from '@prisma/schema-engine-wasm' with {
   'resolution-mode': 'import',
 };
@@ -23,7 +24,14 @@ import {
   type SqlDriverAdapter,
   type SqlMigrationAwareDriverAdapterFactory,
 } from '@prisma/driver-adapter-utils';
-import { createAdapter, providerOf, PROVIDERS, type AdapterHandle, type Provider } from './provider';
+import {
+  createAdapter,
+  providerOf,
+  PROVIDERS,
+  sqlitePath,
+  type AdapterHandle,
+  type Provider,
+} from './provider';
 
 export const PRISMA_DIR = __dirname;
 const FILTERS = { externalTables: [], externalEnums: [] };
@@ -213,7 +221,22 @@ export async function migrateDatabase(
     });
     return out.appliedMigrationNames;
   });
+  if (provider === 'sqlite') useWriteAheadLog(sqlitePath(databaseUrl));
   return { applied };
+}
+
+/**
+ * The API and the worker are separate processes on one SQLite file: in WAL mode readers do not
+ * wait for a writer. The mode is stored in the file, so setting it once (here, at start) suffices.
+ */
+function useWriteAheadLog(file: string): void {
+  if (file === ':memory:') return;
+  const connection = new Database(file, { timeout: 10_000 });
+  try {
+    connection.pragma('journal_mode = WAL');
+  } finally {
+    connection.close();
+  }
 }
 
 export interface MigrationStatus {

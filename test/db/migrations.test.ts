@@ -76,6 +76,17 @@ for (const { provider, run } of providersUnderTest('test/db/migrations')) {
       });
     });
 
+    if (provider === 'sqlite')
+      it('leaves SQLite in WAL mode (API and worker processes share the file)', async () => {
+        const client = createDb(database.url);
+        try {
+          const [mode] = await client.$queryRawUnsafe<{ journal_mode: string }[]>('PRAGMA journal_mode');
+          expect(mode?.journal_mode).toBe('wal');
+        } finally {
+          await closeDb(client);
+        }
+      });
+
     it('koppelingRef is unique: a second koppeling for the same person is refused by the database', async () => {
       db = createDb(database.url);
       const person = { koppelingRef: 'COA-2026-0001', coachId: 'coach-1', doelgroep: 'asielstatushouder' };
