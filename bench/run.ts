@@ -56,16 +56,11 @@ function parseOptions(argv: string[]): Options {
     .option('--out <file>', 'JSON result file (default bench/results/<ISO timestamp>.json)')
     .option(
       '--concurrency <n>',
-      'koppelingen in flight (default 4, like scripts/import-caseload.ts)',
+      'koppelingen in flight (4 = the default of scripts/import-caseload.ts)',
       int(1, 64),
       4,
     )
-    .option(
-      '--actie-concurrency <n>',
-      'coach actions in flight (default 1: one coach clicking)',
-      int(1, 64),
-      1,
-    )
+    .option('--actie-concurrency <n>', 'coach actions in flight (1 = one coach clicking)', int(1, 64), 1)
     .option(
       '--warmup <n>',
       'koppelingen + actions before measuring (JIT, pools; not in any row)',
