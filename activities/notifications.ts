@@ -50,15 +50,12 @@ export async function sendNotification(
   deps: NotificationDeps,
   request: NotificationRequest,
 ): Promise<NotificationResult> {
+  // A retry that finds its row settled answers from it without looking anything up.
+  const existing = await deps.db.notificationOutbox.findUnique({ where: { key: request.key } });
+  if (existing && existing.status !== 'pending') return settled(deps, request, existing);
   const target = await resolveTarget(deps, request);
-  const row = await findOrCreateOutboxRow(deps, request, target);
-  if (row.status === 'sent') return answer(deps, request, row, 'duplicate');
-  if (row.status === 'held') return answer(deps, request, row, 'held');
-  if (row.status === 'failed')
-    throw ApplicationFailure.nonRetryable(
-      `notification ${row.key} was rejected: ${row.lastError ?? ''}`,
-      'NOTIFICATION_REJECTED',
-    );
+  const row = existing ?? (await createOutboxRow(deps, request, target));
+  if (row.status !== 'pending') return settled(deps, request, row);
   if ('heldBecause' in target) {
     const held = await deps.db.notificationOutbox.update({
       where: { id: row.id },
@@ -67,6 +64,16 @@ export async function sendNotification(
     return answer(deps, request, held, 'held');
   }
   return deliver(deps, request, row, target);
+}
+
+/** The answer for a row that is no longer pending: sent → duplicate, held → held, failed → throw. */
+function settled(deps: NotificationDeps, request: NotificationRequest, row: OutboxRow): NotificationResult {
+  if (row.status === 'sent') return answer(deps, request, row, 'duplicate');
+  if (row.status === 'held') return answer(deps, request, row, 'held');
+  throw ApplicationFailure.nonRetryable(
+    `notification ${row.key} was rejected: ${row.lastError ?? ''}`,
+    'NOTIFICATION_REJECTED',
+  );
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -150,13 +157,12 @@ function webhookBody(r: NotificationRequest, subject: string, text: string): str
   });
 }
 
-async function findOrCreateOutboxRow(
+/** Writes the row before any delivery; when a concurrent attempt wrote it first, that row is the row. */
+async function createOutboxRow(
   deps: NotificationDeps,
   r: NotificationRequest,
   target: Target,
 ): Promise<OutboxRow> {
-  const existing = await deps.db.notificationOutbox.findUnique({ where: { key: r.key } });
-  if (existing) return existing;
   const { subject, text } = render(r, deps.config);
   try {
     return await deps.db.notificationOutbox.create({
@@ -178,7 +184,6 @@ async function findOrCreateOutboxRow(
       },
     });
   } catch (error) {
-    // Two attempts raced on the insert: the other one's row is the row.
     if (isUniqueViolation(error))
       return deps.db.notificationOutbox.findUniqueOrThrow({ where: { key: r.key } });
     throw error;
