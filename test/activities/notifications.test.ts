@@ -119,6 +119,29 @@ describe('e-mail', () => {
     expect((await failureOf(w.activities().sendNotification(request)))?.nonRetryable).toBe(true);
     expect((await outboxRow(request.key)).attempts).toBe(1);
   });
+  it('the one window left (mail accepted, then the attempt dies before the row says sent) repeats the same Message-ID', async () => {
+    // Not exactly-once by construction: documents that a repeat is recognisable by the receiver.
+    const request = reminderFor(w.coachId);
+    let failOnce = true;
+    const flaky = {
+      send: async (m: Parameters<typeof w.mailer.send>[0]) => {
+        await w.mailer.send(m);
+        if (failOnce) {
+          failOnce = false;
+          throw new Error('connection lost after the server accepted the mail');
+        }
+      },
+      close: () => undefined,
+    };
+    const activities = w.activities({ mailer: flaky });
+    const count = w.smtp.mails.length;
+    expect((await failureOf(activities.sendNotification(request)))?.nonRetryable).toBe(false);
+    await expect(activities.sendNotification(request)).resolves.toMatchObject({ status: 'sent' });
+    const arrived = w.smtp.mails.slice(count);
+    expect(arrived).toHaveLength(2);
+    expect(arrived[0]!.messageId).toBe(arrived[1]!.messageId);
+    expect(arrived[0]!.messageId).toMatch(/^<[0-9a-f]{32}@inburgering-regie>$/);
+  });
 });
 
 describe('partner webhooks', () => {
