@@ -107,6 +107,12 @@ type Effect =
 
 const nowIso = (): string => new Date(Date.now()).toISOString();
 
+/** The type of an activity failure (ApplicationFailure type or error name), never its message. */
+function failureType(err: unknown): string {
+  const cause = (err as { cause?: { type?: string; name?: string } }).cause;
+  return cause?.type ?? cause?.name ?? 'unknown';
+}
+
 export async function trajectoryWorkflow(
   koppeling: Koppeling,
   carried?: CarriedState,
@@ -171,7 +177,8 @@ export async function trajectoryWorkflow(
               seq: state.eventSeq,
               type: 'NOTIFICATION_FAILED',
               at: nowIso(),
-              data: { key: request.key, error: String(err) },
+              // Only the failure type: a delivery error text may name an address (PII).
+              data: { key: request.key, failure: failureType(err) },
             },
             snapshot: summarize(state),
           });

@@ -6,6 +6,7 @@
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { Worker, type WorkerOptions } from '@temporalio/worker';
 import { Client, type WorkflowHandle } from '@temporalio/client';
+import { ApplicationFailure } from '@temporalio/common';
 import type { historyFromJSON } from '@temporalio/common/lib/proto-utils';
 import type { UpdateDefinition } from '@temporalio/common';
 import {
@@ -29,6 +30,8 @@ export class Recorder {
   readonly events: RecordEventInputShape[] = [];
   readonly notifications: NotificationRequestShape[] = [];
   private readonly sentKeys = new Set<string>();
+  /** Templates whose delivery fails for good (e.g. a partner endpoint that rejects us). */
+  readonly failTemplates = new Set<string>();
 
   activities(): TrajectoryActivities {
     return {
@@ -38,6 +41,8 @@ export class Recorder {
       },
       sendNotification: async (input: NotificationRequestShape) => {
         // Like the outbox: a key is delivered once, whatever the retries.
+        if (this.failTemplates.has(input.template))
+          throw ApplicationFailure.nonRetryable('delivery rejected', 'WEBHOOK_REJECTED');
         if (this.sentKeys.has(input.key)) return { key: input.key, status: 'duplicate', outboxId: input.key };
         this.sentKeys.add(input.key);
         this.notifications.push(input);

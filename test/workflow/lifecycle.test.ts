@@ -148,8 +148,49 @@ it('continueAsNew carries the state; nothing is sent twice across runs', async (
   }
 });
 
+it('a notification that cannot be delivered is recorded, and the trajectory goes on', async () => {
+  const taskQueue = uniqueTaskQueue('fail');
+  const recorder = new Recorder();
+  recorder.failTemplates.add('PIP_REFERRAL');
+  const w = await startWorker(env, taskQueue, recorder);
+  try {
+    await advanceTo(env, '2050-01-10');
+    const h = await startTrajectory(env, taskQueue, {
+      koppelingDate: '2050-01-10',
+      doelgroep: 'gezinsmigrant',
+      coachId: 'coach-x',
+      kennisgevingDate: '2050-01-10',
+      brpInschrijvingDate: '2050-01-10',
+    });
+    const u = updater(h);
+    await u(m.planBredeIntake, { plannedDate: '2050-01-10' });
+    await u(m.completeBredeIntake, { date: '2050-01-10', lbtNotTakenReason: 'test' });
+    const pip = await u(m.setPip, {
+      decisionDate: '2050-01-10',
+      route: 'Z',
+      modules: [{ module: 'PVT' }, { module: 'MAP' }],
+      taalschoolPartnerId: 'taalschool-offline',
+    });
+    expect(pip.phase).toBe('LEERROUTE');
+    await u(m.endTrajectory, { reason: 'VERTROKKEN', date: '2050-01-10' });
+    // (recorded right after the failed delivery, i.e. after setPip answered)
+    expect(
+      recorder.events.find((e) => e.workflowId === h.workflowId && e.type === 'NOTIFICATION_FAILED'),
+    ).toMatchObject({
+      data: {
+        key: `${h.workflowId}:PIP_REFERRAL:taalschool-offline:2050-01-10`,
+        failure: 'WEBHOOK_REJECTED',
+      },
+    });
+    expect(await finalResult(env, h.workflowId)).toMatchObject({ phase: 'VERTROKKEN' });
+    histories.push({ workflowId: h.workflowId, history: await h.fetchHistory() });
+  } finally {
+    await stopWorker(w);
+  }
+});
+
 it('the recorded histories (incl. both sides of a continueAsNew) replay', async () => {
-  expect(histories).toHaveLength(3);
+  expect(histories).toHaveLength(4);
   for await (const r of Worker.runReplayHistories({ ...workflowBundle() }, histories))
     expect([r.workflowId, r.error]).toEqual([r.workflowId, undefined]);
 });
