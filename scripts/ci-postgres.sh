@@ -13,9 +13,16 @@ PASSWORD=inburgering_test
 as_root() { if [ "$(id -u)" = 0 ]; then "$@"; else sudo "$@"; fi; }
 as_postgres() { as_root runuser -u postgres -- "$@"; }
 
-if ! command -v pg_lsclusters >/dev/null 2>&1 || [ -z "$(pg_lsclusters -h 2>/dev/null)" ]; then
+if ! command -v pg_lsclusters >/dev/null 2>&1; then
   echo "ci-postgres: installing Debian's postgresql (apt-get)"
+  as_root apt-get update -qq
   as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -q postgresql >/dev/null
+fi
+# The package creates a cluster; a machine where it was dropped gets a new one.
+if [ -z "$(pg_lsclusters -h 2>/dev/null)" ]; then
+  VERSION="$(ls /usr/lib/postgresql | sort -V | tail -n1)"
+  echo "ci-postgres: creating cluster $VERSION/main"
+  as_root pg_createcluster "$VERSION" main >/dev/null
 fi
 
 # The first cluster (e.g. "15 main"); start it unless it runs already.
