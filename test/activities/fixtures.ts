@@ -4,6 +4,7 @@ import pino from 'pino';
 import { createActivities, createSmtpMailer, type ActivityDeps, type Mailer } from '../../activities';
 import type { NotificationRequest } from '../../activities/types';
 import type { Db } from '../../prisma/db';
+import type { Provider } from '../../prisma/provider';
 import { openMigratedDb } from '../db/helpers';
 import {
   startSmtpReceiver,
@@ -35,8 +36,11 @@ export interface ActivityWorld {
   close(): Promise<void>;
 }
 
-export async function startActivityWorld(name: string): Promise<ActivityWorld> {
-  const { db, close: closeDatabase } = await openMigratedDb('sqlite', name);
+export async function startActivityWorld(
+  name: string,
+  provider: Provider = 'sqlite',
+): Promise<ActivityWorld> {
+  const { db, close: closeDatabase } = await openMigratedDb(provider, name);
   const [smtp, hooks] = await Promise.all([startSmtpReceiver(), startWebhookReceiver()]);
   const mailer = createSmtpMailer(smtp.url, CONFIG.MAIL_FROM);
   const coach = await db.user.create({ data: { name: 'Coach Jansen', email: COACH_EMAIL, role: 'coach' } });
