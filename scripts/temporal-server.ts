@@ -10,6 +10,7 @@ import fs from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
 import { Connection } from '@temporalio/client';
+import { temporal } from '@temporalio/proto';
 import { searchAttributeKeys } from '../workflows/search-attributes';
 import { ensureTemporalCli, REPO_ROOT } from './temporal-binaries';
 
@@ -44,6 +45,47 @@ const cliTypeName: Record<string, string> = {
   DATETIME: 'Datetime',
   KEYWORD_LIST: 'KeywordList',
 };
+
+const { IndexedValueType } = temporal.api.enums.v1;
+/** gRPC status code UNIMPLEMENTED (grpc.io/docs/guides/status-codes). */
+const GRPC_UNIMPLEMENTED = 12;
+const indexedValueType: Record<string, temporal.api.enums.v1.IndexedValueType> = {
+  KEYWORD: IndexedValueType.INDEXED_VALUE_TYPE_KEYWORD,
+  TEXT: IndexedValueType.INDEXED_VALUE_TYPE_TEXT,
+  INT: IndexedValueType.INDEXED_VALUE_TYPE_INT,
+  DOUBLE: IndexedValueType.INDEXED_VALUE_TYPE_DOUBLE,
+  BOOL: IndexedValueType.INDEXED_VALUE_TYPE_BOOL,
+  DATETIME: IndexedValueType.INDEXED_VALUE_TYPE_DATETIME,
+  KEYWORD_LIST: IndexedValueType.INDEXED_VALUE_TYPE_KEYWORD_LIST,
+};
+
+/**
+ * Registers the project's search attributes that the namespace does not have yet, through the
+ * operator API: for servers not started by startDevServer (Temporal's Java time-skipping test
+ * server, a self-hosted cluster via `npm run temporal:search-attributes`). Returns the names added.
+ */
+export async function registerSearchAttributes(
+  connection: Pick<Connection, 'operatorService'>,
+  namespace = 'default',
+): Promise<string[]> {
+  const known = new Set<string>();
+  try {
+    const existing = await connection.operatorService.listSearchAttributes({ namespace });
+    for (const name of Object.keys({ ...existing.customAttributes, ...existing.systemAttributes }))
+      known.add(name);
+  } catch (err) {
+    // The Java test server implements adding search attributes but not listing them: add all.
+    if ((err as { code?: number }).code !== GRPC_UNIMPLEMENTED) throw err;
+  }
+  const missing = searchAttributeKeys.filter((key) => !known.has(key.name));
+  if (missing.length > 0) {
+    await connection.operatorService.addSearchAttributes({
+      namespace,
+      searchAttributes: Object.fromEntries(missing.map((key) => [key.name, indexedValueType[key.type]!])),
+    });
+  }
+  return missing.map((key) => key.name);
+}
 
 export function searchAttributeArgs(): string[] {
   return searchAttributeKeys.flatMap((key) => ['--search-attribute', `${key.name}=${cliTypeName[key.type]}`]);

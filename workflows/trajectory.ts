@@ -72,13 +72,6 @@ import { Achterstallig, CoachId, InburgeringFase, Leerroute, VolgendeDeadline } 
 export interface CarriedState {
   /** The state of the previous run (continueAsNew); absent at the koppeling. */
   state?: TrajectoryState;
-  /**
-   * Upsert search attributes (default true). Temporal's Java time-skipping test server rejects
-   * custom search attributes it does not know ("search attribute InburgeringFase is not defined",
-   * failing every workflow task) and has no API to register them, so the time-skipping tests pass
-   * false; the dev server and production clusters register them (scripts/temporal-server.ts).
-   */
-  searchAttributes?: boolean;
 }
 
 /** Audit writes: idempotent (unique eventSeq), so retry without limit with a capped backoff. */
@@ -119,7 +112,6 @@ export async function trajectoryWorkflow(
 ): Promise<TrajectorySummary> {
   const { workflowId } = workflowInfo();
   let state: TrajectoryState;
-  const useSearchAttributes = carried?.searchAttributes !== false;
   if (carried?.state) {
     state = carried.state;
   } else {
@@ -205,7 +197,6 @@ export async function trajectoryWorkflow(
 
   /** Phase, route, coach, next deadline and overdue flag for the manager's lists (no PII). */
   function upsertSearchAttributes(): void {
-    if (!useSearchAttributes) return;
     const s = summarize(state);
     const pairs: SearchAttributeUpdatePair[] = [
       { key: InburgeringFase, value: s.phase },
@@ -312,11 +303,7 @@ export async function trajectoryWorkflow(
     if (isEnded(state.phase)) break;
     if (continueAsNewDue()) {
       await drainHandlers();
-      if (!isEnded(state.phase))
-        return continueAsNew<typeof trajectoryWorkflow>(koppeling, {
-          state,
-          searchAttributes: useSearchAttributes,
-        });
+      if (!isEnded(state.phase)) return continueAsNew<typeof trajectoryWorkflow>(koppeling, { state });
       break;
     }
 

@@ -6,6 +6,7 @@ import { randomUUID } from 'node:crypto';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import type { WorkerOptions } from '@temporalio/worker';
 import { DEVELOPMENT_KEY } from '../../config/config';
+import { registerSearchAttributes } from '../../scripts/temporal-server';
 import { createDataConverter } from '../../worker/payload-codec';
 
 /** The same codec as production, with the development key: tests prove payloads are encrypted. */
@@ -34,10 +35,13 @@ export async function createDevServerEnv(): Promise<TestWorkflowEnvironment> {
  * It has no visibility (list/count) and no schedules: test those on the dev server.
  */
 export async function createTimeSkippingEnv(): Promise<TestWorkflowEnvironment> {
-  return TestWorkflowEnvironment.createTimeSkipping({
+  const env = await TestWorkflowEnvironment.createTimeSkipping({
     server: { executable: { type: 'existing-path', path: required('TEMPORAL_TEST_SERVER_PATH') } },
     client: { dataConverter: testDataConverter },
   });
+  // The Java test server fails every workflow task that upserts an unknown search attribute.
+  await registerSearchAttributes(env.connection);
+  return env;
 }
 
 /** Worker options for the workflow bundle built once per run (production workflows + test ones). */

@@ -128,7 +128,7 @@ export async function startTrajectory(
   return env.client.workflow.start(trajectoryWorkflow, {
     taskQueue,
     workflowId: `inburgering-${inburgeraarId}`,
-    args: [{ ...koppeling, inburgeraarId }, { searchAttributes: false }],
+    args: [{ ...koppeling, inburgeraarId }],
   });
 }
 
