@@ -6,6 +6,7 @@
  * helpers (advanceTo, startTrajectory, finalResult), stretched over the full termijn plus an
  * extension so the workflow lives 3.4 years and sleeps through every reminder in between.
  */
+import { registerSearchAttributes } from '../scripts/temporal-server';
 import fs from 'node:fs';
 import path from 'node:path';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
@@ -50,6 +51,8 @@ export async function runTrajectory(report: Report, deps: TrajectoryDeps): Promi
     server: { executable: { type: 'existing-path', path: quietTestServer(deps.workDir) } },
     client: { dataConverter: testDataConverter },
   });
+  // The Java test server fails workflow tasks that upsert unregistered search attributes.
+  await registerSearchAttributes(env.connection);
   try {
     const taskQueue = uniqueTaskQueue('bench-trajectory');
     const worker = await Worker.create({
