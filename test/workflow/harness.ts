@@ -21,7 +21,12 @@ import {
 } from '../../domain';
 import type { TrajectoryActivities } from '../../activities/types';
 import { trajectoryWorkflow } from '../../workflows';
-import { testDataConverter, uniqueTaskQueue, workflowBundle } from '../helpers/temporal';
+import {
+  createTimeSkippingEnv,
+  testDataConverter,
+  uniqueTaskQueue,
+  workflowBundle,
+} from '../helpers/temporal';
 
 export type History = ReturnType<typeof historyFromJSON>;
 
@@ -66,13 +71,46 @@ export class Recorder {
   }
 }
 
-export interface Harness {
+export interface RecordedHistory {
+  workflowId: string;
+  history: History;
+}
+
+/** What a scenario file shares: one server, one worker with recording activities, its histories. */
+export interface ScenarioSuite {
   env: TestWorkflowEnvironment;
   taskQueue: string;
   recorder: Recorder;
-  worker: Worker;
-  running: Promise<void>;
-  histories: { workflowId: string; history: History }[];
+  histories: RecordedHistory[];
+}
+
+/**
+ * Sets up a scenario file (call at top level): a time-skipping server and a worker with the
+ * recording activities before all tests, both stopped after them. Fields are filled in beforeAll.
+ */
+export function scenarioSuite(name: string): ScenarioSuite {
+  const suite = {
+    taskQueue: uniqueTaskQueue(name),
+    recorder: new Recorder(),
+    histories: [],
+  } as unknown as ScenarioSuite;
+  let worker: Awaited<ReturnType<typeof startWorker>> | undefined;
+  beforeAll(async () => {
+    suite.env = await createTimeSkippingEnv();
+    worker = await startWorker(suite.env, suite.taskQueue, suite.recorder);
+  });
+  afterAll(async () => {
+    if (worker) await stopWorker(worker);
+    await suite.env?.teardown();
+  }, 30_000);
+  return suite;
+}
+
+/** Replays recorded histories against the current bundle: a non-deterministic change fails here. */
+export async function expectHistoriesReplay(histories: RecordedHistory[], count: number): Promise<void> {
+  expect(histories).toHaveLength(count);
+  for await (const r of Worker.runReplayHistories({ ...workflowBundle() }, histories))
+    expect([r.workflowId, r.error]).toEqual([r.workflowId, undefined]);
 }
 
 export async function startWorker(

@@ -3,19 +3,19 @@
  * carries the state (forced with a small threshold), and the histories of both replay.
  */
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import { Worker } from '@temporalio/worker';
-import { createTimeSkippingEnv, workflowBundle } from '../helpers/temporal';
+import { createTimeSkippingEnv } from '../helpers/temporal';
 import * as m from '../../workflows/messages';
 import {
   advanceTo,
+  expectHistoriesReplay,
   finalResult,
+  type History,
   Recorder,
   startTrajectory,
   startWorker,
   stopWorker,
   uniqueTaskQueue,
   updater,
-  type History,
 } from './harness';
 
 let env: TestWorkflowEnvironment;
@@ -190,7 +190,5 @@ it('a notification that cannot be delivered is recorded, and the trajectory goes
 });
 
 it('the recorded histories (incl. both sides of a continueAsNew) replay', async () => {
-  expect(histories).toHaveLength(4);
-  for await (const r of Worker.runReplayHistories({ ...workflowBundle() }, histories))
-    expect([r.workflowId, r.error]).toEqual([r.workflowId, undefined]);
+  await expectHistoriesReplay(histories, 4);
 });

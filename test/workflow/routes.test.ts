@@ -2,42 +2,23 @@
  * Whole trajectories through the years, one per leerroute, on the time-skipping server: each
  * asserts the exact dates on which notifications went out, and the final state.
  */
-import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import { Worker } from '@temporalio/worker';
-import { createTimeSkippingEnv, workflowBundle } from '../helpers/temporal';
 import * as m from '../../workflows/messages';
 import {
   advanceTo,
+  expectHistoriesReplay,
   expectRefused,
   finalResult,
-  Recorder,
+  scenarioSuite,
   startTrajectory,
-  startWorker,
-  stopWorker,
-  uniqueTaskQueue,
   updater,
-  type History,
 } from './harness';
 
-let env: TestWorkflowEnvironment;
-let w: Awaited<ReturnType<typeof startWorker>>;
-const recorder = new Recorder();
-const taskQueue = uniqueTaskQueue('routes');
-const histories: { workflowId: string; history: History }[] = [];
-
-beforeAll(async () => {
-  env = await createTimeSkippingEnv();
-  w = await startWorker(env, taskQueue, recorder);
-});
-afterAll(async () => {
-  if (w) await stopWorker(w);
-  await env?.teardown();
-}, 30_000);
+const suite = scenarioSuite('routes');
 
 describe('leerroutes', () => {
   it('B1-route passed in time', async () => {
-    await advanceTo(env, '2040-01-09');
-    const h = await startTrajectory(env, taskQueue, {
+    await advanceTo(suite.env, '2040-01-09');
+    const h = await startTrajectory(suite.env, suite.taskQueue, {
       koppelingDate: '2040-01-09',
       doelgroep: 'asielstatushouder',
       coachId: 'coach-1',
@@ -46,13 +27,13 @@ describe('leerroutes', () => {
     });
     const u = updater(h);
 
-    await advanceTo(env, '2040-01-23');
+    await advanceTo(suite.env, '2040-01-23');
     await u(m.registerKennisgeving, { date: '2040-01-23' });
     await u(m.registerBrpInschrijving, { date: '2040-01-23' });
-    await advanceTo(env, '2040-02-01');
+    await advanceTo(suite.env, '2040-02-01');
     await u(m.registerHuisvesting, { date: '2040-02-01' });
     await u(m.planBredeIntake, { plannedDate: '2040-02-15', lbtPlannedDate: '2040-02-13' });
-    await advanceTo(env, '2040-02-15');
+    await advanceTo(suite.env, '2040-02-15');
     await expectRefused(
       u(m.setPip, {
         decisionDate: '2040-02-15',
@@ -65,7 +46,7 @@ describe('leerroutes', () => {
       date: '2040-02-15',
       lbt: { date: '2040-02-13', score: 72, adviesRoute: 'B1' },
     });
-    await advanceTo(env, '2040-03-01');
+    await advanceTo(suite.env, '2040-03-01');
     const afterPip = await h.executeUpdate(m.setPip, {
       args: [
         {
@@ -77,8 +58,8 @@ describe('leerroutes', () => {
       ],
     });
     // The update answers after its audit events and hand-off went out (read-your-writes for the API).
-    expect(recorder.eventTypes(h.workflowId).slice(-2)).toEqual(['setPip', 'PHASE_CHANGED']);
-    expect(recorder.sent(h.workflowId)).toEqual(['2040-03-01 PIP_REFERRAL partner:taalschool-zwolle']);
+    expect(suite.recorder.eventTypes(h.workflowId).slice(-2)).toEqual(['setPip', 'PHASE_CHANGED']);
+    expect(suite.recorder.sent(h.workflowId)).toEqual(['2040-03-01 PIP_REFERRAL partner:taalschool-zwolle']);
     expect(afterPip).toMatchObject({
       phase: 'LEERROUTE',
       route: 'B1',
@@ -89,19 +70,19 @@ describe('leerroutes', () => {
         routeSwitchUntil: '2041-09-01',
       },
     });
-    await advanceTo(env, '2040-03-10');
+    await advanceTo(suite.env, '2040-03-10');
     await u(m.startModule, { module: 'PVT', date: '2040-03-10', partnerId: 'vluchtelingenwerk' });
-    await advanceTo(env, '2040-06-01');
+    await advanceTo(suite.env, '2040-06-01');
     await u(m.startModule, { module: 'MAP', date: '2040-06-01' });
-    await advanceTo(env, '2040-08-30');
+    await advanceTo(suite.env, '2040-08-30');
     await u(m.recordVoortgangsgesprek, { date: '2040-08-30' });
-    await advanceTo(env, '2040-09-15');
+    await advanceTo(suite.env, '2040-09-15');
     await u(m.completeModule, { module: 'PVT', date: '2040-09-15' });
-    await advanceTo(env, '2041-01-15');
+    await advanceTo(suite.env, '2041-01-15');
     await u(m.completeModule, { module: 'MAP', date: '2041-01-15', hours: 45 });
-    await advanceTo(env, '2041-02-20');
+    await advanceTo(suite.env, '2041-02-20');
     await u(m.recordVoortgangsgesprek, { date: '2041-02-20' });
-    await advanceTo(env, '2041-06-01');
+    await advanceTo(suite.env, '2041-06-01');
     await h.signal(m.partnerExamResult, {
       component: 'LEZEN',
       attempt: 1,
@@ -116,7 +97,7 @@ describe('leerroutes', () => {
       'EXAM_ATTEMPT_OUT_OF_ORDER',
     );
     expect((await h.query(m.getSummary)).phase).toBe('EXAMENS');
-    await advanceTo(env, '2041-08-01');
+    await advanceTo(suite.env, '2041-08-01');
     const done = await u(m.recordExamResult, {
       component: 'LEZEN',
       attempt: 2,
@@ -130,7 +111,7 @@ describe('leerroutes', () => {
       overdue: false,
     });
 
-    const result = await finalResult(env, h.workflowId);
+    const result = await finalResult(suite.env, h.workflowId);
     expect(result.endedReason).toBe('VOLDAAN');
     const status = Object.fromEntries(result.deadlines.map((d) => [d.key, d.status]));
     expect(status).toEqual({
@@ -143,7 +124,7 @@ describe('leerroutes', () => {
       ROUTE_SWITCH: 'dropped',
       INBURGERINGSTERMIJN: 'met',
     });
-    expect(recorder.sent(h.workflowId)).toEqual([
+    expect(suite.recorder.sent(h.workflowId)).toEqual([
       '2040-03-01 PIP_REFERRAL partner:taalschool-zwolle',
       '2040-08-18 REMINDER VOORTGANGSGESPREK-1',
       '2040-08-29 REMINDER VOORTGANGSGESPREK-1',
@@ -156,13 +137,13 @@ describe('leerroutes', () => {
       [1, false, 'partner'],
       [2, true, 'coach'],
     ]);
-    expect(recorder.eventTypes(h.workflowId).at(-1)).toBe('TRAJECTORY_ENDED');
-    histories.push({ workflowId: h.workflowId, history: await h.fetchHistory() });
+    expect(suite.recorder.eventTypes(h.workflowId).at(-1)).toBe('TRAJECTORY_ENDED');
+    suite.histories.push({ workflowId: h.workflowId, history: await h.fetchHistory() });
   });
 
   it('onderwijsroute: taalschakeltraject and KNM, no MAP', async () => {
-    await advanceTo(env, '2045-01-09');
-    const h = await startTrajectory(env, taskQueue, {
+    await advanceTo(suite.env, '2045-01-09');
+    const h = await startTrajectory(suite.env, suite.taskQueue, {
       koppelingDate: '2045-01-09',
       doelgroep: 'gezinsmigrant',
       coachId: 'coach-2',
@@ -172,7 +153,7 @@ describe('leerroutes', () => {
     });
     const u = updater(h);
     await u(m.planBredeIntake, { plannedDate: '2045-01-20' });
-    await advanceTo(env, '2045-01-20');
+    await advanceTo(suite.env, '2045-01-20');
     await u(m.completeBredeIntake, {
       date: '2045-01-20',
       lbtNotTakenReason: 'hbo-vooropleiding, onderwijsroute',
@@ -192,39 +173,39 @@ describe('leerroutes', () => {
       taalschoolPartnerId: 'hogeschool-windesheim',
     });
     await u(m.startModule, { module: 'PVT', date: '2045-01-20' });
-    await advanceTo(env, '2045-04-01');
+    await advanceTo(suite.env, '2045-04-01');
     await u(m.completeModule, { module: 'PVT', date: '2045-04-01' });
-    await advanceTo(env, '2045-12-01');
+    await advanceTo(suite.env, '2045-12-01');
     await u(m.recordVoortgangsgesprek, { date: '2045-12-01' });
     await expectRefused(
       u(m.recordExamResult, { component: 'LEZEN', attempt: 1, date: '2045-12-01', passed: true }),
       'EXAM_NOT_IN_ROUTE',
     );
     await u(m.recordExamResult, { component: 'KNM', attempt: 1, date: '2045-12-01', passed: true });
-    await advanceTo(env, '2046-07-10');
+    await advanceTo(suite.env, '2046-07-10');
     await u(m.completeLeerroute, {
       date: '2046-07-10',
       note: 'taalschakeltraject afgerond, ingeschreven hbo',
     });
-    const result = await finalResult(env, h.workflowId);
+    const result = await finalResult(suite.env, h.workflowId);
     expect(result).toMatchObject({
       phase: 'AFGEROND',
       endedReason: 'VOLDAAN',
       endedDate: '2046-07-10',
       route: 'ONDERWIJS',
     });
-    expect(recorder.sent(h.workflowId)).toEqual([
+    expect(suite.recorder.sent(h.workflowId)).toEqual([
       '2045-01-20 PIP_REFERRAL partner:hogeschool-windesheim',
       // The switch window (until 2046-07-20) is still open: 14-day reminder; done before the 3-day one.
       '2046-07-06 REMINDER ROUTE_SWITCH',
       '2046-07-10 AFGEROND coach:coach-2',
     ]);
-    histories.push({ workflowId: h.workflowId, history: await h.fetchHistory() });
+    suite.histories.push({ workflowId: h.workflowId, history: await h.fetchHistory() });
   });
 
   it('Z-route with 800 + 800 hours reported by partners, and ontzorgen for 6 months', async () => {
-    await advanceTo(env, '2050-01-10');
-    const h = await startTrajectory(env, taskQueue, {
+    await advanceTo(suite.env, '2050-01-10');
+    const h = await startTrajectory(suite.env, suite.taskQueue, {
       koppelingDate: '2050-01-10',
       doelgroep: 'asielstatushouder',
       coachId: 'coach-3',
@@ -236,7 +217,7 @@ describe('leerroutes', () => {
     const u = updater(h);
     await u(m.registerHuisvesting, { date: '2050-01-10' });
     await u(m.planBredeIntake, { plannedDate: '2050-01-24' });
-    await advanceTo(env, '2050-01-24');
+    await advanceTo(suite.env, '2050-01-24');
     await u(m.completeBredeIntake, {
       date: '2050-01-24',
       lbt: { date: '2050-01-20', score: 18, adviesRoute: 'Z' },
@@ -266,7 +247,7 @@ describe('leerroutes', () => {
       '2052-01-31',
     ];
     for (const [i, periodEnd] of quarters.entries()) {
-      await advanceTo(env, periodEnd);
+      await advanceTo(suite.env, periodEnd);
       if (i === 3) await u(m.recordVoortgangsgesprek, { date: periodEnd });
       await h.signal(m.partnerLessonHours, {
         kind: 'LESSEN',
@@ -291,12 +272,12 @@ describe('leerroutes', () => {
     const state = await h.query(m.getState);
     expect(state.hours).toEqual({ LESSEN: 800, PARTICIPATIE: 800 });
     expect(state.exams).toEqual({});
-    await advanceTo(env, '2052-02-10');
+    await advanceTo(suite.env, '2052-02-10');
     await u(m.completeLeerroute, { date: '2052-02-10', note: 'eindgesprek Z-route' });
-    const result = await finalResult(env, h.workflowId);
+    const result = await finalResult(suite.env, h.workflowId);
     expect(result).toMatchObject({ phase: 'AFGEROND', endedReason: 'VOLDAAN', endedDate: '2052-02-10' });
-    expect(recorder.eventTypes(h.workflowId)).toContain('PARTNER_FACT_REFUSED');
-    expect(recorder.sent(h.workflowId)).toEqual([
+    expect(suite.recorder.eventTypes(h.workflowId)).toContain('PARTNER_FACT_REFUSED');
+    expect(suite.recorder.sent(h.workflowId)).toEqual([
       '2050-01-24 PIP_REFERRAL partner:taalschool-z',
       '2050-06-25 REMINDER ONTZORGEN',
       '2050-07-06 REMINDER ONTZORGEN',
@@ -315,12 +296,10 @@ describe('leerroutes', () => {
       '2052-02-01 ESCALATION VOORTGANGSGESPREK-2',
       '2052-02-10 AFGEROND coach:coach-3',
     ]);
-    histories.push({ workflowId: h.workflowId, history: await h.fetchHistory() });
+    suite.histories.push({ workflowId: h.workflowId, history: await h.fetchHistory() });
   });
 
-  it('the recorded histories replay against the current workflow bundle', async () => {
-    expect(histories).toHaveLength(3);
-    const results = Worker.runReplayHistories({ ...workflowBundle() }, histories);
-    for await (const r of results) expect([r.workflowId, r.error]).toEqual([r.workflowId, undefined]);
+  it('the recorded suite.histories replay against the current workflow bundle', async () => {
+    await expectHistoriesReplay(suite.histories, 3);
   });
 });

@@ -4,80 +4,61 @@
  * (of an imported caseload), and a person who never shows up for the intake. Every scenario
  * asserts the local dates on which its notifications went out.
  */
-import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import { Worker } from '@temporalio/worker';
-import { createTimeSkippingEnv, workflowBundle } from '../helpers/temporal';
 import * as m from '../../workflows/messages';
 import {
   advanceTo,
+  expectHistoriesReplay,
   expectRefused,
   finalResult,
-  Recorder,
+  scenarioSuite,
   startTrajectory,
-  startWorker,
-  stopWorker,
-  uniqueTaskQueue,
   updater,
-  type History,
 } from './harness';
 
-let env: TestWorkflowEnvironment;
-let w: Awaited<ReturnType<typeof startWorker>>;
-const recorder = new Recorder();
-const taskQueue = uniqueTaskQueue('terms');
-const histories: { workflowId: string; history: History }[] = [];
-
-beforeAll(async () => {
-  env = await createTimeSkippingEnv();
-  w = await startWorker(env, taskQueue, recorder);
-});
-afterAll(async () => {
-  if (w) await stopWorker(w);
-  await env?.teardown();
-}, 30_000);
+const suite = scenarioSuite('terms');
 
 type Handle = Awaited<ReturnType<typeof startTrajectory>>;
 
 async function keepHistory(h: Handle): Promise<void> {
-  histories.push({ workflowId: h.workflowId, history: await h.fetchHistory() });
+  suite.histories.push({ workflowId: h.workflowId, history: await h.fetchHistory() });
 }
 
 it('a missed PIP term: reminders to the coach, escalation to the manager the day after', async () => {
-  await advanceTo(env, '2040-01-09');
-  const h = await startTrajectory(env, taskQueue, {
+  await advanceTo(suite.env, '2040-01-09');
+  const h = await startTrajectory(suite.env, suite.taskQueue, {
     koppelingDate: '2040-01-09',
     doelgroep: 'gezinsmigrant',
     coachId: 'coach-a',
   });
   const u = updater(h);
-  await advanceTo(env, '2040-01-16');
+  await advanceTo(suite.env, '2040-01-16');
   await u(m.registerKennisgeving, { date: '2040-01-16' });
   const s = await u(m.registerBrpInschrijving, { date: '2040-01-09' });
   expect(s.nextDeadline).toMatchObject({ key: 'PIP_VASTSTELLEN', dueDate: '2040-03-26' }); // 16 Jan + 10 weeks
   await u(m.planBredeIntake, { plannedDate: '2040-02-01' });
-  await advanceTo(env, '2040-02-01');
+  await advanceTo(suite.env, '2040-02-01');
   await u(m.completeBredeIntake, { date: '2040-02-01', lbt: { date: '2040-01-30', adviesRoute: 'B1' } });
-  await advanceTo(env, '2040-04-01');
+  await advanceTo(suite.env, '2040-04-01');
   expect(await h.query(m.getSummary)).toMatchObject({ phase: 'PIP', overdue: true });
-  expect(recorder.sent(h.workflowId)).toEqual([
+  expect(suite.recorder.sent(h.workflowId)).toEqual([
     '2040-03-12 REMINDER PIP_VASTSTELLEN',
     '2040-03-23 REMINDER PIP_VASTSTELLEN',
     '2040-03-27 ESCALATION PIP_VASTSTELLEN',
   ]);
-  const escalation = recorder.notifications.find(
+  const escalation = suite.recorder.notifications.find(
     (n) => n.workflowId === h.workflowId && n.template === 'ESCALATION',
   )!;
   expect(escalation.recipient).toEqual({ role: 'manager' });
   expect(escalation.at.slice(0, 16)).toBe('2040-03-27T07:00'); // 09:00 CEST
   expect(escalation.key).toBe(`${h.workflowId}:PIP_VASTSTELLEN:ESCALATION:2040-03-27`);
   expect(
-    recorder.events.find((e) => e.workflowId === h.workflowId && e.type === 'DEADLINE_STATUS'),
+    suite.recorder.events.find((e) => e.workflowId === h.workflowId && e.type === 'DEADLINE_STATUS'),
   ).toMatchObject({
     data: { key: 'PIP_VASTSTELLEN', from: 'open', to: 'missed' },
     snapshot: { overdue: true },
   });
 
-  await advanceTo(env, '2040-04-10');
+  await advanceTo(suite.env, '2040-04-10');
   const late = await u(m.setPip, {
     decisionDate: '2040-04-10',
     route: 'B1',
@@ -89,7 +70,7 @@ it('a missed PIP term: reminders to the coach, escalation to the manager the day
     fulfilledDate: '2040-04-10',
   });
   await u(m.endTrajectory, { reason: 'VERTROKKEN', date: '2040-04-10' });
-  expect(await finalResult(env, h.workflowId)).toMatchObject({
+  expect(await finalResult(suite.env, h.workflowId)).toMatchObject({
     phase: 'VERTROKKEN',
     endedReason: 'VERTROKKEN',
   });
@@ -97,8 +78,8 @@ it('a missed PIP term: reminders to the coach, escalation to the manager the day
 });
 
 it('an extension after illness moves the end of the termijn and its reminders', async () => {
-  await advanceTo(env, '2045-01-09');
-  const h = await startTrajectory(env, taskQueue, {
+  await advanceTo(suite.env, '2045-01-09');
+  const h = await startTrajectory(suite.env, suite.taskQueue, {
     koppelingDate: '2045-01-09',
     doelgroep: 'gezinsmigrant',
     coachId: 'coach-b',
@@ -108,7 +89,7 @@ it('an extension after illness moves the end of the termijn and its reminders', 
   });
   const u = updater(h);
   await u(m.planBredeIntake, { plannedDate: '2045-01-16' });
-  await advanceTo(env, '2045-01-16');
+  await advanceTo(suite.env, '2045-01-16');
   await u(m.completeBredeIntake, { date: '2045-01-16', lbt: { date: '2045-01-16', adviesRoute: 'B1' } });
   const pip = await u(m.setPip, {
     decisionDate: '2045-01-16',
@@ -121,22 +102,22 @@ it('an extension after illness moves the end of the termijn and its reminders', 
     routeSwitchUntil: '2046-07-16',
     extensionRequestFrom: '2047-07-17',
   });
-  await advanceTo(env, '2046-01-10');
+  await advanceTo(suite.env, '2046-01-10');
   await u(m.recordVoortgangsgesprek, { date: '2046-01-10' });
-  await advanceTo(env, '2046-06-01');
+  await advanceTo(suite.env, '2046-06-01');
   await u(m.pause, { date: '2046-06-01', reason: 'langdurige ziekte' });
-  await advanceTo(env, '2046-12-01');
+  await advanceTo(suite.env, '2046-12-01');
   await u(m.resume, { date: '2046-12-01' });
-  await advanceTo(env, '2047-01-08');
+  await advanceTo(suite.env, '2047-01-08');
   await u(m.recordVoortgangsgesprek, { date: '2047-01-08' });
-  await advanceTo(env, '2047-07-16');
+  await advanceTo(suite.env, '2047-07-16');
   const ziekte = {
     ground: 'ZIEKTE',
     period: { unit: 'MONTHS', amount: 6 },
     reason: 'ziekte > 3 maanden',
   } as const;
   await expectRefused(u(m.grantExtension, { ...ziekte, decisionDate: '2047-07-16' }), 'EXTENSION_TOO_EARLY');
-  await advanceTo(env, '2047-07-17');
+  await advanceTo(suite.env, '2047-07-17');
   const extended = await u(m.grantExtension, { ...ziekte, decisionDate: '2047-07-17' });
   expect(extended.milestones.termijnEnd).toBe('2048-07-16');
   expect(extended.deadlines.find((d) => d.key === 'INBURGERINGSTERMIJN')).toMatchObject({
@@ -144,8 +125,8 @@ it('an extension after illness moves the end of the termijn and its reminders', 
     originalDueDate: '2048-01-16',
     status: 'moved',
   });
-  await advanceTo(env, '2048-07-20');
-  expect(recorder.sent(h.workflowId)).toEqual([
+  await advanceTo(suite.env, '2048-07-20');
+  expect(suite.recorder.sent(h.workflowId)).toEqual([
     '2046-01-02 REMINDER VOORTGANGSGESPREK-1',
     // Paused 2046-06-01 .. 2046-12-01: the switch window's reminders (07-02, 07-13) were
     // suppressed; its end notice is sent on resume.
@@ -165,13 +146,16 @@ it('an extension after illness moves the end of the termijn and its reminders', 
     date: '2048-07-20',
     toelichting: 'DUO: boete en nieuwe termijn',
   });
-  expect(await finalResult(env, h.workflowId)).toMatchObject({ phase: 'BEEINDIGD', endedReason: 'OVERIG' });
+  expect(await finalResult(suite.env, h.workflowId)).toMatchObject({
+    phase: 'BEEINDIGD',
+    endedReason: 'OVERIG',
+  });
   await keepHistory(h);
 });
 
 it('a route switch inside 1.5 years, one refused after, onderwijsroute → B1 still allowed', async () => {
-  await advanceTo(env, '2050-01-10');
-  const h = await startTrajectory(env, taskQueue, {
+  await advanceTo(suite.env, '2050-01-10');
+  const h = await startTrajectory(suite.env, suite.taskQueue, {
     koppelingDate: '2050-01-10',
     doelgroep: 'gezinsmigrant',
     coachId: 'coach-c',
@@ -181,21 +165,21 @@ it('a route switch inside 1.5 years, one refused after, onderwijsroute → B1 st
   });
   const u = updater(h);
   await u(m.planBredeIntake, { plannedDate: '2050-01-17' });
-  await advanceTo(env, '2050-01-17');
+  await advanceTo(suite.env, '2050-01-17');
   await u(m.completeBredeIntake, { date: '2050-01-17', lbtNotTakenReason: 'diploma bekend' });
   await u(m.setPip, {
     decisionDate: '2050-01-17',
     route: 'B1',
     modules: [{ module: 'PVT' }, { module: 'MAP' }],
   });
-  await advanceTo(env, '2051-07-15');
+  await advanceTo(suite.env, '2051-07-15');
   const switched = await u(m.switchRoute, {
     to: 'ONDERWIJS',
     date: '2051-07-15',
     reason: 'toelating taalschakeltraject',
   });
   expect(switched).toMatchObject({ route: 'ONDERWIJS', milestones: { routeSwitchUntil: '2051-07-17' } });
-  await advanceTo(env, '2051-07-18');
+  await advanceTo(suite.env, '2051-07-18');
   await expectRefused(
     u(m.switchRoute, { to: 'Z', date: '2051-07-18', reason: 'te zwaar' }),
     'ROUTE_SWITCH_WINDOW_CLOSED',
@@ -208,7 +192,7 @@ it('a route switch inside 1.5 years, one refused after, onderwijsroute → B1 st
     '2051-07-18 ONDERWIJS→B1',
   ]);
   expect(state.modules.MAP!.inPip).toBe(true);
-  expect(recorder.sent(h.workflowId)).toEqual([
+  expect(suite.recorder.sent(h.workflowId)).toEqual([
     '2051-01-03 REMINDER VOORTGANGSGESPREK-1',
     '2051-01-14 REMINDER VOORTGANGSGESPREK-1',
     '2051-01-18 ESCALATION VOORTGANGSGESPREK-1',
@@ -217,13 +201,13 @@ it('a route switch inside 1.5 years, one refused after, onderwijsroute → B1 st
     '2051-07-18 TERM_ENDED ROUTE_SWITCH',
   ]);
   await u(m.endTrajectory, { reason: 'OVERLEDEN', date: '2051-07-18' });
-  expect(await finalResult(env, h.workflowId)).toMatchObject({ phase: 'OVERLEDEN' });
+  expect(await finalResult(suite.env, h.workflowId)).toMatchObject({ phase: 'OVERLEDEN' });
   await keepHistory(h);
 });
 
 it('an exemption ends the trajectory and drops the open deadlines', async () => {
-  await advanceTo(env, '2055-01-11');
-  const h = await startTrajectory(env, taskQueue, {
+  await advanceTo(suite.env, '2055-01-11');
+  const h = await startTrajectory(suite.env, suite.taskQueue, {
     koppelingDate: '2055-01-11',
     doelgroep: 'gezinsmigrant',
     coachId: 'coach-d',
@@ -232,34 +216,34 @@ it('an exemption ends the trajectory and drops the open deadlines', async () => 
   });
   const u = updater(h);
   await u(m.planBredeIntake, { plannedDate: '2055-01-18' });
-  await advanceTo(env, '2055-01-18');
+  await advanceTo(suite.env, '2055-01-18');
   await u(m.completeBredeIntake, { date: '2055-01-18', lbt: { date: '2055-01-18', adviesRoute: 'Z' } });
   await u(m.setPip, {
     decisionDate: '2055-01-18',
     route: 'Z',
     modules: [{ module: 'PVT' }, { module: 'MAP' }],
   });
-  await advanceTo(env, '2055-03-20');
+  await advanceTo(suite.env, '2055-03-20');
   const ended = await u(m.grantExemption, {
     ground: 'MEDISCH',
     decisionDate: '2055-03-20',
     reason: 'DUO-besluit medische ontheffing',
   });
   expect(ended).toMatchObject({ phase: 'ONTHEFFING', endedReason: 'ONTHEFFING', endedDate: '2055-03-20' });
-  const result = await finalResult(env, h.workflowId);
+  const result = await finalResult(suite.env, h.workflowId);
   expect(Object.fromEntries(result.deadlines.map((d) => [d.key, d.status]))).toEqual({
     PIP_VASTSTELLEN: 'met',
     'VOORTGANGSGESPREK-1': 'dropped',
     ROUTE_SWITCH: 'dropped',
     INBURGERINGSTERMIJN: 'dropped',
   });
-  expect(recorder.sent(h.workflowId)).toEqual([]);
+  expect(suite.recorder.sent(h.workflowId)).toEqual([]);
   await keepHistory(h);
 });
 
 it('a transfer to another gemeente of a trajectory imported mid-way (warm transfer)', async () => {
-  await advanceTo(env, '2060-01-12');
-  const h = await startTrajectory(env, taskQueue, {
+  await advanceTo(suite.env, '2060-01-12');
+  const h = await startTrajectory(suite.env, suite.taskQueue, {
     koppelingDate: '2059-01-05',
     doelgroep: 'gezinsmigrant',
     coachId: 'coach-e',
@@ -278,18 +262,18 @@ it('a transfer to another gemeente of a trajectory imported mid-way (warm transf
   });
   const u = updater(h);
   // The second gesprek was due 2059-12-01: overdue at import, escalated at once (no stale reminders).
-  await advanceTo(env, '2060-01-20');
+  await advanceTo(suite.env, '2060-01-20');
   const moved = await u(m.transfer, {
     toGemeenteCode: 'GM0363',
     date: '2060-01-20',
     reason: 'verhuisd naar Amsterdam',
   });
   expect(moved).toMatchObject({ phase: 'VERHUISD', endedReason: 'VERHUISD' });
-  expect(recorder.sent(h.workflowId)).toEqual([
+  expect(suite.recorder.sent(h.workflowId)).toEqual([
     '2060-01-12 ESCALATION VOORTGANGSGESPREK-2',
     '2060-01-20 TRANSFER gemeente:GM0363',
   ]);
-  const transfer = recorder.notifications.find(
+  const transfer = suite.recorder.notifications.find(
     (n) => n.workflowId === h.workflowId && n.template === 'TRANSFER',
   )!;
   expect(transfer.data).toMatchObject({
@@ -298,13 +282,13 @@ it('a transfer to another gemeente of a trajectory imported mid-way (warm transf
     pipDecisionDate: '2059-03-01',
     termijnStart: '2059-03-02',
   });
-  expect(await finalResult(env, h.workflowId)).toMatchObject({ phase: 'VERHUISD' });
+  expect(await finalResult(suite.env, h.workflowId)).toMatchObject({ phase: 'VERHUISD' });
   await keepHistory(h);
 });
 
 it('a person who never shows up for the intake: warning, fine, second fine, PIP without input', async () => {
-  await advanceTo(env, '2065-01-05');
-  const h = await startTrajectory(env, taskQueue, {
+  await advanceTo(suite.env, '2065-01-05');
+  const h = await startTrajectory(suite.env, suite.taskQueue, {
     koppelingDate: '2065-01-05',
     doelgroep: 'gezinsmigrant',
     coachId: 'coach-f',
@@ -313,18 +297,18 @@ it('a person who never shows up for the intake: warning, fine, second fine, PIP 
   });
   const u = updater(h);
   await u(m.planBredeIntake, { plannedDate: '2065-01-19' });
-  await advanceTo(env, '2065-01-19');
+  await advanceTo(suite.env, '2065-01-19');
   await u(m.recordIntakeNoShow, { date: '2065-01-19', nextPlannedDate: '2065-02-02' });
-  await advanceTo(env, '2065-02-02');
+  await advanceTo(suite.env, '2065-02-02');
   await expectRefused(
     u(m.setPip, { decisionDate: '2065-02-02', route: 'Z', modules: [{ module: 'PVT' }, { module: 'MAP' }] }),
     'PIP_REQUIRES_INTAKE',
   );
   await u(m.recordIntakeNoShow, { date: '2065-02-02', nextPlannedDate: '2065-02-16' });
-  await advanceTo(env, '2065-02-16');
+  await advanceTo(suite.env, '2065-02-16');
   await u(m.recordIntakeNoShow, { date: '2065-02-16' });
   await expectRefused(u(m.recordIntakeNoShow, { date: '2065-02-16' }), 'INTAKE_SANCTIONS_EXHAUSTED');
-  await advanceTo(env, '2065-03-05');
+  await advanceTo(suite.env, '2065-03-05');
   const pip = await u(m.setPip, {
     decisionDate: '2065-03-05',
     route: 'Z',
@@ -338,13 +322,13 @@ it('a person who never shows up for the intake: warning, fine, second fine, PIP 
     '2065-02-02 BOETE',
     '2065-02-16 TWEEDE_BOETE',
   ]);
-  expect(recorder.sent(h.workflowId)).toEqual([
+  expect(suite.recorder.sent(h.workflowId)).toEqual([
     '2065-01-19 INTAKE_WAARSCHUWING coach:coach-f',
     '2065-02-02 INTAKE_BOETE manager:',
     '2065-02-16 INTAKE_TWEEDE_BOETE manager:',
     '2065-03-02 REMINDER PIP_VASTSTELLEN', // due 2065-03-16, set on 2065-03-05
   ]);
-  const fine = recorder.notifications.find(
+  const fine = suite.recorder.notifications.find(
     (n) => n.workflowId === h.workflowId && n.template === 'INTAKE_BOETE',
   )!;
   expect(fine.data).toMatchObject({ fineEur: 250, sanction: 'BOETE' });
@@ -352,8 +336,6 @@ it('a person who never shows up for the intake: warning, fine, second fine, PIP 
   await keepHistory(h);
 });
 
-it('the recorded histories replay against the current workflow bundle', async () => {
-  expect(histories).toHaveLength(6);
-  for await (const r of Worker.runReplayHistories({ ...workflowBundle() }, histories))
-    expect([r.workflowId, r.error]).toEqual([r.workflowId, undefined]);
+it('the recorded suite.histories replay against the current workflow bundle', async () => {
+  await expectHistoriesReplay(suite.histories, 6);
 });
