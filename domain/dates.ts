@@ -66,9 +66,23 @@ export function localDate(instant: string | number): string {
 }
 
 /** The instant (ISO, UTC) of `hour`:00 local time on a calendar date. */
+/**
+ * Memo for instantAt: the zone conversion costs ~50 µs and the workflow asks for the same few
+ * (date, hour) pairs on every wake-up and replay. A pure function's memo cannot change a result,
+ * so it is safe in the workflow sandbox; the bound keeps it small.
+ */
+const instantCache = new Map<string, string>();
+const INSTANT_CACHE_MAX = 4096;
+
 export function instantAt(date: string, hour: number): string {
+  const cacheKey = `${date}T${hour}`;
+  const cached = instantCache.get(cacheKey);
+  if (cached !== undefined) return cached;
   const dt = DateTime.fromISO(date, { zone: ZONE }).set({ hour, minute: 0, second: 0, millisecond: 0 });
-  return dt.toUTC().toISO() as string;
+  const instant = dt.toUTC().toISO() as string;
+  if (instantCache.size >= INSTANT_CACHE_MAX) instantCache.clear();
+  instantCache.set(cacheKey, instant);
+  return instant;
 }
 
 export function toMillis(instant: string): number {
