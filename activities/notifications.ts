@@ -201,10 +201,13 @@ async function deliver(
     await transmit(deps, row, target);
   } catch (error) {
     const permanent = error instanceof PermanentDeliveryError;
-    const message = error instanceof Error ? error.message : String(error);
+    const fullMessage = error instanceof Error ? error.message : String(error);
+    // The outbox row already holds the recipient, so its lastError may keep the server's full text;
+    // logs and Temporal failures get it without e-mail addresses (mail servers quote them).
+    const message = withoutAddresses(fullMessage);
     await deps.db.notificationOutbox.update({
       where: { id: row.id },
-      data: { lastError: message.slice(0, 1000), ...(permanent ? { status: 'failed' } : {}) },
+      data: { lastError: fullMessage.slice(0, 1000), ...(permanent ? { status: 'failed' } : {}) },
     });
     deps.log.warn(
       {
@@ -277,4 +280,9 @@ function answer(
     'notification',
   );
   return { key: r.key, status, outboxId: row.id };
+}
+
+/** Replaces anything shaped like an e-mail address, e.g. in an SMTP server's rejection text. */
+export function withoutAddresses(text: string): string {
+  return text.replace(/[^\s<>()[\]"',;:]+@[^\s<>()[\]"',;:]+/g, '[adres]');
 }

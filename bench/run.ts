@@ -5,6 +5,7 @@
  * bench/results/<ISO timestamp>.json. Stops everything it started and exits 0 (1 on an error,
  * 2 when the whole run exceeded --max-seconds). See bench/README.md.
  */
+import { FAILURE_CONVERTER_PATH } from '../worker/payload-codec';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -126,6 +127,7 @@ async function main(): Promise<number> {
       startDevServer({ headless: true, logFile: path.join(workDir, 'temporal-dev-server.log') }),
       bundleWorkflowCode({
         workflowsPath: require.resolve('../workflows'),
+        failureConverterPath: FAILURE_CONVERTER_PATH,
         logger: { trace() {}, debug() {}, info() {}, warn() {}, error: console.error, log() {} } as never,
       }),
     ]);

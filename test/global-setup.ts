@@ -9,6 +9,7 @@ import path from 'node:path';
 import { bundleWorkflowCode } from '@temporalio/worker';
 import { ensureTemporalCli, ensureTestServer } from '../scripts/temporal-binaries';
 import { startDevServer, type RunningDevServer } from '../scripts/temporal-server';
+import { FAILURE_CONVERTER_PATH } from '../worker/payload-codec';
 
 declare global {
   var __temporalDevServer: RunningDevServer | undefined;
@@ -25,6 +26,7 @@ export default async function globalSetup(): Promise<void> {
     startDevServer({ headless: true, logFile: path.join(runDir, 'temporal-dev-server.log') }),
     bundleWorkflowCode({
       workflowsPath: require.resolve('./helpers/test-workflows'),
+      failureConverterPath: FAILURE_CONVERTER_PATH,
       logger: {
         trace() {},
         debug() {},

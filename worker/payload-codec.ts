@@ -1,7 +1,7 @@
 /**
  * Encrypts every payload the workflow stores in Temporal (inputs, state, query answers, activity
- * arguments) with AES-256-GCM, so the Temporal database and Web UI never hold readable data about a
- * person. The key id travels in the payload metadata: a key can be rotated by adding the new key as
+ * arguments, and — through ./failure-converter — the messages and stack traces of failures) with
+ * AES-256-GCM, so the Temporal database and Web UI never hold readable data about a person. The key id travels in the payload metadata: a key can be rotated by adding the new key as
  * current and keeping the old one for decoding (`PAYLOAD_KEY`, `PAYLOAD_KEY_ID`, `PAYLOAD_OLD_KEYS`).
  */
 import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
@@ -72,6 +72,9 @@ export class AesGcmPayloadCodec implements PayloadCodec {
   }
 }
 
+/** Give this to `bundleWorkflowCode` too when bundling ahead of time (tests, bench). */
+export const FAILURE_CONVERTER_PATH = require.resolve('./failure-converter');
+
 export interface PayloadKeyConfig {
   PAYLOAD_KEY: string;
   PAYLOAD_KEY_ID: string;
@@ -86,5 +89,8 @@ export function createDataConverter(config: PayloadKeyConfig): DataConverter {
     if (!id || !key) throw new ValueError('PAYLOAD_OLD_KEYS must be "id:base64key,..."');
     keys.set(id, Buffer.from(key, 'base64'));
   }
-  return { payloadCodecs: [new AesGcmPayloadCodec(config.PAYLOAD_KEY_ID, keys)] };
+  return {
+    payloadCodecs: [new AesGcmPayloadCodec(config.PAYLOAD_KEY_ID, keys)],
+    failureConverterPath: FAILURE_CONVERTER_PATH,
+  };
 }

@@ -118,6 +118,12 @@ for (const { provider, run } of providersUnderTest('test/activities/notification
         const failure = await failureOf(w.activities().sendNotification(request));
         expect(failure).toBeInstanceOf(ApplicationFailure);
         expect(failure?.nonRetryable).toBe(true);
+        // The server's text quotes the address: kept in the outbox row (which names the recipient
+        // anyway), but not in the failure that Temporal stores, nor in any log line.
+        expect(failure?.message).not.toContain(refused);
+        expect(failure?.message).toContain('[adres]');
+        expect(w.logLines.join('\n')).not.toContain(refused);
+        expect((await outboxRow(request.key)).lastError).toContain(refused);
         expect(await outboxRow(request.key)).toMatchObject({ status: 'failed', attempts: 1 });
         expect((await failureOf(w.activities().sendNotification(request)))?.nonRetryable).toBe(true);
         expect((await outboxRow(request.key)).attempts).toBe(1);

@@ -31,7 +31,12 @@ export async function startSmtpReceiver(): Promise<SmtpReceiver> {
     logger: false,
     onRcptTo(address, _session, callback) {
       if (refuse.has(address.address))
-        return callback(Object.assign(new Error('mailbox unavailable'), { responseCode: 550 }));
+        // Like real servers, the rejection quotes the address: it must not reach logs or Temporal.
+        return callback(
+          Object.assign(new Error(`<${address.address}>: Recipient address rejected: mailbox unavailable`), {
+            responseCode: 550,
+          }),
+        );
       callback();
     },
     onData(stream, session, callback) {

@@ -5,7 +5,7 @@
 import { Worker } from '@temporalio/worker';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { searchAttributeKeys } from '../../workflows/search-attributes';
-import { sleepForDaysWorkflow } from '../helpers/test-workflows';
+import { failWithMessageWorkflow, sleepForDaysWorkflow } from '../helpers/test-workflows';
 import {
   createDevServerEnv,
   createTimeSkippingEnv,
@@ -72,5 +72,23 @@ describe('dev server', () => {
     const [decoded] = await testDataConverter.payloadCodecs![0]!.decode([payload!]);
     expect(Buffer.from(decoded!.metadata!.encoding!).toString()).toBe('json/plain');
     expect(Buffer.from(decoded!.data!).toString()).toBe('0');
+  });
+
+  it('stores failure messages encrypted too, and the client still reads them', async () => {
+    const taskQueue = uniqueTaskQueue('failure');
+    const worker = await Worker.create({ connection: env.nativeConnection, taskQueue, ...workflowBundle() });
+    const workflowId = uniqueTaskQueue('failure-wf');
+    const secret = 'mailbox jan.jansen@example.org rejected';
+    const outcome = await worker.runUntil(
+      env.client.workflow
+        .execute(failWithMessageWorkflow, { args: [secret], taskQueue, workflowId })
+        .catch((e: unknown) => e),
+    );
+    expect(String((outcome as { cause?: Error }).cause?.message)).toBe(secret);
+    const history = await env.client.workflow.getHandle(workflowId).fetchHistory();
+    const failed = history.events?.find((e) => e.workflowExecutionFailedEventAttributes);
+    const raw = JSON.stringify(failed?.workflowExecutionFailedEventAttributes?.failure);
+    expect(raw).not.toContain('jan.jansen');
+    expect(failed?.workflowExecutionFailedEventAttributes?.failure?.message).toBe('Encoded failure');
   });
 });

@@ -2,7 +2,7 @@
  * Entry point of the workflow bundle used in tests: the production workflows plus small
  * test-only workflows that drive a single activity through a real Temporal server.
  */
-import { proxyActivities, sleep } from '@temporalio/workflow';
+import { ApplicationFailure, proxyActivities, sleep } from '@temporalio/workflow';
 import type { TrajectoryActivities } from '../../activities/types';
 
 export * from '../../workflows';
@@ -38,4 +38,9 @@ export async function notifyAfterWorkflow(
 ): Promise<Awaited<ReturnType<TrajectoryActivities['sendNotification']>>> {
   await sleep(delayMs);
   return sendNotificationOnceWorkflow(input);
+}
+
+/** Fails with `message`: proves failure messages are stored encrypted, like payloads. */
+export async function failWithMessageWorkflow(message: string): Promise<never> {
+  throw ApplicationFailure.nonRetryable(message, 'TEST_FAILURE');
 }
