@@ -40,6 +40,8 @@ const envSchema = z.object({
   TEMPORAL_UI_URL: z.string().url().default('http://127.0.0.1:8233'),
   /** Start the embedded dev server (npm start); false when pointing at a cluster. */
   TEMPORAL_DEV_SERVER: bool.default(true),
+  /** The dev server's state (SQLite); its log goes beside it. */
+  TEMPORAL_DEV_SERVER_DB: z.string().default(path.join('data', 'temporal.db')),
 
   PAYLOAD_KEY: key32.default(DEVELOPMENT_KEY),
   PAYLOAD_KEY_ID: z.string().min(1).default('dev-1'),
@@ -70,6 +72,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     throw new ConfigError(`Invalid configuration:\n${lines.join('\n')}`);
   }
   const config = parsed.data;
+  if (Boolean(config.OIDC_ISSUER) !== Boolean(config.OIDC_AUDIENCE)) {
+    // One without the other would silently switch OpenID Connect off.
+    throw new ConfigError('Invalid configuration:\n  OIDC_ISSUER/OIDC_AUDIENCE: set both, or neither');
+  }
   if (
     config.NODE_ENV === 'production' &&
     (config.PAYLOAD_KEY === DEVELOPMENT_KEY || config.BSN_KEY === DEVELOPMENT_KEY)

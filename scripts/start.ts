@@ -6,7 +6,6 @@
  *  3. the worker (workflows + activities) and the API with the manager's page, in this process.
  * Prints the URLs; Ctrl-C (SIGINT) or SIGTERM stops all three in reverse order.
  */
-import path from 'node:path';
 import { loadConfig } from '../config/config';
 import { createLogger } from '../config/logger';
 import { closeDb, createDb } from '../prisma/db';
@@ -15,8 +14,7 @@ import { startApiServer } from '../api/server';
 import { connectClient } from '../worker/connection';
 import { startWorker } from '../worker/main';
 import { installRuntime } from '../worker/runtime';
-import { REPO_ROOT } from './temporal-binaries';
-import { startDevServer, type RunningDevServer } from './temporal-server';
+import { startConfiguredDevServer, type RunningDevServer } from './temporal-server';
 
 async function main(): Promise<void> {
   const config = loadConfig();
@@ -39,15 +37,7 @@ async function main(): Promise<void> {
   try {
     let devServer: RunningDevServer | undefined;
     if (config.TEMPORAL_DEV_SERVER) {
-      const [ip, port] = config.TEMPORAL_ADDRESS.split(':');
-      const dataDir = path.join(REPO_ROOT, 'data');
-      devServer = await startDevServer({
-        ip,
-        port: Number(port),
-        uiPort: Number(new URL(config.TEMPORAL_UI_URL).port),
-        dbFilename: path.join(dataDir, 'temporal.db'),
-        logFile: path.join(dataDir, 'temporal-dev-server.log'),
-      });
+      devServer = await startConfiguredDevServer(config);
       stops.push(() => devServer!.stop());
     }
 

@@ -11,6 +11,7 @@ import net from 'node:net';
 import path from 'node:path';
 import { Connection } from '@temporalio/client';
 import { temporal } from '@temporalio/proto';
+import { loadConfig, type Config } from '../config/config';
 import { searchAttributeKeys } from '../workflows/search-attributes';
 import { ensureTemporalCli, REPO_ROOT } from './temporal-binaries';
 
@@ -178,11 +179,33 @@ export async function stopProcess(child: ChildProcess, graceMs = 10_000): Promis
   clearTimeout(timer);
 }
 
+/**
+ * The dev server as configured (TEMPORAL_ADDRESS, TEMPORAL_UI_URL, TEMPORAL_DEV_SERVER_DB): what
+ * `npm start` and `npm run temporal:server` run. State and log live in the database's folder.
+ */
+export function startConfiguredDevServer(
+  config: Pick<
+    Config,
+    'TEMPORAL_ADDRESS' | 'TEMPORAL_UI_URL' | 'TEMPORAL_DEV_SERVER_DB' | 'TEMPORAL_NAMESPACE'
+  >,
+): Promise<RunningDevServer> {
+  const [ip, port] = config.TEMPORAL_ADDRESS.split(':');
+  const dbFilename = path.resolve(REPO_ROOT, config.TEMPORAL_DEV_SERVER_DB);
+  return startDevServer({
+    ip,
+    port: Number(port),
+    uiPort: Number(new URL(config.TEMPORAL_UI_URL).port),
+    namespace: config.TEMPORAL_NAMESPACE,
+    dbFilename,
+    logFile: path.join(path.dirname(dbFilename), 'temporal-dev-server.log'),
+  });
+}
+
 if (require.main === module) {
-  const dbFilename = path.join(REPO_ROOT, 'data', 'temporal.db');
-  void startDevServer({ dbFilename, port: 7233 }).then((server) => {
+  const config = loadConfig();
+  void startConfiguredDevServer(config).then((server) => {
     process.stderr.write(
-      `Temporal dev server on ${server.address}, Web UI ${server.uiUrl}, state in ${dbFilename}\n`,
+      `Temporal dev server on ${server.address}, Web UI ${server.uiUrl}, state in ${config.TEMPORAL_DEV_SERVER_DB}\n`,
     );
     const shutdown = () => void server.stop().then(() => process.exit(0));
     process.once('SIGINT', shutdown);
