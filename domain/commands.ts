@@ -55,9 +55,17 @@ const id = (description: string) =>
     .regex(/^[A-Za-z0-9._:-]+$/, 'only letters, digits and . _ : -')
     .describe(description);
 
-/** Free text for reasons. It is stored in the workflow, so it must not contain personal data. */
+/**
+ * Free text for reasons. It is stored in the workflow and the audit trail, so the schema tells the
+ * coach (in /api/docs) to leave out personal and medical details; grounds are codes instead.
+ */
 const reason = (description: string) =>
-  z.string().trim().min(1).max(500).describe(`${description} (free text, no personal data)`);
+  z
+    .string()
+    .trim()
+    .min(1)
+    .max(500)
+    .describe(`${description} (free text: no names, BSN or medical details; the ground is a code)`);
 
 export const leerrouteSchema = z
   .enum(LEERROUTES)

