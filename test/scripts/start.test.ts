@@ -27,25 +27,21 @@ describe('npm start', () => {
   it('starts dev server, worker and API, prints the URLs, and stops all three on Ctrl-C', async () => {
     const dir = fs.mkdtempSync(path.join(process.env.TEST_RUN_DIR!, 'start-'));
     const [temporalPort, uiPort, metricsPort] = [await freePort(), await freePort(), await freePort()];
-    child = spawn(
-      process.execPath,
-      [require.resolve('tsx/cli'), path.join(REPO_ROOT, 'scripts', 'start.ts')],
-      {
-        cwd: REPO_ROOT,
-        env: {
-          ...process.env,
-          NODE_ENV: 'development',
-          PORT: '0',
-          DATABASE_URL: `file:${path.join(dir, 'inburgering.db')}`,
-          TEMPORAL_ADDRESS: `127.0.0.1:${temporalPort}`,
-          TEMPORAL_UI_URL: `http://127.0.0.1:${uiPort}`,
-          TEMPORAL_DEV_SERVER_DB: path.join(dir, 'temporal.db'),
-          METRICS_PORT: String(metricsPort),
-          LOG_LEVEL: 'warn',
-        },
-        stdio: ['ignore', 'pipe', 'pipe'],
+    child = spawn(process.execPath, ['--import', 'tsx', path.join(REPO_ROOT, 'scripts', 'start.ts')], {
+      cwd: REPO_ROOT,
+      env: {
+        ...process.env,
+        NODE_ENV: 'development',
+        PORT: '0',
+        DATABASE_URL: `file:${path.join(dir, 'inburgering.db')}`,
+        TEMPORAL_ADDRESS: `127.0.0.1:${temporalPort}`,
+        TEMPORAL_UI_URL: `http://127.0.0.1:${uiPort}`,
+        TEMPORAL_DEV_SERVER_DB: path.join(dir, 'temporal.db'),
+        METRICS_PORT: String(metricsPort),
+        LOG_LEVEL: 'warn',
       },
-    );
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let output = '';
     child.stdout!.on('data', (d: Buffer) => (output += d.toString()));
     child.stderr!.on('data', (d: Buffer) => (output += d.toString()));
