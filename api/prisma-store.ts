@@ -67,12 +67,21 @@ const keyView = (k: KeyRow): ApiKeyView => ({
   lastUsedAt: iso(k.lastUsedAt),
 });
 
-type PartnerRow = { id: string; name: string; kind: string; webhookUrl: string | null };
+type PartnerRow = {
+  id: string;
+  name: string;
+  kind: string;
+  email: string | null;
+  webhookUrl: string | null;
+  webhookSecret: string | null;
+};
 const partnerView = (p: PartnerRow): PartnerView => ({
   id: p.id,
   name: p.name,
   kind: p.kind,
+  email: p.email,
   webhookUrl: p.webhookUrl,
+  hasWebhookSecret: Boolean(p.webhookSecret),
 });
 
 type PersonRow = { id: string; workflowId: string; koppelingRef: string; coachId: string; createdAt: Date };
@@ -257,7 +266,13 @@ export function createPrismaStore(db: Db): ApiStore {
     async createPartner(partner) {
       return partnerView(
         await db.partner.create({
-          data: { name: partner.name, kind: partner.kind, webhookUrl: partner.webhookUrl ?? null },
+          data: {
+            name: partner.name,
+            kind: partner.kind,
+            email: partner.email ?? null,
+            webhookUrl: partner.webhookUrl ?? null,
+            webhookSecret: partner.webhookSecret ?? null,
+          },
         }),
       );
     },

@@ -31,7 +31,10 @@ export interface PartnerView {
   name: string;
   /** taalschool | onderwijsinstelling | werkgever | maatschappelijke_begeleiding */
   kind: string;
+  email: string | null;
   webhookUrl: string | null;
+  /** The secret itself never leaves the store. */
+  hasWebhookSecret: boolean;
 }
 
 export interface PersonRecord {
@@ -149,7 +152,10 @@ export interface ApiStore {
   createPartner(partner: {
     name: string;
     kind: string;
+    email?: string | undefined;
     webhookUrl?: string | undefined;
+    /** Signs the webhook calls; stored, never answered. */
+    webhookSecret?: string | undefined;
   }): Promise<PartnerView>;
   listPartners(): Promise<PartnerView[]>;
   getPartner(id: string): Promise<PartnerView | undefined>;

@@ -45,6 +45,27 @@ function printReport(report: ImportReport, out: NodeJS.WritableStream = process.
   }
 }
 
+/**
+ * Progress without a terminal: `import: <done>/<total> rijen` on stderr at every tenth of the rows
+ * and at the end (stdout keeps only the report).
+ */
+function plainProgress(out: NodeJS.WritableStream = process.stderr) {
+  let printed = -1;
+  const print = (done: number, total: number) => {
+    out.write(`import: ${done}/${total} rijen\n`);
+    printed = done;
+  };
+  return {
+    update(done: number, total: number): void {
+      const tenth = (n: number) => Math.floor((n * 10) / Math.max(total, 1));
+      if (done === total || done === 1 || tenth(done) > tenth(done - 1)) print(done, total);
+    },
+    finish(total: number): void {
+      if (printed !== total) print(total, total);
+    },
+  };
+}
+
 async function main(): Promise<void> {
   const program = new Command()
     .name('import-caseload')
@@ -64,10 +85,13 @@ async function main(): Promise<void> {
   const csvText = fs.readFileSync(opts.file, 'utf8');
   const db = createDb(config.DATABASE_URL);
   const temporal = await connectClient(config);
+  // cli-progress draws only on a terminal; elsewhere (CI, a pipe, a log file) plain lines on stderr.
+  const tty = Boolean(process.stderr.isTTY);
   const bar = new SingleBar(
     { format: 'Importeren [{bar}] {percentage}% | {value}/{total} rijen', hideCursor: true },
     Presets.shades_classic,
   );
+  const lines = plainProgress();
   let started = false;
   try {
     const report = await importCaseload(
@@ -77,6 +101,7 @@ async function main(): Promise<void> {
         dryRun: opts.dryRun,
         concurrency: opts.concurrency,
         onProgress: (done, total) => {
+          if (!tty) return lines.update(done, total);
           if (!started) {
             bar.start(total, 0);
             started = true;
@@ -85,11 +110,12 @@ async function main(): Promise<void> {
         },
       },
     );
-    bar.stop();
+    if (started) bar.stop();
+    if (!tty) lines.finish(report.total);
     printReport(report);
     process.exitCode = report.rejected.length > 0 || report.failed.length > 0 ? 1 : 0;
   } finally {
-    if (started) bar.stop();
+    if (started && tty) bar.stop();
     await temporal.connection.close();
     await closeDb(db);
   }

@@ -35,12 +35,46 @@ export const PARTNER_KINDS = [
   'werkgever',
   'maatschappelijke_begeleiding',
 ] as const;
+// The webhook secret is write-only: answers say only whether one is set.
 const partnerSchema = z.object({
   id: z.string(),
   name: z.string(),
   kind: z.enum(PARTNER_KINDS),
+  email: z.string().nullable().describe('Where hand-offs go by e-mail when there is no webhook'),
   webhookUrl: z.string().nullable(),
+  hasWebhookSecret: z.boolean().describe('Whether a webhook secret is set (the secret is never shown)'),
 });
+
+const createPartnerSchema = z
+  .object({
+    name: z.string().trim().min(1).max(150).describe('Name of the organisation'),
+    kind: z.enum(PARTNER_KINDS).describe('Kind of partner'),
+    email: z
+      .email()
+      .optional()
+      .describe('E-mail address for hand-offs (referrals), used when the partner has no webhook'),
+    webhookUrl: z.url().optional().describe('Where signed notifications are posted'),
+    webhookSecret: z
+      .string()
+      .min(16)
+      .max(200)
+      .optional()
+      .describe(
+        'Shared secret (at least 16 characters) for the HMAC-SHA256 signature of webhook calls ' +
+          '(X-Inburgering-Signature: sha256=<hex> over "<timestamp>.<body>"); required with webhookUrl; ' +
+          'stored, never shown again',
+      ),
+  })
+  .superRefine((v, ctx) => {
+    if (v.webhookUrl && !v.webhookSecret)
+      ctx.addIssue({
+        code: 'custom',
+        path: ['webhookSecret'],
+        message: 'required with webhookUrl (webhook calls are signed with it)',
+      });
+    if (v.webhookSecret && !v.webhookUrl)
+      ctx.addIssue({ code: 'custom', path: ['webhookUrl'], message: 'required with webhookSecret' });
+  });
 
 const createUserSchema = z
   .object({
@@ -186,11 +220,7 @@ export const userRoutes: RouteDef[] = [
     summary: 'Register a partner organisation (taalschool, werkgever, ...)',
     tag: 'beheer',
     roles: ROLE_GROUPS.admin,
-    body: z.object({
-      name: z.string().trim().min(1).max(150).describe('Name of the organisation'),
-      kind: z.enum(PARTNER_KINDS).describe('Kind of partner'),
-      webhookUrl: z.url().optional().describe('Where signed notifications are posted'),
-    }),
+    body: createPartnerSchema,
     responses: { 201: { description: 'Created', schema: partnerSchema } },
     handler: async ({ body, principal, deps }) => {
       const partner = await deps.store.createPartner(body);

@@ -192,7 +192,7 @@ describe('caseload import --dry-run', () => {
     ).toBeUndefined();
   });
 
-  it('runs as a command with a progress bar and a report per line (exit code 1 on rejected rows)', async () => {
+  it('runs as a command with progress and a report per line (exit code 1 on rejected rows)', async () => {
     const file = path.join(process.env.TEST_RUN_DIR ?? '/tmp', `caseload-${Date.now()}.csv`);
     fs.writeFileSync(file, caseloadCsv('T3', h.users.coach.user.id, h.users.coach2.user.id).text);
     const cli = path.join(__dirname, '../../scripts/import-caseload.ts');
@@ -209,7 +209,18 @@ describe('caseload import --dry-run', () => {
       },
     );
     await expect(run).rejects.toMatchObject({ code: 1 });
-    const { stdout } = (await run.catch((e: { stdout: string }) => e)) as { stdout: string };
+    const { stdout, stderr } = (await run.catch((e: { stdout: string; stderr: string }) => e)) as {
+      stdout: string;
+      stderr: string;
+    };
+    // Not a terminal here (a pipe, as in CI): plain progress lines on stderr instead of the bar.
+    const progressLines = stderr.split('\n').filter((l) => l.startsWith('import: '));
+    expect(progressLines.length).toBeGreaterThanOrEqual(2);
+    expect(progressLines.at(-1)).toBe('import: 8/8 rijen');
+    const counts = progressLines.map((l) => Number(/^import: (\d+)\/8 rijen$/.exec(l)?.[1]));
+    expect(counts).toEqual([...counts].sort((a, b) => a - b));
+    expect(new Set(counts).size).toBe(counts.length);
+    expect(stdout).not.toContain('import: ');
     expect(stdout).toContain('Proefdraai');
     expect(stdout).toMatch(/zou starten:\s+4\n/);
     expect(stdout).toMatch(/afgekeurd:\s+4\n/);
