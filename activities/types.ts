@@ -1,5 +1,5 @@
 /**
- * The contract between the workflow and its activities (owned here, see docs/team-contract.md).
+ * The contract between the workflow and its activities (owned here; the workflow imports it by type).
  * The shapes are the ones the domain produces (domain/ports.ts), re-exported under their contract
  * names, so the workflow and the activities can never drift apart. All plain JSON: ids, ISO dates,
  * codes and free-text reasons, never personal data.
