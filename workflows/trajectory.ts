@@ -22,8 +22,10 @@
  *    Domain-only changes that merely alter *values* inside a running state (e.g. a new policy
  *    default) do not need a patch when they only apply to new trajectories: settings are copied
  *    into the state at the koppeling, so running trajectories keep their values.
- * 2. Add a replay test: the histories recorded by test/workflow (see replay.test.ts) must still
- *    replay against the new bundle (`Worker.runReplayHistories`).
+ * 2. Replay: test/workflow/replay.test.ts replays the committed histories of earlier versions
+ *    (test/workflow/histories/*.json.gz) against the new bundle (`Worker.runReplayHistories`); it
+ *    must still pass. Re-record them (RECORD_HISTORIES=1, see histories/README.md) only after the
+ *    change is guarded with `patched()` or no old workflow runs any more.
  * 3. When no workflow started before the change is still running (check with a visibility query),
  *    replace `patched` by `deprecatePatch('<same id>')`; after those are gone too, remove it.
  * Active patches: none yet.

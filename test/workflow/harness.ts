@@ -3,11 +3,13 @@
  * real bundle). Only our own activities are replaced, by recorders that keep every call with the
  * workflow time at which it was made, so tests assert the exact dates of reminders and escalations.
  */
+import fs from 'node:fs';
+import path from 'node:path';
+import zlib from 'node:zlib';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { Worker, type WorkerOptions } from '@temporalio/worker';
 import { Client, type WorkflowHandle } from '@temporalio/client';
 import { ApplicationFailure } from '@temporalio/common';
-import type { historyFromJSON } from '@temporalio/common/lib/proto-utils';
 import type { UpdateDefinition } from '@temporalio/common';
 import {
   instantAt,
@@ -27,8 +29,9 @@ import {
   uniqueTaskQueue,
   workflowBundle,
 } from '../helpers/temporal';
+import { historyToJSON, type History } from './history-json';
 
-export type History = ReturnType<typeof historyFromJSON>;
+export type { History };
 
 /** Activities that record (and may be told to fail) instead of writing a database or a mailbox. */
 export class Recorder {
@@ -74,6 +77,32 @@ export class Recorder {
 export interface RecordedHistory {
   workflowId: string;
   history: History;
+  /**
+   * Name of the committed fixture this history is (re)recorded to, test/workflow/histories/<fixture>.json.gz
+   * (gzipped: the encrypted payloads make the plain JSON ~1 MB), which replay.test.ts replays on every
+   * run. Only a representative set of scenarios has one.
+   */
+  fixture?: string;
+}
+
+/** Where the committed histories live (see its README.md). */
+export const HISTORIES_DIR = path.join(__dirname, 'histories');
+
+/**
+ * Re-records the committed fixtures, only when asked:
+ *   RECORD_HISTORIES=1 npx jest test/workflow/routes.test.ts test/workflow/terms.test.ts test/workflow/lifecycle.test.ts
+ * Only after a change deliberately guarded with `patched()`, or when no old workflow still runs:
+ * re-recording otherwise hides exactly the non-determinism replay.test.ts is there to catch.
+ */
+function recordFixtures(histories: RecordedHistory[]): void {
+  if (process.env.RECORD_HISTORIES !== '1') return;
+  fs.mkdirSync(HISTORIES_DIR, { recursive: true });
+  for (const { fixture, history } of histories)
+    if (fixture)
+      fs.writeFileSync(
+        path.join(HISTORIES_DIR, `${fixture}.json.gz`),
+        zlib.gzipSync(`${historyToJSON(history)}\n`, { level: 9 }),
+      );
 }
 
 /** What a scenario file shares: one server, one worker with recording activities, its histories. */
@@ -106,9 +135,15 @@ export function scenarioSuite(name: string): ScenarioSuite {
   return suite;
 }
 
-/** Replays recorded histories against the current bundle: a non-deterministic change fails here. */
+/**
+ * Replays the histories recorded in this run against the current bundle (both from the same code,
+ * so this proves the workflow replays at all; replay.test.ts replays the committed older histories
+ * and catches a change that breaks running workflows). With RECORD_HISTORIES=1 it also writes those
+ * with a `fixture` name to test/workflow/histories/ (see recordFixtures).
+ */
 export async function expectHistoriesReplay(histories: RecordedHistory[], count: number): Promise<void> {
   expect(histories).toHaveLength(count);
+  recordFixtures(histories);
   for await (const r of Worker.runReplayHistories({ ...workflowBundle() }, histories))
     expect([r.workflowId, r.error]).toEqual([r.workflowId, undefined]);
 }

@@ -9,7 +9,7 @@ import {
   advanceTo,
   expectHistoriesReplay,
   finalResult,
-  type History,
+  type RecordedHistory,
   Recorder,
   startTrajectory,
   startWorker,
@@ -19,7 +19,7 @@ import {
 } from './harness';
 
 let env: TestWorkflowEnvironment;
-const histories: { workflowId: string; history: History }[] = [];
+const histories: RecordedHistory[] = [];
 
 beforeAll(async () => {
   env = await createTimeSkippingEnv();
@@ -141,8 +141,13 @@ it('continueAsNew carries the state; nothing is sent twice across runs', async (
     histories.push({
       workflowId: h.workflowId,
       history: await env.client.workflow.getHandle(h.workflowId, firstRunId).fetchHistory(),
+      fixture: 'continue-as-new-run-1',
     });
-    histories.push({ workflowId: h.workflowId, history: await h.fetchHistory() });
+    histories.push({
+      workflowId: h.workflowId,
+      history: await h.fetchHistory(),
+      fixture: 'continue-as-new-run-2',
+    });
   } finally {
     await stopWorker(w);
   }

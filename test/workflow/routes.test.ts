@@ -138,7 +138,7 @@ describe('leerroutes', () => {
       [2, true, 'coach'],
     ]);
     expect(suite.recorder.eventTypes(h.workflowId).at(-1)).toBe('TRAJECTORY_ENDED');
-    suite.histories.push({ workflowId: h.workflowId, history: await h.fetchHistory() });
+    suite.histories.push({ workflowId: h.workflowId, history: await h.fetchHistory(), fixture: 'b1-route' });
   });
 
   it('onderwijsroute: taalschakeltraject and KNM, no MAP', async () => {
@@ -200,7 +200,11 @@ describe('leerroutes', () => {
       '2046-07-06 REMINDER ROUTE_SWITCH',
       '2046-07-10 AFGEROND coach:coach-2',
     ]);
-    suite.histories.push({ workflowId: h.workflowId, history: await h.fetchHistory() });
+    suite.histories.push({
+      workflowId: h.workflowId,
+      history: await h.fetchHistory(),
+      fixture: 'onderwijsroute',
+    });
   });
 
   it('Z-route with 800 + 800 hours reported by partners, and ontzorgen for 6 months', async () => {

@@ -19,8 +19,9 @@ const suite = scenarioSuite('terms');
 
 type Handle = Awaited<ReturnType<typeof startTrajectory>>;
 
-async function keepHistory(h: Handle): Promise<void> {
-  suite.histories.push({ workflowId: h.workflowId, history: await h.fetchHistory() });
+/** Keeps the history for the replay at the end; `fixture`: also (re)recorded as a committed fixture. */
+async function keepHistory(h: Handle, fixture?: string): Promise<void> {
+  suite.histories.push({ workflowId: h.workflowId, history: await h.fetchHistory(), fixture });
 }
 
 it('a missed PIP term: reminders to the coach, escalation to the manager the day after', async () => {
@@ -74,7 +75,7 @@ it('a missed PIP term: reminders to the coach, escalation to the manager the day
     phase: 'VERTROKKEN',
     endedReason: 'VERTROKKEN',
   });
-  await keepHistory(h);
+  await keepHistory(h, 'missed-pip-term');
 });
 
 it('an extension after illness moves the end of the termijn and its reminders', async () => {
@@ -150,7 +151,7 @@ it('an extension after illness moves the end of the termijn and its reminders', 
     phase: 'BEEINDIGD',
     endedReason: 'OVERIG',
   });
-  await keepHistory(h);
+  await keepHistory(h, 'extension');
 });
 
 it('a route switch inside 1.5 years, one refused after, onderwijsroute → B1 still allowed', async () => {
@@ -202,10 +203,10 @@ it('a route switch inside 1.5 years, one refused after, onderwijsroute → B1 st
   ]);
   await u(m.endTrajectory, { reason: 'OVERLEDEN', date: '2051-07-18' });
   expect(await finalResult(suite.env, h.workflowId)).toMatchObject({ phase: 'OVERLEDEN' });
-  await keepHistory(h);
+  await keepHistory(h, 'route-switch');
 });
 
-it('an exemption ends the trajectory and drops the open deadlines', async () => {
+it('an exemption after a first reminder ends the trajectory and drops the open deadlines', async () => {
   await advanceTo(suite.env, '2055-01-11');
   const h = await startTrajectory(suite.env, suite.taskQueue, {
     koppelingDate: '2055-01-11',
@@ -223,13 +224,20 @@ it('an exemption ends the trajectory and drops the open deadlines', async () => 
     route: 'Z',
     modules: [{ module: 'PVT' }, { module: 'MAP' }],
   });
-  await advanceTo(suite.env, '2055-03-20');
+  // The first gesprek is due 2055-04-18 (PIP + 3 months): its 14-day reminder goes out first.
+  await advanceTo(suite.env, '2055-04-08');
+  const before = await h.query(m.getSummary);
+  expect(before.deadlines.find((d) => d.key === 'VOORTGANGSGESPREK-1')).toMatchObject({
+    dueDate: '2055-04-18',
+    status: 'open',
+  });
+  expect(suite.recorder.sent(h.workflowId)).toEqual(['2055-04-04 REMINDER VOORTGANGSGESPREK-1']);
   const ended = await u(m.grantExemption, {
     ground: 'MEDISCH',
-    decisionDate: '2055-03-20',
+    decisionDate: '2055-04-08',
     reason: 'DUO-besluit medische ontheffing',
   });
-  expect(ended).toMatchObject({ phase: 'ONTHEFFING', endedReason: 'ONTHEFFING', endedDate: '2055-03-20' });
+  expect(ended).toMatchObject({ phase: 'ONTHEFFING', endedReason: 'ONTHEFFING', endedDate: '2055-04-08' });
   const result = await finalResult(suite.env, h.workflowId);
   expect(Object.fromEntries(result.deadlines.map((d) => [d.key, d.status]))).toEqual({
     PIP_VASTSTELLEN: 'met',
@@ -237,8 +245,11 @@ it('an exemption ends the trajectory and drops the open deadlines', async () => 
     ROUTE_SWITCH: 'dropped',
     INBURGERINGSTERMIJN: 'dropped',
   });
-  expect(suite.recorder.sent(h.workflowId)).toEqual([]);
-  await keepHistory(h);
+  // Past the former dates: the gesprek's 3-day reminder (04-15) and escalation (04-19), the switch
+  // window (until 2056-07-18) and the termijn (until 2058-01-18): nothing more goes out.
+  await advanceTo(suite.env, '2058-02-01');
+  expect(suite.recorder.sent(h.workflowId)).toEqual(['2055-04-04 REMINDER VOORTGANGSGESPREK-1']);
+  await keepHistory(h, 'exemption');
 });
 
 it('a transfer to another gemeente of a trajectory imported mid-way (warm transfer)', async () => {
