@@ -29,9 +29,9 @@ import {
   uniqueTaskQueue,
   workflowBundle,
 } from '../helpers/temporal';
-import { historyToJSON, type History } from './history-json';
+import { historyToJSON, type historyFromJSON } from '@temporalio/common/lib/proto-utils';
 
-export type { History };
+export type History = ReturnType<typeof historyFromJSON>;
 
 /** Activities that record (and may be told to fail) instead of writing a database or a mailbox. */
 export class Recorder {

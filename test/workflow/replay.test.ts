@@ -14,7 +14,7 @@ import zlib from 'node:zlib';
 import { Worker } from '@temporalio/worker';
 import { workflowBundle } from '../helpers/temporal';
 import { HISTORIES_DIR } from './harness';
-import { historyFromJSON } from './history-json';
+import { historyFromJSON } from '@temporalio/common/lib/proto-utils';
 
 /** The representative set recorded by routes, terms and lifecycle (incl. both runs of a continueAsNew). */
 const MIN_FIXTURES = 8;
