@@ -53,3 +53,20 @@ export function workflowBundle(): Pick<WorkerOptions, 'workflowBundle' | 'dataCo
 export function uniqueTaskQueue(prefix: string): string {
   return `${prefix}-${randomUUID()}`;
 }
+
+/**
+ * Waits until the workflow's history holds a started timer: from then on the timer lives in the
+ * server, which is what a crash test must see survive.
+ */
+export async function waitForTimerStarted(
+  handle: { fetchHistory(): Promise<{ events?: { timerStartedEventAttributes?: unknown }[] | null }> },
+  timeoutMs = 10_000,
+): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const history = await handle.fetchHistory();
+    if (history.events?.some((e) => e.timerStartedEventAttributes)) return;
+    if (Date.now() > deadline) throw new Error(`no timer started within ${timeoutMs} ms`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}

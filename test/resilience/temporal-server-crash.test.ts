@@ -10,7 +10,7 @@ import { NativeConnection, Worker } from '@temporalio/worker';
 import { freePort, startDevServer, type RunningDevServer } from '../../scripts/temporal-server';
 import { reminderFor, startActivityWorld, type ActivityWorld } from '../activities/fixtures';
 import { notifyAfterWorkflow } from '../helpers/test-workflows';
-import { testDataConverter, uniqueTaskQueue, workflowBundle } from '../helpers/temporal';
+import { testDataConverter, uniqueTaskQueue, waitForTimerStarted, workflowBundle } from '../helpers/temporal';
 
 const TIMER_MS = 8_000;
 
@@ -55,12 +55,8 @@ describe('Temporal server crash during a pending reminder', () => {
       taskQueue,
       workflowId: uniqueTaskQueue('server-crash-wf'),
     });
-    // Wait until the timer is recorded in the server's history: that is what must survive.
-    for (let i = 0; i < 100; i++) {
-      const history = await handle.fetchHistory();
-      if (history.events?.some((e) => e.timerStartedEventAttributes)) break;
-      await new Promise((r) => setTimeout(r, 100));
-    }
+    // The timer is recorded in the server's history: that is what must survive.
+    await waitForTimerStarted(handle);
 
     server.process.kill('SIGKILL');
     await new Promise((r) => server!.process.once('exit', r));

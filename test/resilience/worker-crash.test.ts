@@ -8,7 +8,7 @@ import path from 'node:path';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { reminderFor, startActivityWorld, type ActivityWorld } from '../activities/fixtures';
 import { notifyAfterWorkflow } from '../helpers/test-workflows';
-import { createDevServerEnv, uniqueTaskQueue } from '../helpers/temporal';
+import { createDevServerEnv, uniqueTaskQueue, waitForTimerStarted } from '../helpers/temporal';
 
 const TIMER_MS = 6_000;
 
@@ -54,11 +54,8 @@ describe('worker process killed while a reminder is pending', () => {
       taskQueue,
       workflowId: uniqueTaskQueue('worker-crash-wf'),
     });
-    for (let i = 0; i < 100; i++) {
-      const history = await handle.fetchHistory();
-      if (history.events?.some((e) => e.timerStartedEventAttributes)) break;
-      await new Promise((r) => setTimeout(r, 100));
-    }
+    // The timer is recorded in the server's history: that is what must survive.
+    await waitForTimerStarted(handle);
     first.kill('SIGKILL');
     await new Promise((r) => first.once('exit', r));
     // The killed worker is really gone: no process of it is left to fire the timer.
