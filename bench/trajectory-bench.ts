@@ -81,24 +81,24 @@ export async function runTrajectory(report: Report, deps: TrajectoryDeps): Promi
 
       await at(
         '2040-01-23',
-        () => h.executeUpdate(m.registerKennisgeving, { args: [{ date: '2040-01-23' }] }),
-        () => h.executeUpdate(m.registerBrpInschrijving, { args: [{ date: '2040-01-23' }] }),
+        () => h.executeUpdate(m.commandUpdates.registerKennisgeving, { args: [{ date: '2040-01-23' }] }),
+        () => h.executeUpdate(m.commandUpdates.registerBrpInschrijving, { args: [{ date: '2040-01-23' }] }),
       );
       await at(
         '2040-02-01',
-        () => h.executeUpdate(m.registerHuisvesting, { args: [{ date: '2040-02-01' }] }),
+        () => h.executeUpdate(m.commandUpdates.registerHuisvesting, { args: [{ date: '2040-02-01' }] }),
         () =>
-          h.executeUpdate(m.planBredeIntake, {
+          h.executeUpdate(m.commandUpdates.planBredeIntake, {
             args: [{ plannedDate: '2040-02-15', lbtPlannedDate: '2040-02-13' }],
           }),
       );
       await at('2040-02-15', () =>
-        h.executeUpdate(m.completeBredeIntake, {
+        h.executeUpdate(m.commandUpdates.completeBredeIntake, {
           args: [{ date: '2040-02-15', lbt: { date: '2040-02-13', score: 72, adviesRoute: 'B1' } }],
         }),
       );
       await at('2040-03-01', () =>
-        h.executeUpdate(m.setPip, {
+        h.executeUpdate(m.commandUpdates.setPip, {
           args: [
             {
               decisionDate: '2040-03-01',
@@ -110,30 +110,30 @@ export async function runTrajectory(report: Report, deps: TrajectoryDeps): Promi
         }),
       );
       await at('2040-03-10', () =>
-        h.executeUpdate(m.startModule, {
+        h.executeUpdate(m.commandUpdates.startModule, {
           args: [{ module: 'PVT', date: '2040-03-10', partnerId: 'vluchtelingenwerk' }],
         }),
       );
       await at('2040-06-01', () =>
-        h.executeUpdate(m.startModule, { args: [{ module: 'MAP', date: '2040-06-01' }] }),
+        h.executeUpdate(m.commandUpdates.startModule, { args: [{ module: 'MAP', date: '2040-06-01' }] }),
       );
       await at('2040-08-30', () =>
-        h.executeUpdate(m.recordVoortgangsgesprek, { args: [{ date: '2040-08-30' }] }),
+        h.executeUpdate(m.commandUpdates.recordVoortgangsgesprek, { args: [{ date: '2040-08-30' }] }),
       );
       await at('2040-09-15', () =>
-        h.executeUpdate(m.completeModule, { args: [{ module: 'PVT', date: '2040-09-15' }] }),
+        h.executeUpdate(m.commandUpdates.completeModule, { args: [{ module: 'PVT', date: '2040-09-15' }] }),
       );
       await at('2041-01-15', () =>
-        h.executeUpdate(m.completeModule, { args: [{ module: 'MAP', date: '2041-01-15', hours: 45 }] }),
+        h.executeUpdate(m.commandUpdates.completeModule, { args: [{ module: 'MAP', date: '2041-01-15', hours: 45 }] }),
       );
       await at('2041-02-20', () =>
-        h.executeUpdate(m.recordVoortgangsgesprek, { args: [{ date: '2041-02-20' }] }),
+        h.executeUpdate(m.commandUpdates.recordVoortgangsgesprek, { args: [{ date: '2041-02-20' }] }),
       );
       await at('2041-08-15', () =>
-        h.executeUpdate(m.recordVoortgangsgesprek, { args: [{ date: '2041-08-15' }] }),
+        h.executeUpdate(m.commandUpdates.recordVoortgangsgesprek, { args: [{ date: '2041-08-15' }] }),
       );
       await at('2042-02-10', () =>
-        h.executeUpdate(m.recordVoortgangsgesprek, { args: [{ date: '2042-02-10' }] }),
+        h.executeUpdate(m.commandUpdates.recordVoortgangsgesprek, { args: [{ date: '2042-02-10' }] }),
       );
       await at(
         '2042-06-01',
@@ -147,17 +147,17 @@ export async function runTrajectory(report: Report, deps: TrajectoryDeps): Promi
           }),
         ...(['LUISTEREN', 'SCHRIJVEN', 'SPREKEN', 'KNM'] as const).map(
           (component) => () =>
-            h.executeUpdate(m.recordExamResult, {
+            h.executeUpdate(m.commandUpdates.recordExamResult, {
               args: [{ component, attempt: 1, date: '2042-06-01', passed: true }],
             }),
         ),
       );
       await at('2042-08-01', () =>
-        h.executeUpdate(m.recordVoortgangsgesprek, { args: [{ date: '2042-08-01' }] }),
+        h.executeUpdate(m.commandUpdates.recordVoortgangsgesprek, { args: [{ date: '2042-08-01' }] }),
       );
       // 2.5 years after the start of the termijn (2040-03-02): DUO extends it by 6 months.
       await at('2042-09-02', () =>
-        h.executeUpdate(m.grantExtension, {
+        h.executeUpdate(m.commandUpdates.grantExtension, {
           args: [
             {
               ground: 'ZIEKTE',
@@ -169,12 +169,12 @@ export async function runTrajectory(report: Report, deps: TrajectoryDeps): Promi
         }),
       );
       await at('2043-01-20', () =>
-        h.executeUpdate(m.recordVoortgangsgesprek, { args: [{ date: '2043-01-20' }] }),
+        h.executeUpdate(m.commandUpdates.recordVoortgangsgesprek, { args: [{ date: '2043-01-20' }] }),
       );
       const endDate = '2043-06-01';
       const done = await (async () => {
         await advanceTo(env, endDate);
-        return h.executeUpdate(m.recordExamResult, {
+        return h.executeUpdate(m.commandUpdates.recordExamResult, {
           args: [{ component: 'LEZEN', attempt: 2, date: endDate, passed: true }],
         });
       })();

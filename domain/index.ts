@@ -7,4 +7,5 @@ export * from './rules';
 export * from './deadlines';
 export * from './transitions';
 export * from './summary';
+export * from './refusals';
 export * from './ports';

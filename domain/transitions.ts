@@ -7,6 +7,7 @@
  * All functions are pure and never mutate their input: the workflow replaces its state with the
  * result, so a refused or failed command leaves nothing half-applied.
  */
+import type { RuleCode } from './refusals';
 import type { Command, CommandInput, CommandName, Koppeling } from './commands';
 import { addDays, addPeriod, daysBetween, localDate, maxDate } from './dates';
 import {
@@ -44,7 +45,7 @@ import {
 } from './types';
 
 export interface Refusal {
-  code: string;
+  code: RuleCode;
   message: string;
 }
 
@@ -62,7 +63,7 @@ export class RuleViolation extends Error {
   }
 }
 
-const refuse = (code: string, message: string): Refusal => ({ code, message });
+const refuse = (code: RuleCode, message: string): Refusal => ({ code, message });
 
 function clone<T>(value: T): T {
   return JSON.parse(JSON.stringify(value)) as T;
@@ -189,7 +190,7 @@ function pipModuleRules(
   for (const required of requiredModules(route))
     if (!codes.includes(required))
       return refuse(
-        `PIP_REQUIRES_${required}`,
+        `PIP_REQUIRES_${required}` satisfies RuleCode,
         `het PIP moet module ${required} bevatten bij leerroute ${route}`,
       );
   if (codes.includes('MAP') && !MAP_ROUTES.includes(route))
@@ -725,6 +726,14 @@ export function voldaanDate(s: TrajectoryState): string | undefined {
 export function apply(state: TrajectoryState, command: Command, now: string): Transition {
   const refusal = validate(state, command, now);
   if (refusal) throw new RuleViolation(refusal);
+  return applyValidated(state, command, now);
+}
+
+/**
+ * Applies a command that `validate` accepted a moment ago on this same state (the workflow's update
+ * validator did): the rules are checked once per action, not again here.
+ */
+export function applyValidated(state: TrajectoryState, command: Command, now: string): Transition {
   const ctx: Ctx = { s: clone(state), now, events: [], notifications: [] };
   ctx.s.today = localDate(now);
   const { actorId, ...data } = command.input as { actorId?: string } & Record<string, unknown>;

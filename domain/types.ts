@@ -79,7 +79,15 @@ export const END_REASONS = ['VERTROKKEN', 'OVERLEDEN', 'OVERIG'] as const;
 export type EndReasonInput = (typeof END_REASONS)[number];
 
 /** Why the workflow ended (the final state says it). */
-export type EndedReason = 'VOLDAAN' | 'ONTHEFFING' | 'VERHUISD' | 'VERTROKKEN' | 'OVERLEDEN' | 'OVERIG';
+export const ENDED_REASONS = [
+  'VOLDAAN',
+  'ONTHEFFING',
+  'VERHUISD',
+  'VERTROKKEN',
+  'OVERLEDEN',
+  'OVERIG',
+] as const;
+export type EndedReason = (typeof ENDED_REASONS)[number];
 
 /** Sanction steps when the person does not take part in the brede intake (domain.md §2). */
 export const INTAKE_SANCTIONS = ['GEEN', 'WAARSCHUWING', 'BOETE', 'TWEEDE_BOETE'] as const;
@@ -93,7 +101,8 @@ export type DeadlineStatus = (typeof DEADLINE_STATUSES)[number];
  * DEADLINE: something must be done by the due date (reminders before, escalation after).
  * TERM_END: a term (window) runs out on the due date (reminders before, a notice when it ends).
  */
-export type DeadlineKind = 'DEADLINE' | 'TERM_END';
+export const DEADLINE_KINDS = ['DEADLINE', 'TERM_END'] as const;
+export type DeadlineKind = (typeof DEADLINE_KINDS)[number];
 
 /** Who a deadline binds (domain.md "binds" column). */
 export type Binds = 'gemeente' | 'inburgeraar' | 'coach' | 'gemeente+inburgeraar';
@@ -250,40 +259,5 @@ export interface NotificationIntent {
   data: Record<string, string | number | boolean>;
 }
 
-/** The read-model snapshot (short, for lists; also the answer to every update). */
-export interface TrajectorySummary {
-  inburgeraarId: string;
-  phase: Phase;
-  route?: Leerroute;
-  taalniveau: Taalniveau;
-  doelgroep: Doelgroep;
-  coachId: string;
-  paused: boolean;
-  nextDeadline?: { key: string; label: string; dueDate: string; source: string };
-  overdue: boolean;
-  deadlines: Pick<
-    Deadline,
-    | 'key'
-    | 'label'
-    | 'dueDate'
-    | 'originalDueDate'
-    | 'status'
-    | 'source'
-    | 'fulfilledDate'
-    | 'kind'
-    | 'suspended'
-  >[];
-  milestones: {
-    koppeling: string;
-    intake?: string;
-    pip?: string;
-    termijnStart?: string;
-    termijnEnd?: string;
-    routeSwitchUntil?: string;
-    extensionRequestFrom?: string;
-  };
-  endedReason?: EndedReason;
-  endedDate?: string;
-  eventSeq: number;
-  asOf: string;
-}
+/** The read-model snapshot: one zod schema in ./summary.ts (trajectorySummarySchema). */
+export type { TrajectorySummary } from './summary';

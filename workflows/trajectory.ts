@@ -41,16 +41,19 @@ import {
   upsertSearchAttributes as upsertWorkflowSearchAttributes,
   workflowInfo,
 } from '@temporalio/workflow';
-import type { SearchAttributeUpdatePair } from '@temporalio/common';
+import type { SearchAttributeUpdatePair, UpdateDefinition } from '@temporalio/common';
 import {
   apply,
+  applyValidated,
+  COMMAND_NAMES,
+  commandOf,
   commandSchemas,
+  INVALID_INPUT,
   initialState,
   instantAt,
   isEnded,
   koppelingSchema,
   nextWakeUp,
-  RuleViolation,
   summarize,
   tick,
   toNotificationRequest,
@@ -61,6 +64,7 @@ import {
   type CommandName,
   type Koppeling,
   type NotificationIntent,
+  type RefusalCode,
   type TrajectoryEvent,
   type TrajectoryState,
   type TrajectorySummary,
@@ -216,18 +220,16 @@ export async function trajectoryWorkflow(
     upsertWorkflowSearchAttributes(pairs);
   }
 
-  /** Runs a command: the domain decides, the effects are queued, the main loop flushes them. */
-  async function handle(command: Command): Promise<TrajectorySummary> {
+  /**
+   * Runs a command the validator accepted: its input was parsed there (kept in `parsedInputs`) and
+   * the rules checked on this very state, so neither happens again. On replay validators do not
+   * run, so the input is parsed here instead.
+   */
+  async function handle<N extends CommandName>(name: N, input: CommandInput<N>): Promise<TrajectorySummary> {
+    const parsed = (parsedInputs.get(input) ?? commandSchemas[name].parse(input)) as CommandInput<N>;
+    parsedInputs.delete(input);
     const now = nowIso();
-    let t: Transition;
-    try {
-      t = apply(state, command, now);
-    } catch (err) {
-      // The validator already ran; this only happens when another handler changed the state in
-      // between. Fail the update (not the workflow task) with the rule code.
-      if (err instanceof RuleViolation) throw ApplicationFailure.nonRetryable(err.message, err.refusal.code);
-      throw err;
-    }
+    const t = applyValidated(state, commandOf(name, parsed), now);
     state = t.state;
     const mine = enqueue(t, now);
     dirty = true;
@@ -235,22 +237,30 @@ export async function trajectoryWorkflow(
     return summarize(state);
   }
 
+  /** A refusal the API can read without parsing text: the failure type is the rule code. */
+  const refusal = (type: RefusalCode, message: string, details?: unknown) =>
+    ApplicationFailure.create({ type, message, nonRetryable: true, details: details ? [details] : [] });
+
+  /** Inputs the validator parsed, for the handler that follows it in the same activation. */
+  const parsedInputs = new WeakMap<object, unknown>();
+
   function registerCommand<N extends CommandName>(name: N): void {
     const schema = commandSchemas[name];
-    setHandler(
-      commandUpdates[name] as never,
-      ((input: CommandInput<N>) => handle({ type: name, input: schema.parse(input) } as Command)) as never,
-      {
-        validator: ((input: unknown) => {
-          const parsed = schema.safeParse(input);
-          if (!parsed.success) throw new Error(`INVALID_INPUT: ${parsed.error.message}`);
-          const refusal = validate(state, { type: name, input: parsed.data } as Command, nowIso());
-          if (refusal) throw new Error(`${refusal.code}: ${refusal.message}`);
-        }) as never,
+    const update: UpdateDefinition<TrajectorySummary, [CommandInput<N>]> = commandUpdates[name];
+    setHandler<TrajectorySummary, [CommandInput<N>], typeof update>(update, (input) => handle(name, input), {
+      validator: (input: CommandInput<N>) => {
+        const parsed = schema.safeParse(input);
+        if (!parsed.success)
+          throw refusal(INVALID_INPUT, parsed.error.message, {
+            issues: parsed.error.issues.map((i) => ({ field: i.path.join('.'), reason: i.message })),
+          });
+        const found = validate(state, commandOf(name, parsed.data as CommandInput<N>), nowIso());
+        if (found) throw refusal(found.code, found.message);
+        if (typeof input === 'object' && input !== null) parsedInputs.set(input, parsed.data);
       },
-    );
+    });
   }
-  for (const name of Object.keys(commandSchemas) as CommandName[]) registerCommand(name);
+  for (const name of COMMAND_NAMES) registerCommand(name);
 
   /** Records a partner fact that was not applied, so the coach can see it in the audit trail. */
   function refusedFact(command: CommandName, code: string, message: string): void {

@@ -5,7 +5,8 @@
  */
 import type { ErrorRequestHandler } from 'express';
 import { WorkflowUpdateFailedError } from '@temporalio/client';
-import { WorkflowNotFoundError } from '@temporalio/common';
+import { ApplicationFailure, WorkflowNotFoundError } from '@temporalio/common';
+import { INVALID_INPUT, isRefusalCode } from '../../domain/refusals';
 import type { Logger } from 'pino';
 
 export interface ValidationIssue {
@@ -45,22 +46,23 @@ export const forbidden = (message = 'not allowed for this role'): HttpError =>
   new HttpError(403, 'FORBIDDEN', message);
 
 /**
- * The contract: a workflow validator refuses with an Error whose message starts with the rule
- * code, e.g. `PIP_REQUIRES_INTAKE: ...`. Temporal wraps it (WorkflowUpdateFailedError with an
- * ApplicationFailure cause), so walk the cause chain and take the first message that carries a code.
+ * The contract: a workflow validator refuses with an `ApplicationFailure` whose `type` is the rule
+ * code (domain/refusals.ts) and whose message is the Dutch explanation. Temporal wraps it in a
+ * WorkflowUpdateFailedError; the code is read from the type, never parsed out of the text.
+ * INVALID_INPUT (the workflow's own schema check) is a 400 with its field issues.
  */
-const RULE_MESSAGE = /^([A-Z][A-Z0-9_]{2,}):\s*([\s\S]*)$/;
-
 export function ruleRefusal(err: unknown): HttpError | undefined {
   if (!(err instanceof WorkflowUpdateFailedError)) return undefined;
-  let cur: unknown = err.cause;
-  for (let depth = 0; cur instanceof Error && depth < 5; depth++) {
-    const m = RULE_MESSAGE.exec(cur.message);
-    if (m) return new HttpError(409, m[1]!, cur.message);
-    cur = (cur as { cause?: unknown }).cause;
+  const cause = err.cause;
+  if (cause instanceof ApplicationFailure && isRefusalCode(cause.type)) {
+    if (cause.type === INVALID_INPUT) {
+      const details = cause.details?.[0] as { issues?: ValidationIssue[] } | undefined;
+      return new ValidationError(details?.issues ?? [{ field: 'body', reason: cause.message }]);
+    }
+    return new HttpError(409, cause.type, cause.message);
   }
-  // A refusal without a code is still a refusal of this request, not a server fault.
-  return new HttpError(409, 'UPDATE_REJECTED', err.cause?.message ?? err.message);
+  // A refusal without a known code is still a refusal of this request, not a server fault.
+  return new HttpError(409, 'UPDATE_REJECTED', cause?.message ?? err.message);
 }
 
 /** Maps anything thrown to an HttpError; unknown errors become 500 without leaking internals. */

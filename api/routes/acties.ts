@@ -51,7 +51,7 @@ export async function runCommand(
     throw new HttpError(
       409,
       'TRAJECTORY_ENDED',
-      `TRAJECTORY_ENDED: the trajectory ended (${state.phase}); no further actions`,
+      `het traject is beëindigd (${state.phase}): er zijn geen acties meer mogelijk`,
     );
   }
   const update = commandUpdates[name] as unknown as UpdateDefinition<TrajectorySummary, [unknown], string>;

@@ -45,9 +45,9 @@ it('a worker restart in the middle of a trajectory loses nothing', async () => {
     brpInschrijvingDate: '2040-01-09',
   });
   const u = updater(h);
-  await u(m.planBredeIntake, { plannedDate: '2040-01-23' });
+  await u(m.commandUpdates.planBredeIntake, { plannedDate: '2040-01-23' });
   await advanceTo(env, '2040-01-23');
-  await u(m.completeBredeIntake, { date: '2040-01-23', lbt: { date: '2040-01-23', adviesRoute: 'B1' } });
+  await u(m.commandUpdates.completeBredeIntake, { date: '2040-01-23', lbt: { date: '2040-01-23', adviesRoute: 'B1' } });
   await advanceTo(env, '2040-03-06'); // after the 14-day reminder of the PIP term (due 2040-03-19)
   const before = await h.query(m.getState);
 
@@ -58,12 +58,12 @@ it('a worker restart in the middle of a trajectory loses nothing', async () => {
   try {
     expect(await h.query(m.getState)).toEqual(before);
     await advanceTo(env, '2040-03-21'); // the 3-day reminder and the escalation fall in here
-    await u(m.setPip, {
+    await u(m.commandUpdates.setPip, {
       decisionDate: '2040-03-21',
       route: 'B1',
       modules: [{ module: 'PVT' }, { module: 'MAP' }],
     });
-    await u(m.endTrajectory, { reason: 'VERTROKKEN', date: '2040-03-21' });
+    await u(m.commandUpdates.endTrajectory, { reason: 'VERTROKKEN', date: '2040-03-21' });
     // (the worker must still run: the workflow writes its final event before it completes)
     expect(await finalResult(env, h.workflowId)).toMatchObject({ phase: 'VERTROKKEN' });
   } finally {
@@ -97,18 +97,18 @@ it('continueAsNew carries the state; nothing is sent twice across runs', async (
     });
     const firstRunId = (await h.describe()).runId;
     const u = updater(h);
-    await u(m.planBredeIntake, { plannedDate: '2045-01-16' });
+    await u(m.commandUpdates.planBredeIntake, { plannedDate: '2045-01-16' });
     await advanceTo(env, '2045-01-16');
-    await u(m.completeBredeIntake, { date: '2045-01-16', lbt: { date: '2045-01-16', adviesRoute: 'Z' } });
-    await u(m.setPip, {
+    await u(m.commandUpdates.completeBredeIntake, { date: '2045-01-16', lbt: { date: '2045-01-16', adviesRoute: 'Z' } });
+    await u(m.commandUpdates.setPip, {
       decisionDate: '2045-01-16',
       route: 'Z',
       modules: [{ module: 'PVT' }, { module: 'MAP' }],
     });
-    await u(m.startModule, { module: 'PVT', date: '2045-01-16' });
+    await u(m.commandUpdates.startModule, { module: 'PVT', date: '2045-01-16' });
     await advanceTo(env, '2045-04-20');
-    await u(m.recordVoortgangsgesprek, { date: '2045-04-20' });
-    await u(m.recordProgressHours, { kind: 'LESSEN', hours: 120, periodEnd: '2045-04-20' });
+    await u(m.commandUpdates.recordVoortgangsgesprek, { date: '2045-04-20' });
+    await u(m.commandUpdates.recordProgressHours, { kind: 'LESSEN', hours: 120, periodEnd: '2045-04-20' });
     await advanceTo(env, '2045-07-21');
 
     const runs = new Set<string>([firstRunId]);
@@ -136,7 +136,7 @@ it('continueAsNew carries the state; nothing is sent twice across runs', async (
     const seqs = recorder.events.filter((e) => e.workflowId === h.workflowId).map((e) => e.eventSeq);
     expect(seqs).toEqual(seqs.map((_, i) => i + 1));
 
-    await u(m.endTrajectory, { reason: 'VERTROKKEN', date: '2045-07-21' });
+    await u(m.commandUpdates.endTrajectory, { reason: 'VERTROKKEN', date: '2045-07-21' });
     expect(await finalResult(env, h.workflowId)).toMatchObject({ phase: 'VERTROKKEN' });
     histories.push({
       workflowId: h.workflowId,
@@ -168,16 +168,16 @@ it('a notification that cannot be delivered is recorded, and the trajectory goes
       brpInschrijvingDate: '2050-01-10',
     });
     const u = updater(h);
-    await u(m.planBredeIntake, { plannedDate: '2050-01-10' });
-    await u(m.completeBredeIntake, { date: '2050-01-10', lbtNotTakenReason: 'test' });
-    const pip = await u(m.setPip, {
+    await u(m.commandUpdates.planBredeIntake, { plannedDate: '2050-01-10' });
+    await u(m.commandUpdates.completeBredeIntake, { date: '2050-01-10', lbtNotTakenReason: 'test' });
+    const pip = await u(m.commandUpdates.setPip, {
       decisionDate: '2050-01-10',
       route: 'Z',
       modules: [{ module: 'PVT' }, { module: 'MAP' }],
       taalschoolPartnerId: 'taalschool-offline',
     });
     expect(pip.phase).toBe('LEERROUTE');
-    await u(m.endTrajectory, { reason: 'VERTROKKEN', date: '2050-01-10' });
+    await u(m.commandUpdates.endTrajectory, { reason: 'VERTROKKEN', date: '2050-01-10' });
     // (recorded right after the failed delivery, i.e. after setPip answered)
     expect(
       recorder.events.find((e) => e.workflowId === h.workflowId && e.type === 'NOTIFICATION_FAILED'),

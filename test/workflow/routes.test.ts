@@ -28,26 +28,26 @@ describe('leerroutes', () => {
     const u = updater(h);
 
     await advanceTo(suite.env, '2040-01-23');
-    await u(m.registerKennisgeving, { date: '2040-01-23' });
-    await u(m.registerBrpInschrijving, { date: '2040-01-23' });
+    await u(m.commandUpdates.registerKennisgeving, { date: '2040-01-23' });
+    await u(m.commandUpdates.registerBrpInschrijving, { date: '2040-01-23' });
     await advanceTo(suite.env, '2040-02-01');
-    await u(m.registerHuisvesting, { date: '2040-02-01' });
-    await u(m.planBredeIntake, { plannedDate: '2040-02-15', lbtPlannedDate: '2040-02-13' });
+    await u(m.commandUpdates.registerHuisvesting, { date: '2040-02-01' });
+    await u(m.commandUpdates.planBredeIntake, { plannedDate: '2040-02-15', lbtPlannedDate: '2040-02-13' });
     await advanceTo(suite.env, '2040-02-15');
     await expectRefused(
-      u(m.setPip, {
+      u(m.commandUpdates.setPip, {
         decisionDate: '2040-02-15',
         route: 'B1',
         modules: [{ module: 'PVT' }, { module: 'MAP' }],
       }),
       'PIP_REQUIRES_INTAKE',
     );
-    await u(m.completeBredeIntake, {
+    await u(m.commandUpdates.completeBredeIntake, {
       date: '2040-02-15',
       lbt: { date: '2040-02-13', score: 72, adviesRoute: 'B1' },
     });
     await advanceTo(suite.env, '2040-03-01');
-    const afterPip = await h.executeUpdate(m.setPip, {
+    const afterPip = await h.executeUpdate(m.commandUpdates.setPip, {
       args: [
         {
           decisionDate: '2040-03-01',
@@ -71,17 +71,17 @@ describe('leerroutes', () => {
       },
     });
     await advanceTo(suite.env, '2040-03-10');
-    await u(m.startModule, { module: 'PVT', date: '2040-03-10', partnerId: 'vluchtelingenwerk' });
+    await u(m.commandUpdates.startModule, { module: 'PVT', date: '2040-03-10', partnerId: 'vluchtelingenwerk' });
     await advanceTo(suite.env, '2040-06-01');
-    await u(m.startModule, { module: 'MAP', date: '2040-06-01' });
+    await u(m.commandUpdates.startModule, { module: 'MAP', date: '2040-06-01' });
     await advanceTo(suite.env, '2040-08-30');
-    await u(m.recordVoortgangsgesprek, { date: '2040-08-30' });
+    await u(m.commandUpdates.recordVoortgangsgesprek, { date: '2040-08-30' });
     await advanceTo(suite.env, '2040-09-15');
-    await u(m.completeModule, { module: 'PVT', date: '2040-09-15' });
+    await u(m.commandUpdates.completeModule, { module: 'PVT', date: '2040-09-15' });
     await advanceTo(suite.env, '2041-01-15');
-    await u(m.completeModule, { module: 'MAP', date: '2041-01-15', hours: 45 });
+    await u(m.commandUpdates.completeModule, { module: 'MAP', date: '2041-01-15', hours: 45 });
     await advanceTo(suite.env, '2041-02-20');
-    await u(m.recordVoortgangsgesprek, { date: '2041-02-20' });
+    await u(m.commandUpdates.recordVoortgangsgesprek, { date: '2041-02-20' });
     await advanceTo(suite.env, '2041-06-01');
     await h.signal(m.partnerExamResult, {
       component: 'LEZEN',
@@ -91,14 +91,14 @@ describe('leerroutes', () => {
       partnerId: 'taalschool-zwolle',
     });
     for (const component of ['LUISTEREN', 'SCHRIJVEN', 'SPREKEN', 'KNM'] as const)
-      await u(m.recordExamResult, { component, attempt: 1, date: '2041-06-01', passed: true });
+      await u(m.commandUpdates.recordExamResult, { component, attempt: 1, date: '2041-06-01', passed: true });
     await expectRefused(
-      u(m.recordExamResult, { component: 'LEZEN', attempt: 1, date: '2041-06-01', passed: true }),
+      u(m.commandUpdates.recordExamResult, { component: 'LEZEN', attempt: 1, date: '2041-06-01', passed: true }),
       'EXAM_ATTEMPT_OUT_OF_ORDER',
     );
     expect((await h.query(m.getSummary)).phase).toBe('EXAMENS');
     await advanceTo(suite.env, '2041-08-01');
-    const done = await u(m.recordExamResult, {
+    const done = await u(m.commandUpdates.recordExamResult, {
       component: 'LEZEN',
       attempt: 2,
       date: '2041-08-01',
@@ -152,38 +152,38 @@ describe('leerroutes', () => {
       settings: { voortgangsgesprekIntervalMonths: 12 },
     });
     const u = updater(h);
-    await u(m.planBredeIntake, { plannedDate: '2045-01-20' });
+    await u(m.commandUpdates.planBredeIntake, { plannedDate: '2045-01-20' });
     await advanceTo(suite.env, '2045-01-20');
-    await u(m.completeBredeIntake, {
+    await u(m.commandUpdates.completeBredeIntake, {
       date: '2045-01-20',
       lbtNotTakenReason: 'hbo-vooropleiding, onderwijsroute',
     });
     await expectRefused(
-      u(m.setPip, {
+      u(m.commandUpdates.setPip, {
         decisionDate: '2045-01-20',
         route: 'ONDERWIJS',
         modules: [{ module: 'PVT' }, { module: 'MAP' }],
       }),
       'MAP_NOT_IN_ROUTE',
     );
-    await u(m.setPip, {
+    await u(m.commandUpdates.setPip, {
       decisionDate: '2045-01-20',
       route: 'ONDERWIJS',
       modules: [{ module: 'PVT' }, { module: 'KNM' }],
       taalschoolPartnerId: 'hogeschool-windesheim',
     });
-    await u(m.startModule, { module: 'PVT', date: '2045-01-20' });
+    await u(m.commandUpdates.startModule, { module: 'PVT', date: '2045-01-20' });
     await advanceTo(suite.env, '2045-04-01');
-    await u(m.completeModule, { module: 'PVT', date: '2045-04-01' });
+    await u(m.commandUpdates.completeModule, { module: 'PVT', date: '2045-04-01' });
     await advanceTo(suite.env, '2045-12-01');
-    await u(m.recordVoortgangsgesprek, { date: '2045-12-01' });
+    await u(m.commandUpdates.recordVoortgangsgesprek, { date: '2045-12-01' });
     await expectRefused(
-      u(m.recordExamResult, { component: 'LEZEN', attempt: 1, date: '2045-12-01', passed: true }),
+      u(m.commandUpdates.recordExamResult, { component: 'LEZEN', attempt: 1, date: '2045-12-01', passed: true }),
       'EXAM_NOT_IN_ROUTE',
     );
-    await u(m.recordExamResult, { component: 'KNM', attempt: 1, date: '2045-12-01', passed: true });
+    await u(m.commandUpdates.recordExamResult, { component: 'KNM', attempt: 1, date: '2045-12-01', passed: true });
     await advanceTo(suite.env, '2046-07-10');
-    await u(m.completeLeerroute, {
+    await u(m.commandUpdates.completeLeerroute, {
       date: '2046-07-10',
       note: 'taalschakeltraject afgerond, ingeschreven hbo',
     });
@@ -219,14 +219,14 @@ describe('leerroutes', () => {
       settings: { voortgangsgesprekIntervalMonths: 12 },
     });
     const u = updater(h);
-    await u(m.registerHuisvesting, { date: '2050-01-10' });
-    await u(m.planBredeIntake, { plannedDate: '2050-01-24' });
+    await u(m.commandUpdates.registerHuisvesting, { date: '2050-01-10' });
+    await u(m.commandUpdates.planBredeIntake, { plannedDate: '2050-01-24' });
     await advanceTo(suite.env, '2050-01-24');
-    await u(m.completeBredeIntake, {
+    await u(m.commandUpdates.completeBredeIntake, {
       date: '2050-01-24',
       lbt: { date: '2050-01-20', score: 18, adviesRoute: 'Z' },
     });
-    await u(m.setPip, {
+    await u(m.commandUpdates.setPip, {
       decisionDate: '2050-01-24',
       route: 'Z',
       modules: [
@@ -238,7 +238,7 @@ describe('leerroutes', () => {
       taalschoolPartnerId: 'taalschool-z',
     });
     for (const module of ['PVT', 'MAP', 'ONTZORGEN'] as const)
-      await u(m.startModule, { module, date: '2050-01-24' });
+      await u(m.commandUpdates.startModule, { module, date: '2050-01-24' });
     // Partners report hours per quarter: 8 x 100 lesson hours and 8 x 100 participation hours.
     const quarters = [
       '2050-04-30',
@@ -252,7 +252,7 @@ describe('leerroutes', () => {
     ];
     for (const [i, periodEnd] of quarters.entries()) {
       await advanceTo(suite.env, periodEnd);
-      if (i === 3) await u(m.recordVoortgangsgesprek, { date: periodEnd });
+      if (i === 3) await u(m.commandUpdates.recordVoortgangsgesprek, { date: periodEnd });
       await h.signal(m.partnerLessonHours, {
         kind: 'LESSEN',
         hours: 100,
@@ -266,9 +266,9 @@ describe('leerroutes', () => {
         partnerId: 'werkgever-1',
       });
       if (i === 6) {
-        await u(m.completeModule, { module: 'PVT', date: periodEnd });
-        await u(m.completeModule, { module: 'MAP', date: periodEnd, hours: 40 });
-        await expectRefused(u(m.completeLeerroute, { date: periodEnd }), 'Z_ROUTE_HOURS_INSUFFICIENT');
+        await u(m.commandUpdates.completeModule, { module: 'PVT', date: periodEnd });
+        await u(m.commandUpdates.completeModule, { module: 'MAP', date: periodEnd, hours: 40 });
+        await expectRefused(u(m.commandUpdates.completeLeerroute, { date: periodEnd }), 'Z_ROUTE_HOURS_INSUFFICIENT');
       }
     }
     // A partner fact that the rules refuse is recorded, not applied.
@@ -277,7 +277,7 @@ describe('leerroutes', () => {
     expect(state.hours).toEqual({ LESSEN: 800, PARTICIPATIE: 800 });
     expect(state.exams).toEqual({});
     await advanceTo(suite.env, '2052-02-10');
-    await u(m.completeLeerroute, { date: '2052-02-10', note: 'eindgesprek Z-route' });
+    await u(m.commandUpdates.completeLeerroute, { date: '2052-02-10', note: 'eindgesprek Z-route' });
     const result = await finalResult(suite.env, h.workflowId);
     expect(result).toMatchObject({ phase: 'AFGEROND', endedReason: 'VOLDAAN', endedDate: '2052-02-10' });
     expect(suite.recorder.eventTypes(h.workflowId)).toContain('PARTNER_FACT_REFUSED');

@@ -45,8 +45,8 @@ it('upserts phase, route, coach, next deadline and overdue flag', async () => {
       ],
     });
     const u = updater(h);
-    await u(m.planBredeIntake, { plannedDate: today });
-    await u(m.completeBredeIntake, { date: today, lbtNotTakenReason: 'test' });
+    await u(m.commandUpdates.planBredeIntake, { plannedDate: today });
+    await u(m.commandUpdates.completeBredeIntake, { date: today, lbtNotTakenReason: 'test' });
     let sa = (await h.describe()).typedSearchAttributes;
     expect(sa.get(InburgeringFase)).toBe('PIP');
     expect(sa.get(CoachId)).toBe('coach-sa');
@@ -55,15 +55,15 @@ it('upserts phase, route, coach, next deadline and overdue flag', async () => {
     // The PIP term: 10 weeks after kennisgeving/BRP, as midnight Amsterdam of its date.
     expect(sa.get(VolgendeDeadline)?.toISOString()).toBe(instantAt(addPeriod(today, { weeks: 10 }), 0));
 
-    await u(m.setPip, { decisionDate: today, route: 'Z', modules: [{ module: 'PVT' }, { module: 'MAP' }] });
-    await u(m.reassignCoach, { coachId: 'coach-sa-2' });
+    await u(m.commandUpdates.setPip, { decisionDate: today, route: 'Z', modules: [{ module: 'PVT' }, { module: 'MAP' }] });
+    await u(m.commandUpdates.reassignCoach, { coachId: 'coach-sa-2' });
     sa = (await h.describe()).typedSearchAttributes;
     expect(sa.get(InburgeringFase)).toBe('LEERROUTE');
     expect(sa.get(Leerroute)).toBe('Z');
     expect(sa.get(CoachId)).toBe('coach-sa-2');
     expect(sa.get(VolgendeDeadline)?.toISOString()).toBe(instantAt(addPeriod(today, { months: 3 }), 0)); // voortgangsgesprek
 
-    await u(m.endTrajectory, { reason: 'VERTROKKEN', date: today });
+    await u(m.commandUpdates.endTrajectory, { reason: 'VERTROKKEN', date: today });
     await h.result();
     sa = (await h.describe()).typedSearchAttributes;
     expect(sa.get(InburgeringFase)).toBe('VERTROKKEN');

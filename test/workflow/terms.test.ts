@@ -33,12 +33,12 @@ it('a missed PIP term: reminders to the coach, escalation to the manager the day
   });
   const u = updater(h);
   await advanceTo(suite.env, '2040-01-16');
-  await u(m.registerKennisgeving, { date: '2040-01-16' });
-  const s = await u(m.registerBrpInschrijving, { date: '2040-01-09' });
+  await u(m.commandUpdates.registerKennisgeving, { date: '2040-01-16' });
+  const s = await u(m.commandUpdates.registerBrpInschrijving, { date: '2040-01-09' });
   expect(s.nextDeadline).toMatchObject({ key: 'PIP_VASTSTELLEN', dueDate: '2040-03-26' }); // 16 Jan + 10 weeks
-  await u(m.planBredeIntake, { plannedDate: '2040-02-01' });
+  await u(m.commandUpdates.planBredeIntake, { plannedDate: '2040-02-01' });
   await advanceTo(suite.env, '2040-02-01');
-  await u(m.completeBredeIntake, { date: '2040-02-01', lbt: { date: '2040-01-30', adviesRoute: 'B1' } });
+  await u(m.commandUpdates.completeBredeIntake, { date: '2040-02-01', lbt: { date: '2040-01-30', adviesRoute: 'B1' } });
   await advanceTo(suite.env, '2040-04-01');
   expect(await h.query(m.getSummary)).toMatchObject({ phase: 'PIP', overdue: true });
   expect(suite.recorder.sent(h.workflowId)).toEqual([
@@ -60,7 +60,7 @@ it('a missed PIP term: reminders to the coach, escalation to the manager the day
   });
 
   await advanceTo(suite.env, '2040-04-10');
-  const late = await u(m.setPip, {
+  const late = await u(m.commandUpdates.setPip, {
     decisionDate: '2040-04-10',
     route: 'B1',
     modules: [{ module: 'PVT' }, { module: 'MAP' }],
@@ -70,7 +70,7 @@ it('a missed PIP term: reminders to the coach, escalation to the manager the day
     status: 'missed',
     fulfilledDate: '2040-04-10',
   });
-  await u(m.endTrajectory, { reason: 'VERTROKKEN', date: '2040-04-10' });
+  await u(m.commandUpdates.endTrajectory, { reason: 'VERTROKKEN', date: '2040-04-10' });
   expect(await finalResult(suite.env, h.workflowId)).toMatchObject({
     phase: 'VERTROKKEN',
     endedReason: 'VERTROKKEN',
@@ -89,10 +89,10 @@ it('an extension after illness moves the end of the termijn and its reminders', 
     settings: { voortgangsgesprekIntervalMonths: 12 },
   });
   const u = updater(h);
-  await u(m.planBredeIntake, { plannedDate: '2045-01-16' });
+  await u(m.commandUpdates.planBredeIntake, { plannedDate: '2045-01-16' });
   await advanceTo(suite.env, '2045-01-16');
-  await u(m.completeBredeIntake, { date: '2045-01-16', lbt: { date: '2045-01-16', adviesRoute: 'B1' } });
-  const pip = await u(m.setPip, {
+  await u(m.commandUpdates.completeBredeIntake, { date: '2045-01-16', lbt: { date: '2045-01-16', adviesRoute: 'B1' } });
+  const pip = await u(m.commandUpdates.setPip, {
     decisionDate: '2045-01-16',
     route: 'B1',
     modules: [{ module: 'PVT' }, { module: 'MAP' }],
@@ -104,22 +104,22 @@ it('an extension after illness moves the end of the termijn and its reminders', 
     extensionRequestFrom: '2047-07-17',
   });
   await advanceTo(suite.env, '2046-01-10');
-  await u(m.recordVoortgangsgesprek, { date: '2046-01-10' });
+  await u(m.commandUpdates.recordVoortgangsgesprek, { date: '2046-01-10' });
   await advanceTo(suite.env, '2046-06-01');
-  await u(m.pause, { date: '2046-06-01', reason: 'langdurige ziekte' });
+  await u(m.commandUpdates.pause, { date: '2046-06-01', reason: 'langdurige ziekte' });
   await advanceTo(suite.env, '2046-12-01');
-  await u(m.resume, { date: '2046-12-01' });
+  await u(m.commandUpdates.resume, { date: '2046-12-01' });
   await advanceTo(suite.env, '2047-01-08');
-  await u(m.recordVoortgangsgesprek, { date: '2047-01-08' });
+  await u(m.commandUpdates.recordVoortgangsgesprek, { date: '2047-01-08' });
   await advanceTo(suite.env, '2047-07-16');
   const ziekte = {
     ground: 'ZIEKTE',
     period: { unit: 'MONTHS', amount: 6 },
     reason: 'ziekte > 3 maanden',
   } as const;
-  await expectRefused(u(m.grantExtension, { ...ziekte, decisionDate: '2047-07-16' }), 'EXTENSION_TOO_EARLY');
+  await expectRefused(u(m.commandUpdates.grantExtension, { ...ziekte, decisionDate: '2047-07-16' }), 'EXTENSION_TOO_EARLY');
   await advanceTo(suite.env, '2047-07-17');
-  const extended = await u(m.grantExtension, { ...ziekte, decisionDate: '2047-07-17' });
+  const extended = await u(m.commandUpdates.grantExtension, { ...ziekte, decisionDate: '2047-07-17' });
   expect(extended.milestones.termijnEnd).toBe('2048-07-16');
   expect(extended.deadlines.find((d) => d.key === 'INBURGERINGSTERMIJN')).toMatchObject({
     dueDate: '2048-07-16',
@@ -142,7 +142,7 @@ it('an extension after illness moves the end of the termijn and its reminders', 
     '2048-07-13 REMINDER INBURGERINGSTERMIJN',
     '2048-07-17 ESCALATION INBURGERINGSTERMIJN',
   ]);
-  await u(m.endTrajectory, {
+  await u(m.commandUpdates.endTrajectory, {
     reason: 'OVERIG',
     date: '2048-07-20',
     toelichting: 'DUO: boete en nieuwe termijn',
@@ -165,16 +165,16 @@ it('a route switch inside 1.5 years, one refused after, onderwijsroute → B1 st
     settings: { voortgangsgesprekIntervalMonths: 12 },
   });
   const u = updater(h);
-  await u(m.planBredeIntake, { plannedDate: '2050-01-17' });
+  await u(m.commandUpdates.planBredeIntake, { plannedDate: '2050-01-17' });
   await advanceTo(suite.env, '2050-01-17');
-  await u(m.completeBredeIntake, { date: '2050-01-17', lbtNotTakenReason: 'diploma bekend' });
-  await u(m.setPip, {
+  await u(m.commandUpdates.completeBredeIntake, { date: '2050-01-17', lbtNotTakenReason: 'diploma bekend' });
+  await u(m.commandUpdates.setPip, {
     decisionDate: '2050-01-17',
     route: 'B1',
     modules: [{ module: 'PVT' }, { module: 'MAP' }],
   });
   await advanceTo(suite.env, '2051-07-15');
-  const switched = await u(m.switchRoute, {
+  const switched = await u(m.commandUpdates.switchRoute, {
     to: 'ONDERWIJS',
     date: '2051-07-15',
     reason: 'toelating taalschakeltraject',
@@ -182,10 +182,10 @@ it('a route switch inside 1.5 years, one refused after, onderwijsroute → B1 st
   expect(switched).toMatchObject({ route: 'ONDERWIJS', milestones: { routeSwitchUntil: '2051-07-17' } });
   await advanceTo(suite.env, '2051-07-18');
   await expectRefused(
-    u(m.switchRoute, { to: 'Z', date: '2051-07-18', reason: 'te zwaar' }),
+    u(m.commandUpdates.switchRoute, { to: 'Z', date: '2051-07-18', reason: 'te zwaar' }),
     'ROUTE_SWITCH_WINDOW_CLOSED',
   );
-  const back = await u(m.switchRoute, { to: 'B1', date: '2051-07-18', reason: 'uitgevallen' });
+  const back = await u(m.commandUpdates.switchRoute, { to: 'B1', date: '2051-07-18', reason: 'uitgevallen' });
   expect(back.route).toBe('B1');
   const state = await h.query(m.getState);
   expect(state.routeSwitches.map((s) => `${s.date} ${s.from}→${s.to}`)).toEqual([
@@ -201,7 +201,7 @@ it('a route switch inside 1.5 years, one refused after, onderwijsroute → B1 st
     '2051-07-14 REMINDER ROUTE_SWITCH',
     '2051-07-18 TERM_ENDED ROUTE_SWITCH',
   ]);
-  await u(m.endTrajectory, { reason: 'OVERLEDEN', date: '2051-07-18' });
+  await u(m.commandUpdates.endTrajectory, { reason: 'OVERLEDEN', date: '2051-07-18' });
   expect(await finalResult(suite.env, h.workflowId)).toMatchObject({ phase: 'OVERLEDEN' });
   await keepHistory(h, 'route-switch');
 });
@@ -216,10 +216,10 @@ it('an exemption after a first reminder ends the trajectory and drops the open d
     brpInschrijvingDate: '2055-01-11',
   });
   const u = updater(h);
-  await u(m.planBredeIntake, { plannedDate: '2055-01-18' });
+  await u(m.commandUpdates.planBredeIntake, { plannedDate: '2055-01-18' });
   await advanceTo(suite.env, '2055-01-18');
-  await u(m.completeBredeIntake, { date: '2055-01-18', lbt: { date: '2055-01-18', adviesRoute: 'Z' } });
-  await u(m.setPip, {
+  await u(m.commandUpdates.completeBredeIntake, { date: '2055-01-18', lbt: { date: '2055-01-18', adviesRoute: 'Z' } });
+  await u(m.commandUpdates.setPip, {
     decisionDate: '2055-01-18',
     route: 'Z',
     modules: [{ module: 'PVT' }, { module: 'MAP' }],
@@ -232,7 +232,7 @@ it('an exemption after a first reminder ends the trajectory and drops the open d
     status: 'open',
   });
   expect(suite.recorder.sent(h.workflowId)).toEqual(['2055-04-04 REMINDER VOORTGANGSGESPREK-1']);
-  const ended = await u(m.grantExemption, {
+  const ended = await u(m.commandUpdates.grantExemption, {
     ground: 'MEDISCH',
     decisionDate: '2055-04-08',
     reason: 'DUO-besluit medische ontheffing',
@@ -274,7 +274,7 @@ it('a transfer to another gemeente of a trajectory imported mid-way (warm transf
   const u = updater(h);
   // The second gesprek was due 2059-12-01: overdue at import, escalated at once (no stale reminders).
   await advanceTo(suite.env, '2060-01-20');
-  const moved = await u(m.transfer, {
+  const moved = await u(m.commandUpdates.transfer, {
     toGemeenteCode: 'GM0363',
     date: '2060-01-20',
     reason: 'verhuisd naar Amsterdam',
@@ -307,20 +307,20 @@ it('a person who never shows up for the intake: warning, fine, second fine, PIP 
     brpInschrijvingDate: '2065-01-05',
   });
   const u = updater(h);
-  await u(m.planBredeIntake, { plannedDate: '2065-01-19' });
+  await u(m.commandUpdates.planBredeIntake, { plannedDate: '2065-01-19' });
   await advanceTo(suite.env, '2065-01-19');
-  await u(m.recordIntakeNoShow, { date: '2065-01-19', nextPlannedDate: '2065-02-02' });
+  await u(m.commandUpdates.recordIntakeNoShow, { date: '2065-01-19', nextPlannedDate: '2065-02-02' });
   await advanceTo(suite.env, '2065-02-02');
   await expectRefused(
-    u(m.setPip, { decisionDate: '2065-02-02', route: 'Z', modules: [{ module: 'PVT' }, { module: 'MAP' }] }),
+    u(m.commandUpdates.setPip, { decisionDate: '2065-02-02', route: 'Z', modules: [{ module: 'PVT' }, { module: 'MAP' }] }),
     'PIP_REQUIRES_INTAKE',
   );
-  await u(m.recordIntakeNoShow, { date: '2065-02-02', nextPlannedDate: '2065-02-16' });
+  await u(m.commandUpdates.recordIntakeNoShow, { date: '2065-02-02', nextPlannedDate: '2065-02-16' });
   await advanceTo(suite.env, '2065-02-16');
-  await u(m.recordIntakeNoShow, { date: '2065-02-16' });
-  await expectRefused(u(m.recordIntakeNoShow, { date: '2065-02-16' }), 'INTAKE_SANCTIONS_EXHAUSTED');
+  await u(m.commandUpdates.recordIntakeNoShow, { date: '2065-02-16' });
+  await expectRefused(u(m.commandUpdates.recordIntakeNoShow, { date: '2065-02-16' }), 'INTAKE_SANCTIONS_EXHAUSTED');
   await advanceTo(suite.env, '2065-03-05');
-  const pip = await u(m.setPip, {
+  const pip = await u(m.commandUpdates.setPip, {
     decisionDate: '2065-03-05',
     route: 'Z',
     modules: [{ module: 'PVT' }, { module: 'MAP' }],
@@ -343,7 +343,7 @@ it('a person who never shows up for the intake: warning, fine, second fine, PIP 
     (n) => n.workflowId === h.workflowId && n.template === 'INTAKE_BOETE',
   )!;
   expect(fine.data).toMatchObject({ fineEur: 250, sanction: 'BOETE' });
-  await u(m.endTrajectory, { reason: 'VERTROKKEN', date: '2065-03-05' });
+  await u(m.commandUpdates.endTrajectory, { reason: 'VERTROKKEN', date: '2065-03-05' });
   await keepHistory(h);
 });
 
