@@ -1,11 +1,11 @@
 /**
- * The activities of the trajectory workflow, built from what they need (nothing imported globally),
- * so a test hands in its own database, SMTP server and webhook receiver:
+ * The activities of the trajectory and delivery workflows, built from what they need (nothing
+ * imported globally), so a test hands in its own database, SMTP server and webhook receiver:
  *
- *   const activities = createActivities({ db, config, log });          // production wiring
+ *   const activities = createActivities({ db, config, log, delivery });   // production wiring
  *   const activities = createActivities({ db, config, log, mailer, webhooks, clock });  // tests
  *
- * The workflow imports only the types (activities/types.ts) and calls them through proxyActivities.
+ * The workflows import only the types (activities/types.ts) and call them through proxyActivities.
  */
 import type { Logger } from 'pino';
 import type { Config } from '../config/config';
@@ -13,7 +13,10 @@ import type { Db } from '../prisma/db';
 import { createSmtpMailer, type Mailer } from './mailer';
 import { sendNotification, type Clock } from './notifications';
 import { recordTrajectoryEvent } from './read-model';
-import type { TrajectoryActivities } from './types';
+import { Context } from '@temporalio/activity';
+import { deliverNotifications } from './delivery';
+import { recordStep, type DeliveryTrigger } from './step';
+import type { DeliveryActivities, TrajectoryActivities } from './types';
 import { createWebhookSender, type WebhookSender } from './webhooks';
 
 export type ActivityConfig = Pick<Config, 'MANAGER_EMAIL' | 'MAIL_FROM' | 'GEMEENTE_NAAM'> &
@@ -29,11 +32,16 @@ export interface ActivityDeps {
   webhooks?: WebhookSender;
   /** Default: the system clock (outbox times, webhook timestamps). */
   clock?: Clock;
+  /**
+   * Nudges the delivery workflow after a step queued notifications (worker/main.ts builds it from a
+   * Temporal client). Without it delivery still runs on the delivery workflow's own timer.
+   */
+  delivery?: DeliveryTrigger | null;
 }
 
 export const systemClock: Clock = { now: () => new Date() };
 
-export function createActivities(deps: ActivityDeps): TrajectoryActivities {
+export function createActivities(deps: ActivityDeps): TrajectoryActivities & DeliveryActivities {
   const { db, config } = deps;
   const log = deps.log.child({ component: 'activities' });
   const mailer =
@@ -54,13 +62,26 @@ export function createActivities(deps: ActivityDeps): TrajectoryActivities {
       publicUrl: config.PUBLIC_URL,
     },
   };
+  const stepDeps = { db, notifications: notificationDeps, delivery: deps.delivery ?? null, log };
   return {
+    recordStep: (input) => recordStep(stepDeps, input, currentTaskQueue()),
+    deliverNotifications: (input) => deliverNotifications(notificationDeps, input),
     recordTrajectoryEvent: (input) => recordTrajectoryEvent(db, input),
     sendNotification: (input) => sendNotification(notificationDeps, input),
   };
 }
 
-export type { Mailer, WebhookSender, Clock };
+/** The task queue of the running activity (its delivery workflow is per task queue). */
+function currentTaskQueue(): string | undefined {
+  try {
+    return Context.current().info.taskQueue;
+  } catch {
+    return undefined; // called outside an activity (a script or a test calling it directly)
+  }
+}
+
+export type { Mailer, WebhookSender, Clock, DeliveryTrigger };
+export { requeueFor, DELIVERY_POLICY } from './delivery';
 export { createSmtpMailer } from './mailer';
 export {
   createWebhookSender,

@@ -1,5 +1,10 @@
 /**
- * sendNotification: exactly-once delivery through the outbox.
+ * The outbox's building blocks: who a notification goes to (target), the row that records it, and
+ * one transmission (SMTP or a signed webhook). `recordStep` (./step.ts) writes rows with them,
+ * `deliverNotifications` (./delivery.ts) delivers them apart from the workflow.
+ *
+ * sendNotification (the first version's activity, kept for histories recorded before the
+ * `2026-12-record-step` patch): exactly-once delivery through the outbox inside the activity.
  *
  * 1. The outbox row (unique `key`) is written BEFORE anything is delivered.
  * 2. A retry (Temporal re-runs the activity after a failure or timeout) finds that row: `sent` →
@@ -15,7 +20,7 @@
  */
 import { ApplicationFailure } from '@temporalio/common';
 import type { Logger } from 'pino';
-import { isUniqueViolation, type Db } from '../prisma/db';
+import { isUniqueViolation, type Db, type DbTransaction } from '../prisma/db';
 import { isPermanentSmtpError, type Mailer } from './mailer';
 import { kindOf, render, type RenderContext } from './templates';
 import type { NotificationRequest, NotificationResult, NotificationStatus } from './types';
@@ -39,12 +44,15 @@ export interface NotificationDeps {
   config: NotificationConfig;
 }
 
-type Target =
+export type Target =
   | { channel: 'email'; address: string }
   | { channel: 'webhook'; address: string; secret: string }
   | { channel: 'email' | 'webhook'; address: string | null; heldBecause: string };
+export type DeliverableTarget = Exclude<Target, { heldBecause: string }>;
 
-type OutboxRow = Awaited<ReturnType<Db['notificationOutbox']['findUniqueOrThrow']>>;
+export type OutboxRow = Awaited<ReturnType<Db['notificationOutbox']['findUniqueOrThrow']>>;
+/** The database or a transaction on it: target look-ups run inside `recordStep`'s transaction. */
+type DbLike = Db | DbTransaction;
 
 export async function sendNotification(
   deps: NotificationDeps,
@@ -53,7 +61,7 @@ export async function sendNotification(
   // A retry that finds its row settled answers from it without looking anything up.
   const existing = await deps.db.notificationOutbox.findUnique({ where: { key: request.key } });
   if (existing && existing.status !== 'pending') return settled(deps, request, existing);
-  const target = await resolveTarget(deps, request);
+  const target = await resolveTarget(deps, deps.db, recipientOf(request));
   const row = existing ?? (await createOutboxRow(deps, request, target));
   if (row.status !== 'pending') return settled(deps, request, row);
   if ('heldBecause' in target) {
@@ -78,29 +86,51 @@ function settled(deps: NotificationDeps, request: NotificationRequest, row: Outb
 
 // ---------------------------------------------------------------------------------------------
 
-async function resolveTarget(deps: NotificationDeps, r: NotificationRequest): Promise<Target> {
-  switch (r.recipient.role) {
+/** Who a notification is for: a role, and the coach's or partner's id where the role has one. */
+export interface Recipient {
+  role: NotificationRequest['recipient']['role'];
+  id: string | null;
+}
+
+export function recipientOf(r: NotificationRequest): Recipient {
+  const id =
+    r.recipient.id ??
+    (r.recipient.role === 'coach' && typeof r.data.coachId === 'string' ? r.data.coachId : undefined);
+  return { role: r.recipient.role, id: id ?? null };
+}
+
+/**
+ * Where a notification goes now. Looked up when it is recorded and again at each delivery, so a
+ * coach's new address or a partner's new webhook is used, and held mail goes out once SMTP is set.
+ */
+export async function resolveTarget(
+  deps: Pick<NotificationDeps, 'mailer' | 'config'>,
+  db: DbLike,
+  to: Recipient,
+): Promise<Target> {
+  switch (to.role) {
     case 'coach':
-      return coachTarget(
-        deps,
-        r.recipient.id ?? (typeof r.data.coachId === 'string' ? r.data.coachId : undefined),
-      );
+      return coachTarget(deps, db, to.id ?? undefined);
     case 'partner':
-      return partnerTarget(deps, r);
+      return partnerTarget(deps, db, to.id ?? undefined);
     case 'manager':
     case 'gemeente':
       return emailTarget(deps, deps.config.managerEmail);
   }
 }
 
-function emailTarget(deps: NotificationDeps, address: string): Target {
+function emailTarget(deps: Pick<NotificationDeps, 'mailer'>, address: string): Target {
   return deps.mailer
     ? { channel: 'email', address }
     : { channel: 'email', address, heldBecause: 'geen SMTP geconfigureerd (SMTP_URL)' };
 }
 
-async function coachTarget(deps: NotificationDeps, coachId: string | undefined): Promise<Target> {
-  const user = coachId ? await deps.db.user.findUnique({ where: { id: coachId } }) : null;
+async function coachTarget(
+  deps: Pick<NotificationDeps, 'mailer'>,
+  db: DbLike,
+  coachId: string | undefined,
+): Promise<Target> {
+  const user = coachId ? await db.user.findUnique({ where: { id: coachId } }) : null;
   if (!user?.email)
     return {
       channel: 'email',
@@ -110,23 +140,14 @@ async function coachTarget(deps: NotificationDeps, coachId: string | undefined):
   return emailTarget(deps, user.email);
 }
 
-async function partnerTarget(deps: NotificationDeps, r: NotificationRequest): Promise<Target> {
-  const partnerId = r.recipient.id;
-  const partner = partnerId ? await deps.db.partner.findUnique({ where: { id: partnerId } }) : null;
+async function partnerTarget(
+  deps: Pick<NotificationDeps, 'mailer'>,
+  db: DbLike,
+  partnerId: string | undefined,
+): Promise<Target> {
+  const partner = partnerId ? await db.partner.findUnique({ where: { id: partnerId } }) : null;
   if (!partner)
     return { channel: 'webhook', address: null, heldBecause: `partner ${partnerId ?? '?'} onbekend` };
-  // The partner may see this person from now on (its lists show only referred people).
-  await deps.db.referral.upsert({
-    where: {
-      inburgeraarId_partnerId_purpose: {
-        inburgeraarId: r.inburgeraarId,
-        partnerId: partner.id,
-        purpose: r.template,
-      },
-    },
-    create: { inburgeraarId: r.inburgeraarId, partnerId: partner.id, purpose: r.template },
-    update: {},
-  });
   if (partner.webhookUrl && partner.webhookSecret)
     return { channel: 'webhook', address: partner.webhookUrl, secret: partner.webhookSecret };
   if (partner.email) return emailTarget(deps, partner.email);
@@ -137,10 +158,24 @@ async function partnerTarget(deps: NotificationDeps, r: NotificationRequest): Pr
   };
 }
 
+/** The partner may see this person from now on (its lists show only referred people). */
+export async function recordReferral(db: DbLike, r: NotificationRequest): Promise<void> {
+  const partnerId = r.recipient.role === 'partner' ? r.recipient.id : undefined;
+  if (!partnerId || !(await db.partner.findUnique({ where: { id: partnerId }, select: { id: true } })))
+    return;
+  await db.referral.upsert({
+    where: {
+      inburgeraarId_partnerId_purpose: { inburgeraarId: r.inburgeraarId, partnerId, purpose: r.template },
+    },
+    create: { inburgeraarId: r.inburgeraarId, partnerId, purpose: r.template },
+    update: {},
+  });
+}
+
 // ---------------------------------------------------------------------------------------------
 
 /** The JSON a partner receives (also kept in the outbox, so every attempt sends the same bytes). */
-function webhookBody(r: NotificationRequest, subject: string, text: string): string {
+export function webhookBody(r: NotificationRequest, subject: string, text: string): string {
   const { key, template, inburgeraarId, workflowId, deadlineKey, dueDate, at, data } = r;
   return JSON.stringify({
     key,
@@ -157,31 +192,49 @@ function webhookBody(r: NotificationRequest, subject: string, text: string): str
   });
 }
 
+/**
+ * The outbox row of a notification, rendered once: every attempt sends the same subject, text and
+ * (for partners) the same signed JSON. `status` is where delivery starts: pending, or held with why.
+ */
+export function outboxRowData(
+  deps: Pick<NotificationDeps, 'config'>,
+  r: NotificationRequest,
+  target: Target,
+  createdAt: Date,
+) {
+  const { subject, text } = render(r, deps.config);
+  const held = 'heldBecause' in target;
+  return {
+    key: r.key,
+    kind: kindOf(r.template),
+    template: r.template,
+    channel: target.channel,
+    audience: r.recipient.role,
+    recipient: target.address,
+    recipientId: recipientOf(r).id,
+    subject,
+    body: text,
+    payload: r.recipient.role === 'partner' ? webhookBody(r, subject, text) : JSON.stringify(r.data),
+    status: held ? 'held' : 'pending',
+    lastError: held ? target.heldBecause : null,
+    createdAt,
+    inburgeraarId: r.inburgeraarId,
+    deadlineKey: r.deadlineKey ?? null,
+    dueDate: r.dueDate ?? null,
+  };
+}
+
 /** Writes the row before any delivery; when a concurrent attempt wrote it first, that row is the row. */
 async function createOutboxRow(
   deps: NotificationDeps,
   r: NotificationRequest,
   target: Target,
 ): Promise<OutboxRow> {
-  const { subject, text } = render(r, deps.config);
+  await recordReferral(deps.db, r);
   try {
+    // The first version delivered inside this activity: the row starts pending, held is decided below.
     return await deps.db.notificationOutbox.create({
-      data: {
-        key: r.key,
-        kind: kindOf(r.template),
-        template: r.template,
-        channel: target.channel,
-        audience: r.recipient.role,
-        recipient: target.address,
-        subject,
-        body: text,
-        payload: target.channel === 'webhook' ? webhookBody(r, subject, text) : JSON.stringify(r.data),
-        status: 'pending',
-        createdAt: deps.clock.now(),
-        inburgeraarId: r.inburgeraarId,
-        deadlineKey: r.deadlineKey ?? null,
-        dueDate: r.dueDate ?? null,
-      },
+      data: { ...outboxRowData(deps, r, target, deps.clock.now()), status: 'pending', lastError: null },
     });
   } catch (error) {
     if (isUniqueViolation(error))
@@ -194,7 +247,7 @@ async function deliver(
   deps: NotificationDeps,
   r: NotificationRequest,
   row: OutboxRow,
-  target: Exclude<Target, { heldBecause: string }>,
+  target: DeliverableTarget,
 ): Promise<NotificationResult> {
   await deps.db.notificationOutbox.update({ where: { id: row.id }, data: { attempts: { increment: 1 } } });
   try {
@@ -231,12 +284,13 @@ async function deliver(
 }
 
 /** A delivery the receiver refused for good (4xx, SMTP 5xx): a retry would be refused again. */
-class PermanentDeliveryError extends Error {}
+export class PermanentDeliveryError extends Error {}
 
-async function transmit(
-  deps: NotificationDeps,
-  row: OutboxRow,
-  target: Exclude<Target, { heldBecause: string }>,
+/** One transmission of a row; throws PermanentDeliveryError when a retry cannot help. */
+export async function transmit(
+  deps: Pick<NotificationDeps, 'mailer' | 'webhooks' | 'clock'>,
+  row: Pick<OutboxRow, 'subject' | 'body' | 'key' | 'payload'>,
+  target: DeliverableTarget,
 ): Promise<void> {
   if (target.channel === 'email') {
     try {

@@ -1,6 +1,6 @@
 /**
- * The shapes the workflow hands to its activities (proposed by the workflow side; the
- * data+activities builder's activities/types.ts owns the contract and may re-export these).
+ * The shapes the workflow hands to its activities, built by pure functions here so the workflow
+ * and its tests share them; activities/types.ts owns the activity contract and re-exports these.
  * Plain JSON, no personal data: ids, dates, codes and free-text reasons only.
  */
 import type { NotificationIntent, TrajectoryEvent, TrajectorySummary } from './types';
@@ -52,15 +52,38 @@ export function toNotificationRequest(
   return { ...rest, key: `${workflowId}:${id}`, workflowId, inburgeraarId, at };
 }
 
-/** What sendNotification answers (the outbox decides whether it delivered now or earlier). */
-export interface NotificationResultShape {
-  key: string;
-  /** sent: delivered now; duplicate: an earlier attempt delivered it; queued: kept in the outbox. */
-  status: 'sent' | 'duplicate' | 'queued';
+/** One audit event of a step, without the snapshot (the step carries one for all its events). */
+export interface StepEventShape {
+  eventSeq: number;
+  type: string;
+  /** Workflow time (ISO instant) of the change. */
+  at: string;
+  data: Record<string, unknown>;
 }
 
-/** The activities the workflow calls (activities/types.ts is the owner of the real contract). */
-export interface TrajectoryActivitiesPort {
-  recordTrajectoryEvent(input: RecordEventInputShape): Promise<void>;
-  sendNotification(input: NotificationRequestShape): Promise<NotificationResultShape | unknown>;
+/**
+ * Everything one step of the workflow decided, written in one transaction by `recordStep`: its audit
+ * events, the read-model snapshot after them and the notifications that became due (outbox rows).
+ */
+export interface StepRecordShape {
+  workflowId: string;
+  inburgeraarId: string;
+  events: StepEventShape[];
+  snapshot: TrajectorySummary;
+  notifications: NotificationRequestShape[];
+}
+
+export function toStepRecord(
+  workflowId: string,
+  snapshot: TrajectorySummary,
+  events: readonly TrajectoryEvent[],
+  notifications: readonly NotificationRequestShape[],
+): StepRecordShape {
+  return {
+    workflowId,
+    inburgeraarId: snapshot.inburgeraarId,
+    events: events.map((e) => ({ eventSeq: e.seq, type: e.type, at: e.at, data: e.data })),
+    snapshot,
+    notifications: [...notifications],
+  };
 }

@@ -1,8 +1,10 @@
 /**
- * The worker: runs the trajectory workflows and their activities on the configured task queue.
+ * The worker: runs the trajectory workflows, the notification delivery workflow and their
+ * activities on the configured task queue.
  * `startWorker` is what scripts/start.ts calls (worker beside the API in one process);
  * `npm run worker` (this file) runs it alone, as in production, where worker and API scale apart.
  */
+import { Client } from '@temporalio/client';
 import { Worker, type WorkerOptions } from '@temporalio/worker';
 import { loadConfig, type Config } from '../config/config';
 import { createLogger, type Logger } from '../config/logger';
@@ -10,6 +12,7 @@ import { createActivities } from '../activities';
 import { closeDb, createDb, type Db } from '../prisma/db';
 import { migrateDatabase } from '../prisma/migrate';
 import { connectWorker } from './connection';
+import { createDeliveryTrigger } from './delivery-trigger';
 import { createDataConverter } from './payload-codec';
 import { installRuntime } from './runtime';
 
@@ -35,18 +38,29 @@ export async function startWorker({
   workflowBundle,
 }: StartWorkerOptions): Promise<RunningWorker> {
   const connection = await connectWorker(config);
+  const client = new Client({
+    connection,
+    namespace: config.TEMPORAL_NAMESPACE,
+    dataConverter: createDataConverter(config),
+  });
+  const delivery = createDeliveryTrigger(client);
   const worker = await Worker.create({
     connection,
     namespace: config.TEMPORAL_NAMESPACE,
     taskQueue: config.TEMPORAL_TASK_QUEUE,
     ...(workflowBundle ? { workflowBundle } : { workflowsPath: require.resolve('../workflows') }),
-    activities: createActivities({ db, config, log }),
+    activities: createActivities({ db, config, log, delivery }),
     dataConverter: createDataConverter(config),
     // Let a running activity (an e-mail being sent) finish before shutdown; the outbox makes a
     // retry after a hard kill safe anyway.
     shutdownGraceTime: '10 seconds',
   });
   const done = worker.run().finally(() => connection.close());
+  // Delivery runs on its own workflow; start it (or nudge it) now, so what was queued or held
+  // while no worker ran goes out without waiting for the next step.
+  await delivery.kick(config.TEMPORAL_TASK_QUEUE).catch((err: unknown) => {
+    log.warn({ err: (err as Error).message }, 'could not start the delivery workflow; the next step retries');
+  });
   log.info({ taskQueue: config.TEMPORAL_TASK_QUEUE, namespace: config.TEMPORAL_NAMESPACE }, 'worker running');
   return {
     worker,

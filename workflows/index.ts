@@ -1,3 +1,9 @@
 /** Bundle entry: the workflow functions and the message definitions. */
 export * from './messages';
+export {
+  notificationDeliveryWorkflow,
+  deliveryKick,
+  deliveryWorkflowId,
+  type DeliveryOptions,
+} from './delivery';
 export { trajectoryWorkflow, type CarriedState } from './trajectory';

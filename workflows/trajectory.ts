@@ -6,11 +6,12 @@
  * - Coach actions are updates (validator = domain `validate`, refusal → `CODE: message`); partner
  *   facts are signals; `getState` / `getSummary` are queries (workflows/messages.ts).
  * - One main loop: `await condition(() => dirty, untilNextWakeUp)`. On a wake-up or a change it
- *   runs domain `tick` (deadline statuses, reminders/escalations due), then flushes the effects in
- *   order: `recordTrajectoryEvent` per event (audit + read model), `sendNotification` per
- *   notification (key = workflowId + ':' + moment id, so a retry or a replay never sends twice),
- *   and upserts the search attributes when phase/route/coach/next deadline/overdue changed.
- *   An update answers after its own effects are written, so the API reads its own writes.
+ *   runs domain `tick` (deadline statuses, reminders/escalations due), then writes the queued
+ *   effects as one step: `recordStep` writes the audit events, the read model and an outbox row per
+ *   notification (key = workflowId + ':' + moment id, so a retry or a replay never queues twice) in
+ *   one transaction, and upserts the search attributes when phase/route/coach/next deadline/overdue
+ *   changed. An update answers after its own step is written, so the API reads its own writes;
+ *   it never waits for delivery, which the delivery workflow does apart (workflows/delivery.ts).
  * - continueAsNew when Temporal suggests it (or after settings.continueAsNewAfterEvents events),
  *   after all handlers finished and all effects were flushed.
  * - No personal data: ids, dates, codes and reasons only (and payloads are encrypted by the codec).
@@ -28,7 +29,12 @@
  *    change is guarded with `patched()` or no old workflow runs any more.
  * 3. When no workflow started before the change is still running (check with a visibility query),
  *    replace `patched` by `deprecatePatch('<same id>')`; after those are gone too, remove it.
- * Active patches: none yet.
+ * Active patches:
+ * - `2026-12-record-step` (December 2026): effects are written as one `recordStep` per step and
+ *   delivered by the delivery workflow, instead of `recordTrajectoryEvent` per event and
+ *   `sendNotification` per notification inside the flush (which held updates open while a mail
+ *   server or partner was down). Histories recorded before it replay on the old path; both old
+ *   activities stay registered until no such trajectory runs any more.
  */
 import {
   ApplicationFailure,
@@ -36,6 +42,7 @@ import {
   condition,
   continueAsNew,
   log,
+  patched,
   proxyActivities,
   setHandler,
   upsertSearchAttributes as upsertWorkflowSearchAttributes,
@@ -58,12 +65,14 @@ import {
   tick,
   toNotificationRequest,
   toRecordEventInput,
+  toStepRecord,
   validate,
   type Command,
   type CommandInput,
   type CommandName,
   type Koppeling,
   type NotificationIntent,
+  type NotificationRequestShape,
   type RefusalCode,
   type TrajectoryEvent,
   type TrajectoryState,
@@ -80,15 +89,26 @@ export interface CarriedState {
   state?: TrajectoryState;
 }
 
-/** Audit writes: idempotent (unique eventSeq), so retry without limit with a capped backoff. */
+/**
+ * Since the `2026-12-record-step` patch a step (an update, a partner fact, a wake-up) is written in
+ * ONE activity: audit events, read model and outbox rows together. Idempotent (unique eventSeq and
+ * key), so retried without limit with a capped backoff. Delivery is the delivery workflow's work.
+ */
+const RECORD_STEP_PATCH = '2026-12-record-step';
+const { recordStep } = proxyActivities<TrajectoryActivities>({
+  startToCloseTimeout: '30 seconds',
+  retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '1 minute' },
+});
+
+/** First version (histories before the patch): one audit write per event. */
 const { recordTrajectoryEvent } = proxyActivities<TrajectoryActivities>({
   startToCloseTimeout: '30 seconds',
   retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '5 minutes' },
 });
 
 /**
- * Notifications: the outbox makes a retry safe; after 12 attempts (~hours) we record the failure
- * and go on, so one broken mailbox does not hold up the trajectory (the row stays in the outbox).
+ * First version (histories before the patch): delivery inside the workflow's flush; after 12
+ * attempts (~hours) the failure was recorded and the trajectory went on.
  */
 const { sendNotification } = proxyActivities<TrajectoryActivities>({
   startToCloseTimeout: '1 minute',
@@ -157,7 +177,30 @@ export async function trajectoryWorkflow(
     );
   }
 
+  /** Writes the queued effects: as one step per activity call, or (before the patch) one by one. */
   async function flush(): Promise<void> {
+    if (patched(RECORD_STEP_PATCH)) await flushAsSteps();
+    else await flushOneByOne();
+    upsertSearchAttributes();
+  }
+
+  async function flushAsSteps(): Promise<void> {
+    while (effects.length) {
+      const batch = effects.splice(0);
+      const events: TrajectoryEvent[] = [];
+      const notifications: NotificationRequestShape[] = [];
+      for (const effect of batch)
+        if (effect.kind === 'event') events.push(effect.event);
+        else
+          notifications.push(
+            toNotificationRequest(workflowId, state.inburgeraarId, effect.intent, effect.at),
+          );
+      await recordStep(toStepRecord(workflowId, summarize(state), events, notifications));
+      flushed += batch.length;
+    }
+  }
+
+  async function flushOneByOne(): Promise<void> {
     while (effects.length) {
       const effect = effects[0]!;
       if (effect.kind === 'event') {
@@ -186,7 +229,6 @@ export async function trajectoryWorkflow(
       effects.shift();
       flushed += 1;
     }
-    upsertSearchAttributes();
   }
 
   /**

@@ -19,16 +19,26 @@ export interface SmtpReceiver {
   mails: ReceivedMail[];
   /** Mailboxes that answer 550 (permanently refused). */
   refuse: Set<string>;
+  /** While true the server refuses every connection with 421 (a temporary outage). */
+  down: boolean;
+  /** Connections refused while down. */
+  refusedConnections: number;
   close(): Promise<void>;
 }
 
 export async function startSmtpReceiver(): Promise<SmtpReceiver> {
   const mails: ReceivedMail[] = [];
   const refuse = new Set<string>();
+  const state = { down: false, refusedConnections: 0 };
   const server = new SMTPServer({
     authOptional: true,
     disabledCommands: ['STARTTLS', 'AUTH'],
     logger: false,
+    onConnect(_session, callback) {
+      if (!state.down) return callback();
+      state.refusedConnections += 1;
+      callback(Object.assign(new Error('Service not available, try again later'), { responseCode: 421 }));
+    },
     onRcptTo(address, _session, callback) {
       if (refuse.has(address.address))
         // Like real servers, the rejection quotes the address: it must not reach logs or Temporal.
@@ -58,6 +68,15 @@ export async function startSmtpReceiver(): Promise<SmtpReceiver> {
     url: `smtp://127.0.0.1:${port}`,
     mails,
     refuse,
+    get down() {
+      return state.down;
+    },
+    set down(value: boolean) {
+      state.down = value;
+    },
+    get refusedConnections() {
+      return state.refusedConnections;
+    },
     close: () => new Promise((resolve) => server.close(() => resolve())),
   };
 }
@@ -108,17 +127,20 @@ export interface WebhookReceiver {
   calls: WebhookCall[];
   /** Status codes to answer, in order; 200 when empty. */
   answers: number[];
+  /** When set, every request is answered with this status (an outage), before `answers`. */
+  outageStatus: number | null;
   close(): Promise<void>;
 }
 
 export async function startWebhookReceiver(): Promise<WebhookReceiver> {
   const calls: WebhookCall[] = [];
   const answers: number[] = [];
+  const state = { outageStatus: null as number | null };
   const server = http.createServer((req, res) => {
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => chunks.push(c));
     req.on('end', () => {
-      const status = answers.shift() ?? 200;
+      const status = state.outageStatus ?? answers.shift() ?? 200;
       calls.push({ headers: req.headers, body: Buffer.concat(chunks).toString('utf8'), status });
       res.writeHead(status, { 'content-type': 'application/json' }).end('{}');
     });
@@ -129,6 +151,12 @@ export async function startWebhookReceiver(): Promise<WebhookReceiver> {
     url: `http://127.0.0.1:${port}/hooks/inburgering`,
     calls,
     answers,
+    get outageStatus() {
+      return state.outageStatus;
+    },
+    set outageStatus(value: number | null) {
+      state.outageStatus = value;
+    },
     close: () => new Promise((resolve) => server.close(() => resolve())),
   };
 }

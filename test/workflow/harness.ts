@@ -20,6 +20,7 @@ import {
   type TrajectorySummary,
   type NotificationRequestShape,
   type RecordEventInputShape,
+  type StepRecordShape,
 } from '../../domain';
 import type { TrajectoryActivities } from '../../activities/types';
 import { trajectoryWorkflow } from '../../workflows';
@@ -33,29 +34,42 @@ import { historyToJSON, type historyFromJSON } from '@temporalio/common/lib/prot
 
 export type History = ReturnType<typeof historyFromJSON>;
 
-/** Activities that record (and may be told to fail) instead of writing a database or a mailbox. */
+/**
+ * Activities that record instead of writing a database or a mailbox. `recordStep` is the activity of
+ * today's workflow; the two first-version activities stay for histories recorded before the
+ * `2026-12-record-step` patch. A notification counts once per key, like the outbox.
+ */
 export class Recorder {
   readonly events: RecordEventInputShape[] = [];
   readonly notifications: NotificationRequestShape[] = [];
+  /** Every recordStep call, as it arrived (one per step, however many events it carries). */
+  readonly steps: StepRecordShape[] = [];
   private readonly sentKeys = new Set<string>();
-  /** Templates whose delivery fails for good (e.g. a partner endpoint that rejects us). */
-  readonly failTemplates = new Set<string>();
 
   activities(): TrajectoryActivities {
+    const keep = (input: RecordEventInputShape): void => {
+      if (!this.events.some((e) => e.workflowId === input.workflowId && e.eventSeq === input.eventSeq))
+        this.events.push(input);
+    };
+    const queue = (input: NotificationRequestShape): boolean => {
+      if (this.sentKeys.has(input.key)) return false;
+      this.sentKeys.add(input.key);
+      this.notifications.push(input);
+      return true;
+    };
     return {
-      recordTrajectoryEvent: async (input: RecordEventInputShape): Promise<void> => {
-        if (!this.events.some((e) => e.workflowId === input.workflowId && e.eventSeq === input.eventSeq))
-          this.events.push(input);
+      recordStep: async (step: StepRecordShape) => {
+        this.steps.push(step);
+        for (const e of step.events)
+          keep({ workflowId: step.workflowId, inburgeraarId: step.inburgeraarId, ...e, snapshot: step.snapshot });
+        const queued = step.notifications.filter(queue).length;
+        return { events: step.events.length, queued, held: 0 };
       },
-      sendNotification: async (input: NotificationRequestShape) => {
-        // Like the outbox: a key is delivered once, whatever the retries.
-        if (this.failTemplates.has(input.template))
-          throw ApplicationFailure.nonRetryable('delivery rejected', 'WEBHOOK_REJECTED');
-        if (this.sentKeys.has(input.key)) return { key: input.key, status: 'duplicate', outboxId: input.key };
-        this.sentKeys.add(input.key);
-        this.notifications.push(input);
-        return { key: input.key, status: 'sent', outboxId: input.key };
-      },
+      recordTrajectoryEvent: async (input: RecordEventInputShape): Promise<void> => keep(input),
+      sendNotification: async (input: NotificationRequestShape) =>
+        queue(input)
+          ? { key: input.key, status: 'sent' as const, outboxId: input.key }
+          : { key: input.key, status: 'duplicate' as const, outboxId: input.key },
     };
   }
 

@@ -153,10 +153,9 @@ it('continueAsNew carries the state; nothing is sent twice across runs', async (
   }
 });
 
-it('a notification that cannot be delivered is recorded, and the trajectory goes on', async () => {
-  const taskQueue = uniqueTaskQueue('fail');
+it('a step is one recordStep: setPip writes its events and the partner hand-off in a single call', async () => {
+  const taskQueue = uniqueTaskQueue('step');
   const recorder = new Recorder();
-  recorder.failTemplates.add('PIP_REFERRAL');
   const w = await startWorker(env, taskQueue, recorder);
   try {
     await advanceTo(env, '2050-01-10');
@@ -170,6 +169,7 @@ it('a notification that cannot be delivered is recorded, and the trajectory goes
     const u = updater(h);
     await u(m.commandUpdates.planBredeIntake, { plannedDate: '2050-01-10' });
     await u(m.commandUpdates.completeBredeIntake, { date: '2050-01-10', lbtNotTakenReason: 'test' });
+    const before = recorder.steps.filter((st) => st.workflowId === h.workflowId).length;
     const pip = await u(m.commandUpdates.setPip, {
       decisionDate: '2050-01-10',
       route: 'Z',
@@ -177,16 +177,15 @@ it('a notification that cannot be delivered is recorded, and the trajectory goes
       taalschoolPartnerId: 'taalschool-offline',
     });
     expect(pip.phase).toBe('LEERROUTE');
+    const steps = recorder.steps.filter((st) => st.workflowId === h.workflowId).slice(before);
+    // The update waited for exactly one write: its events, the snapshot it answers with, the hand-off.
+    expect(steps).toHaveLength(1);
+    expect(steps[0]!.events.map((e) => e.type)).toEqual(expect.arrayContaining(['setPip', 'PHASE_CHANGED']));
+    expect(steps[0]!.snapshot).toEqual(pip);
+    expect(steps[0]!.notifications.map((n) => n.key)).toEqual([
+      `${h.workflowId}:PIP_REFERRAL:taalschool-offline:2050-01-10`,
+    ]);
     await u(m.commandUpdates.endTrajectory, { reason: 'VERTROKKEN', date: '2050-01-10' });
-    // (recorded right after the failed delivery, i.e. after setPip answered)
-    expect(
-      recorder.events.find((e) => e.workflowId === h.workflowId && e.type === 'NOTIFICATION_FAILED'),
-    ).toMatchObject({
-      data: {
-        key: `${h.workflowId}:PIP_REFERRAL:taalschool-offline:2050-01-10`,
-        failure: 'WEBHOOK_REJECTED',
-      },
-    });
     expect(await finalResult(env, h.workflowId)).toMatchObject({ phase: 'VERTROKKEN' });
     histories.push({ workflowId: h.workflowId, history: await h.fetchHistory() });
   } finally {
