@@ -5,9 +5,7 @@
  * receiver errors become retryable or non-retryable Temporal failures. On SQLite and PostgreSQL.
  */
 import { ApplicationFailure } from '@temporalio/common';
-import pino from 'pino';
 import { verifyWebhook } from '../../activities';
-import { resendHeldMail } from '../../activities/outbox';
 import { providersUnderTest } from '../db/helpers';
 import {
   COACH_EMAIL,
@@ -269,7 +267,7 @@ for (const { provider, run } of providersUnderTest('test/activities/notification
       expect(logged).not.toContain('Wat te doen');
     });
 
-    describe('held mail, resent once SMTP is configured', () => {
+    describe('held mail, delivered by the delivery run once SMTP is configured', () => {
       it('sends held e-mail with an address exactly once, leaves the others held', async () => {
         const withAddress = reminderFor(w.coachId);
         const withoutAddress = reminderFor(w.coachWithoutEmailId);
@@ -278,13 +276,8 @@ for (const { provider, run } of providersUnderTest('test/activities/notification
         await noSmtp.sendNotification(withoutAddress);
         const count = w.smtp.mails.length;
 
-        const deps = {
-          db: w.db,
-          mailer: w.mailer,
-          clock: { now: () => new Date() },
-          log: pino({ level: 'silent' }),
-        };
-        const first = await resendHeldMail(deps);
+        const now = new Date().toISOString();
+        const first = await w.activities().deliverNotifications({ now, limit: 100 });
         expect(first.sent).toBeGreaterThanOrEqual(1);
         expect(await outboxRow(withAddress.key)).toMatchObject({ status: 'sent', attempts: 1 });
         expect(await outboxRow(withoutAddress.key)).toMatchObject({ status: 'held' });
@@ -292,9 +285,9 @@ for (const { provider, run } of providersUnderTest('test/activities/notification
           first.sent,
         );
 
-        const again = await resendHeldMail(deps);
+        const again = await w.activities().deliverNotifications({ now, limit: 100 });
         expect(again.sent).toBe(0);
-        // The workflow's retry of the same notification now answers duplicate.
+        // The first version's workflow retrying the same notification now answers duplicate.
         await expect(w.activities().sendNotification(withAddress)).resolves.toMatchObject({
           status: 'duplicate',
         });
