@@ -61,6 +61,16 @@ export const GOALS = {
     why: 'brief suggestion; one click = query + update + one activity in one request',
   },
 
+  // --- 3b. coach action while the mail server refuses every connection ---
+  'outage.actieP95': {
+    max: 250,
+    why: 'the same bound as without an outage: an update waits for its own write, never for delivery',
+  },
+  'outage.ratio': {
+    max: 2,
+    why: 'p95 during an SMTP outage against p95 with SMTP up, same actions, same run: delivery must not show',
+  },
+
   // --- 4. manager lists, from the read model (never by querying workflows) ---
   'list.p95': { max: 100, why: 'the managers page loads a page of 50 on every filter or sort change' },
   'stats.p95': { max: 100, why: 'dashboard figures, loaded with the page' },

@@ -20,6 +20,8 @@ import { defaultResultFile, Report } from './report';
 import { benchConfig, startStack, type Stack } from './stack';
 import { memorySample, nowMs } from './stats';
 import { runTrajectory } from './trajectory-bench';
+import { runOutage } from './outage-bench';
+import { startSmtpReceiver, type SmtpReceiver } from '../test/activities/receivers';
 
 interface Options {
   people: number;
@@ -32,6 +34,7 @@ interface Options {
   maxSeconds: number;
   keep: boolean;
   warmup: number;
+  outagePeople: number;
 }
 
 const int =
@@ -68,6 +71,7 @@ function parseOptions(argv: string[]): Options {
       int(0, 100),
       10,
     )
+    .option('--outage-people <n>', 'people per half of the SMTP-outage rows', int(1, 500), 30)
     .option('--list-calls <n>', 'calls per list endpoint', int(1, 1000), 50)
     .option('--domain-seconds <s>', 'seconds for the domain rules rows', seconds, 1)
     .option('--no-trajectory', 'skip the time-skipping trajectory (no Java needed)')
@@ -97,9 +101,12 @@ async function main(): Promise<number> {
 
   let devServer: RunningDevServer | undefined;
   let stack: Stack | undefined;
+  let smtp: SmtpReceiver | undefined;
   const cleanup = async () => {
     await stack?.close().catch((err: unknown) => say(`stack close failed: ${String(err)}`));
     stack = undefined;
+    await smtp?.close();
+    smtp = undefined;
     await devServer?.stop().catch((err: unknown) => say(`dev server stop failed: ${String(err)}`));
     devServer = undefined;
     if (!opts.keep) fs.rmSync(workDir, { recursive: true, force: true });
@@ -133,12 +140,14 @@ async function main(): Promise<number> {
     ]);
     devServer = server;
     say(`dev server on ${server.address}; starting worker and API`);
+    smtp = await startSmtpReceiver();
     stack = await startStack({
       databaseUrl,
       temporalAddress: server.address,
       taskQueue: `bench-${process.pid}`,
       workflowCode: bundle.code,
       log,
+      env: { SMTP_URL: smtp.url },
     });
     report.add('setup: dev server + bundle + worker + API', (nowMs() - t0) / 1000, 's');
 
@@ -154,6 +163,8 @@ async function main(): Promise<number> {
     const ids = await runKoppelingen(stack, report, opts.people, opts.concurrency, opts.people + opts.warmup);
     say(`planBredeIntake on ${ids.length} trajectories (concurrency ${opts.actieConcurrency})`);
     await runActies(stack, report, ids, opts.actieConcurrency);
+    say(`coach actions during an SMTP outage, then with SMTP up (${opts.outagePeople} people each)`);
+    await runOutage(stack, report, smtp, opts.outagePeople, opts.actieConcurrency);
     say(`lists, stats, KPIs (${opts.listCalls} calls each)`);
     await runLists(stack, report, opts.people, opts.listCalls);
 

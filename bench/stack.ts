@@ -42,6 +42,8 @@ export interface StackOptions {
   taskQueue: string;
   workflowCode: string;
   log: Logger;
+  /** Extra configuration, e.g. SMTP_URL of the bench's own SMTP server. */
+  env?: Record<string, string>;
 }
 
 /**
@@ -66,9 +68,15 @@ export async function migrate(databaseUrl: string, log: Logger): Promise<void> {
   }
 }
 
-/** Config for the bench: loopback only, no SMTP (mail stays in the outbox), development keys. */
-export function benchConfig(databaseUrl: string, temporalAddress: string, taskQueue: string): Config {
+/** Config for the bench: loopback only, development keys; SMTP only when `env` names one. */
+export function benchConfig(
+  databaseUrl: string,
+  temporalAddress: string,
+  taskQueue: string,
+  env: Record<string, string> = {},
+): Config {
   return loadConfig({
+    ...env,
     NODE_ENV: 'test',
     HOST: '127.0.0.1',
     PORT: '0',
@@ -80,7 +88,7 @@ export function benchConfig(databaseUrl: string, temporalAddress: string, taskQu
 }
 
 export async function startStack(o: StackOptions): Promise<Stack> {
-  const config = benchConfig(o.databaseUrl, o.temporalAddress, o.taskQueue);
+  const config = benchConfig(o.databaseUrl, o.temporalAddress, o.taskQueue, o.env);
   const closers: Array<() => Promise<void>> = [];
   const close = async () => {
     for (const c of closers.reverse())
@@ -147,13 +155,14 @@ export async function call(
   urlPath: string,
   key: string,
   body?: unknown,
+  timeoutMs = 30_000,
 ): Promise<HttpResult> {
   const start = performance.now();
   const res = await fetch(`${apiUrl}${urlPath}`, {
     method,
     headers: { 'X-Api-Key': key, ...(body === undefined ? {} : { 'Content-Type': 'application/json' }) },
     ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-    signal: AbortSignal.timeout(30_000),
+    signal: AbortSignal.timeout(timeoutMs),
   });
   const text = await res.text();
   const ms = performance.now() - start;
