@@ -48,7 +48,7 @@ export function retryDelayMs(attempts: number): number {
 const DUE_STATUSES = ['pending', 'held', 'sending'];
 
 export async function deliverNotifications(
-  deps: NotificationDeps,
+  deps: NotificationDeps & { heartbeat?: () => void },
   input: DeliveryRunInput,
 ): Promise<DeliveryRunResult> {
   const { db } = deps;
@@ -69,6 +69,8 @@ export async function deliverNotifications(
     more: due.length >= input.limit,
   };
   for (const row of due) {
+    // Alive: if this worker dies, Temporal gives the run to another worker within the heartbeat timeout.
+    deps.heartbeat?.();
     const outcome = await deliverRow(deps, row, now);
     if (outcome) result[outcome] += 1;
   }

@@ -65,10 +65,19 @@ export function createActivities(deps: ActivityDeps): TrajectoryActivities & Del
   const stepDeps = { db, notifications: notificationDeps, delivery: deps.delivery ?? null, log };
   return {
     recordStep: (input) => recordStep(stepDeps, input, currentTaskQueue()),
-    deliverNotifications: (input) => deliverNotifications(notificationDeps, input),
+    deliverNotifications: (input) => deliverNotifications({ ...notificationDeps, heartbeat }, input),
     recordTrajectoryEvent: (input) => recordTrajectoryEvent(db, input),
     sendNotification: (input) => sendNotification(notificationDeps, input),
   };
+}
+
+/** Heartbeats the running activity; a no-op outside one (a script or a test calling it directly). */
+function heartbeat(): void {
+  try {
+    Context.current().heartbeat();
+  } catch {
+    // not in an activity
+  }
 }
 
 /** The task queue of the running activity (its delivery workflow is per task queue). */

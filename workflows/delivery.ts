@@ -36,9 +36,14 @@ const DEFAULT_POLL_MS = 5 * 60_000;
 /** Runs per workflow run before continueAsNew (a run's history stays a few thousand events). */
 const RUNS_PER_HISTORY = 500;
 
-/** Each run is idempotent (rows are claimed); a failed run is simply retried. */
+/**
+ * Each run is idempotent (rows are claimed); a failed run is simply retried. It heartbeats per row,
+ * so a run on a worker that died is given to another worker after 30 s, not after the 10 minutes a
+ * long batch against slow receivers may take.
+ */
 const { deliverNotifications } = proxyActivities<DeliveryActivities>({
-  startToCloseTimeout: '5 minutes',
+  startToCloseTimeout: '10 minutes',
+  heartbeatTimeout: '30 seconds',
   retry: { initialInterval: '5 seconds', backoffCoefficient: 2, maximumInterval: '5 minutes' },
 });
 

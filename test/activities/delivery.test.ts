@@ -7,8 +7,6 @@
  *   outage, marks refusals failed until the recipient changes, delivers held mail once SMTP exists,
  *   lets only one of two concurrent runs take a row, and takes over a row whose run died.
  */
-import { randomUUID } from 'node:crypto';
-import { initialState, summarize, toStepRecord, type NotificationRequestShape } from '../../domain';
 import { DELIVERY_POLICY, requeueFor } from '../../activities';
 import { messageIdFor } from '../../activities/mailer';
 import { providersUnderTest } from '../db/helpers';
@@ -18,29 +16,12 @@ import {
   referralFor,
   reminderFor,
   startActivityWorld,
+  stepWith,
   type ActivityWorld,
 } from './fixtures';
 
 const NOW = '2027-03-01T08:00:00.000Z';
 const later = (ms: number) => new Date(Date.parse(NOW) + ms).toISOString();
-
-/** A step as the workflow records it: two events, the snapshot after them, the given notifications. */
-function stepWith(
-  coachId: string,
-  notifications: NotificationRequestShape[],
-  inburgeraarId: string = randomUUID(),
-) {
-  const state = initialState(
-    { inburgeraarId, koppelingDate: '2027-01-04', doelgroep: 'asielstatushouder', coachId },
-    NOW,
-  );
-  const snapshot = { ...summarize(state), eventSeq: 2 };
-  const events = [
-    { seq: 1, type: 'KOPPELING', at: NOW, data: { phase: 'KOPPELING' } },
-    { seq: 2, type: 'registerHuisvesting', at: NOW, data: { date: '2027-02-01', actorId: coachId } },
-  ];
-  return toStepRecord(`inburgering-${inburgeraarId}`, snapshot, events, notifications);
-}
 
 for (const { provider, run } of providersUnderTest('test/activities/delivery')) {
   (run ? describe : describe.skip)(`recordStep and deliverNotifications on ${provider}`, () => {

@@ -2,7 +2,8 @@
 import { randomUUID } from 'node:crypto';
 import pino from 'pino';
 import { createActivities, createSmtpMailer, type ActivityDeps, type Mailer } from '../../activities';
-import type { NotificationRequest } from '../../activities/types';
+import type { NotificationRequest, StepRecord } from '../../activities/types';
+import { initialState, summarize, toStepRecord } from '../../domain';
 import type { Db } from '../../prisma/db';
 import type { Provider } from '../../prisma/provider';
 import { openMigratedDb } from '../db/helpers';
@@ -134,4 +135,30 @@ export function referralFor(
     inburgeraarId,
     at: '2027-02-10T10:00:00.000Z',
   };
+}
+
+/**
+ * A step as the trajectory workflow records it: the koppeling and one coach action as audit events,
+ * the snapshot after them, and the given notifications (all for the same person).
+ */
+export function stepWith(
+  coachId: string,
+  notifications: NotificationRequest[],
+  inburgeraarId: string = notifications[0]?.inburgeraarId ?? randomUUID(),
+  at = '2027-03-01T08:00:00.000Z',
+): StepRecord {
+  const state = initialState(
+    { inburgeraarId, koppelingDate: '2027-01-04', doelgroep: 'asielstatushouder', coachId },
+    at,
+  );
+  const events = [
+    { seq: 1, type: 'KOPPELING', at, data: { phase: 'KOPPELING' } },
+    { seq: 2, type: 'registerHuisvesting', at, data: { date: '2027-02-01', actorId: coachId } },
+  ];
+  return toStepRecord(
+    `inburgering-${inburgeraarId}`,
+    { ...summarize(state), eventSeq: 2 },
+    events,
+    notifications,
+  );
 }

@@ -35,13 +35,26 @@ export async function createDevServerEnv(): Promise<TestWorkflowEnvironment> {
  * It has no visibility (list/count) and no schedules: test those on the dev server.
  */
 export async function createTimeSkippingEnv(): Promise<TestWorkflowEnvironment> {
-  const env = await TestWorkflowEnvironment.createTimeSkipping({
-    server: { executable: { type: 'existing-path', path: required('TEMPORAL_TEST_SERVER_PATH') } },
-    client: { dataConverter: testDataConverter },
-  });
+  const env = await startTimeSkippingServer();
   // The Java test server fails every workflow task that upserts an unknown search attribute.
   await registerSearchAttributes(env.connection);
   return env;
+}
+
+/**
+ * The SDK gives the JVM 5 s to open its port; on a loaded 2-core machine it sometimes needs more.
+ * A server that did not come up in time is simply started again (up to three times).
+ */
+async function startTimeSkippingServer(attempt = 1): Promise<TestWorkflowEnvironment> {
+  try {
+    return await TestWorkflowEnvironment.createTimeSkipping({
+      server: { executable: { type: 'existing-path', path: required('TEMPORAL_TEST_SERVER_PATH') } },
+      client: { dataConverter: testDataConverter },
+    });
+  } catch (err) {
+    if (attempt >= 3 || !/did not start within/.test(String(err))) throw err;
+    return startTimeSkippingServer(attempt + 1);
+  }
 }
 
 /** Worker options for the workflow bundle built once per run (production workflows + test ones). */
@@ -69,4 +82,14 @@ export async function waitForTimerStarted(
     if (Date.now() > deadline) throw new Error(`no timer started within ${timeoutMs} ms`);
     await new Promise((r) => setTimeout(r, 100));
   }
+}
+
+/** Polls `check` every 100 ms until it holds (true) or `timeoutMs` passed (false). */
+export async function waitFor(check: () => Promise<boolean>, timeoutMs: number): Promise<boolean> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await check())) {
+    if (Date.now() > deadline) return false;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  return true;
 }

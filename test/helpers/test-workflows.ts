@@ -29,15 +29,20 @@ export async function sleepForDaysWorkflow(days: number): Promise<{ startedAt: s
 }
 
 /**
- * Waits `delayMs` of workflow time, then sends one notification: a deadline reminder in miniature,
- * used to prove that a timer and its notification survive a crash of the Temporal server or worker.
+ * Waits `delayMs` of workflow time, then records one step that queues a notification, as the
+ * trajectory does when a reminder moment arrives: used to prove that a timer and its notification
+ * survive a crash of the Temporal server or worker (the delivery workflow then delivers it).
  */
 export async function notifyAfterWorkflow(
   delayMs: number,
-  input: Parameters<TrajectoryActivities['sendNotification']>[0],
-): Promise<Awaited<ReturnType<TrajectoryActivities['sendNotification']>>> {
+  step: Parameters<TrajectoryActivities['recordStep']>[0],
+): Promise<Awaited<ReturnType<TrajectoryActivities['recordStep']>>> {
+  const { recordStep } = proxyActivities<TrajectoryActivities>({
+    startToCloseTimeout: '30 seconds',
+    retry: { initialInterval: '50 milliseconds', backoffCoefficient: 2 },
+  });
   await sleep(delayMs);
-  return sendNotificationOnceWorkflow(input);
+  return recordStep(step);
 }
 
 /** Fails with `message`: proves failure messages are stored encrypted, like payloads. */

@@ -1,16 +1,23 @@
 /**
  * A crash of the Temporal server loses no deadline and no notification: a workflow waits on a timer
  * (a reminder moment in miniature), the dev server is killed with SIGKILL while the timer runs, and
- * started again on the same SQLite file. The timer still fires, and the real activity delivers the
- * reminder by real SMTP exactly once.
+ * started again on the same SQLite file. The timer still fires, the step queues the reminder, and
+ * the delivery workflow delivers it by real SMTP exactly once.
  */
 import path from 'node:path';
 import { Client, Connection } from '@temporalio/client';
 import { NativeConnection, Worker } from '@temporalio/worker';
 import { freePort, startDevServer, type RunningDevServer } from '../../scripts/temporal-server';
-import { reminderFor, startActivityWorld, type ActivityWorld } from '../activities/fixtures';
+import { createDeliveryTrigger } from '../../worker/delivery-trigger';
+import { reminderFor, startActivityWorld, stepWith, type ActivityWorld } from '../activities/fixtures';
 import { notifyAfterWorkflow } from '../helpers/test-workflows';
-import { testDataConverter, uniqueTaskQueue, waitForTimerStarted, workflowBundle } from '../helpers/temporal';
+import {
+  testDataConverter,
+  uniqueTaskQueue,
+  waitFor,
+  waitForTimerStarted,
+  workflowBundle,
+} from '../helpers/temporal';
 
 const TIMER_MS = 8_000;
 
@@ -44,14 +51,14 @@ describe('Temporal server crash during a pending reminder', () => {
     const worker = await Worker.create({
       connection: nativeConnection,
       taskQueue,
-      activities: world.activities(),
+      activities: world.activities({ delivery: createDeliveryTrigger(client) }),
       ...workflowBundle(),
     });
     const workerRun = worker.run();
 
     const request = reminderFor(world.coachId);
     const handle = await client.workflow.start(notifyAfterWorkflow, {
-      args: [TIMER_MS, request],
+      args: [TIMER_MS, stepWith(world.coachId, [request])],
       taskQueue,
       workflowId: uniqueTaskQueue('server-crash-wf'),
     });
@@ -65,10 +72,16 @@ describe('Temporal server crash during a pending reminder', () => {
     server = await startDevServer({ dbFilename, port, headless: true, logFile });
 
     const result = await handle.result();
+    expect(result).toMatchObject({ queued: 1 });
+    const sent = await waitFor(
+      async () =>
+        (await world.db.notificationOutbox.findUnique({ where: { key: request.key } }))?.status === 'sent',
+      30_000,
+    );
     worker.shutdown();
     await workerRun;
 
-    expect(result.status).toBe('sent');
+    expect(sent).toBe(true);
     expect(world.smtp.mails).toHaveLength(1);
     expect(world.smtp.mails[0]!.subject).toMatch(/PIP/);
     const outbox = await world.db.notificationOutbox.findUnique({ where: { key: request.key } });

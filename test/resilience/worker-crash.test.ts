@@ -1,14 +1,14 @@
 /**
  * A hard crash of the worker (SIGKILL of its process) loses no timer and no notification: the
  * workflow waits on a reminder timer, the worker process is killed, a new worker process takes over,
- * and the reminder is delivered by real SMTP exactly once.
+ * its step queues the reminder and its delivery workflow delivers it by real SMTP exactly once.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import { reminderFor, startActivityWorld, type ActivityWorld } from '../activities/fixtures';
+import { reminderFor, startActivityWorld, stepWith, type ActivityWorld } from '../activities/fixtures';
 import { notifyAfterWorkflow } from '../helpers/test-workflows';
-import { createDevServerEnv, uniqueTaskQueue, waitForTimerStarted } from '../helpers/temporal';
+import { createDevServerEnv, uniqueTaskQueue, waitFor, waitForTimerStarted } from '../helpers/temporal';
 
 const TIMER_MS = 6_000;
 
@@ -50,7 +50,7 @@ describe('worker process killed while a reminder is pending', () => {
 
     const request = reminderFor(world.coachId);
     const handle = await env.client.workflow.start(notifyAfterWorkflow, {
-      args: [TIMER_MS, request],
+      args: [TIMER_MS, stepWith(world.coachId, [request])],
       taskQueue,
       workflowId: uniqueTaskQueue('worker-crash-wf'),
     });
@@ -64,7 +64,15 @@ describe('worker process killed while a reminder is pending', () => {
 
     children.push(await startWorkerProcess(taskQueue, world, `file:${databaseUrl}`));
     const result = await handle.result();
-    expect(result.status).toBe('sent');
+    expect(result).toMatchObject({ queued: 1 });
+    expect(
+      await waitFor(
+        async () =>
+          (await world.db.notificationOutbox.findUnique({ where: { key: request.key } }))?.status === 'sent',
+        // a delivery run the killed worker held is retried after its heartbeat timeout (30 s)
+        60_000,
+      ),
+    ).toBe(true);
     expect(world.smtp.mails).toHaveLength(1);
     expect((await world.db.notificationOutbox.findUnique({ where: { key: request.key } }))?.status).toBe(
       'sent',

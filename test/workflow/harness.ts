@@ -61,7 +61,12 @@ export class Recorder {
       recordStep: async (step: StepRecordShape) => {
         this.steps.push(step);
         for (const e of step.events)
-          keep({ workflowId: step.workflowId, inburgeraarId: step.inburgeraarId, ...e, snapshot: step.snapshot });
+          keep({
+            workflowId: step.workflowId,
+            inburgeraarId: step.inburgeraarId,
+            ...e,
+            snapshot: step.snapshot,
+          });
         const queued = step.notifications.filter(queue).length;
         return { events: step.events.length, queued, held: 0 };
       },
