@@ -39,6 +39,7 @@ export const MELDING_SOORT = {
 /** Delivery status of an outbox row (activities/notifications.ts). */
 export const VERZENDING = {
   pending: 'in wachtrij',
+  sending: 'wordt verzonden',
   sent: 'verzonden',
   held: 'aangehouden (geen SMTP of adres)',
   failed: 'mislukt',
