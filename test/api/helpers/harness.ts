@@ -4,6 +4,8 @@
  * SQLite file of its own (migrated with the project's migrations). Requests go through supertest
  * into `createApp`, exactly as in production minus the listening socket.
  */
+import type { DeliveryTrigger } from '../../../activities';
+import { createDeliveryTrigger } from '../../../worker/delivery-trigger';
 import os from 'node:os';
 import path from 'node:path';
 import { randomUUID } from 'node:crypto';
@@ -47,16 +49,16 @@ export interface ApiHarness {
  * The real activities (audit trail, read model, outbox). Loaded lazily so that a test can run with
  * its own (`API_TEST_NOOP_ACTIVITIES=1`, only while developing against a half-built tree).
  */
-function activitiesFor(db: Db, config: Config, log: pino.Logger): object {
+function activitiesFor(db: Db, config: Config, log: pino.Logger, delivery: DeliveryTrigger): object {
   if (process.env.API_TEST_NOOP_ACTIVITIES === '1') {
     return {
-      recordTrajectoryEvent: async () => undefined,
-      sendNotification: async (i: { key: string }) => ({ key: i.key, status: 'queued' }),
+      recordStep: async () => ({ events: 0, queued: 0, held: 0 }),
+      deliverNotifications: async () => ({ sent: 0, retrying: 0, held: 0, failed: 0, more: false }),
     };
   }
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const { createActivities } = require('../../../activities') as typeof import('../../../activities');
-  return createActivities({ db, config, log });
+  return createActivities({ db, config, log, delivery });
 }
 
 export async function startApiHarness(name: string): Promise<ApiHarness> {
@@ -74,14 +76,17 @@ export async function startApiHarness(name: string): Promise<ApiHarness> {
   const db = createDb(databaseUrl);
   const log = pino({ level: process.env.API_TEST_LOG_LEVEL ?? 'silent' });
 
+  // As in production: the delivery workflow is started with the worker and nudged after each step.
+  const delivery = createDeliveryTrigger(env.client);
   const worker = await Worker.create({
     connection: env.nativeConnection,
     taskQueue,
     ...workflowBundle(),
     // No SMTP configured: mail stays in the outbox (as documented), partners have no webhook URL.
-    activities: activitiesFor(db, config, log),
+    activities: activitiesFor(db, config, log, delivery),
   });
   const running = worker.run();
+  await delivery.kick(taskQueue);
 
   const store = createPrismaStore(db);
   const build = (cfg: Config, extra: Partial<CreateAppOptions> = {}) =>
