@@ -27,8 +27,17 @@ function iso(dt: DateTime): string {
   return dt.toISODate() as string;
 }
 
+/** Memo like instantAt's: the same few terms are added to the same few dates again and again. */
+const periodCache = new Map<string, string>();
+
 export function addPeriod(date: string, period: Period): string {
-  return iso(cal(date).plus(period));
+  const key = `${date}|${period.years ?? 0}|${period.months ?? 0}|${period.weeks ?? 0}|${period.days ?? 0}`;
+  const cached = periodCache.get(key);
+  if (cached !== undefined) return cached;
+  const result = iso(cal(date).plus(period));
+  if (periodCache.size >= 4096) periodCache.clear();
+  periodCache.set(key, result);
+  return result;
 }
 
 export function subtractPeriod(date: string, period: Period): string {
@@ -56,13 +65,21 @@ export function minDate(...dates: (string | undefined)[]): string | undefined {
   return dates.filter((d): d is string => !!d).sort()[0];
 }
 
-/** The local calendar date (Europe/Amsterdam) of an instant. */
+/**
+ * The local calendar date (Europe/Amsterdam) of an instant. The last answer is kept: validate()
+ * asks it for the same `now` once per command, and allowedCommands() (./allowed-actions.ts) runs
+ * validate thousands of times per request; a pure function's memo cannot change a result.
+ */
+let lastLocal: { instant: string | number; date: string } | undefined;
 export function localDate(instant: string | number): string {
+  if (lastLocal?.instant === instant) return lastLocal.date;
   const dt =
     typeof instant === 'number'
       ? DateTime.fromMillis(instant, { zone: ZONE })
       : DateTime.fromISO(instant, { zone: ZONE });
-  return iso(dt);
+  const date = iso(dt);
+  lastLocal = { instant, date };
+  return date;
 }
 
 /** The instant (ISO, UTC) of `hour`:00 local time on a calendar date. */

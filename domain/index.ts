@@ -9,3 +9,4 @@ export * from './transitions';
 export * from './summary';
 export * from './refusals';
 export * from './ports';
+export * from './allowed-actions';
