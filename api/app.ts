@@ -15,6 +15,8 @@ import type { Config } from '../config/config';
 import type { Db } from '../prisma/db';
 import { authenticationMiddleware, createAuthenticator, type Authenticator } from './auth/authenticator';
 import { createOidcVerifier } from './auth/oidc';
+import { createWebSessions, type WebSessions } from './auth/session';
+import { createSignInRouter } from './auth/sign-in';
 import type { AppDeps } from './deps';
 import { errorMiddleware, HttpError } from './http/errors';
 import type { IdempotencyStore } from './http/idempotency';
@@ -38,8 +40,10 @@ export interface CreateAppOptions {
   idempotency?: IdempotencyStore;
   /** Process metrics (CPU, memory) only make sense once per process: on in server.ts, off in tests. */
   defaultMetrics?: boolean;
-  /** Extra routes, mounted after the API's own (the manager's web page lives in api/web/). */
+  /** Extra routes, mounted after the API's own (the web pages live in api/web/). */
   extraRouters?: express.Router[];
+  /** Browser sessions and sign-in (api/auth/session.ts); default on the app's database. */
+  sessions?: WebSessions;
 }
 
 export const OPENAPI_PATH = '/api/openapi.json';
@@ -116,7 +120,13 @@ export function createApp(options: CreateAppOptions): Express {
     }),
   );
 
+  // Browser sessions: loaded before authentication; a session user is the principal only when the
+  // request brings no API key or bearer token, and then must carry the CSRF token on writes.
+  const sessions = options.sessions ?? createWebSessions({ db: options.db, config: options.config });
+  app.use(sessions.session);
   app.use(authenticationMiddleware(deps.auth, deps.log));
+  app.use(sessions.principal);
+  app.use(createSignInRouter({ config: options.config, store, sessions, log: options.log }));
   const router = express.Router();
   mountRoutes(router, routes, deps);
   app.use(router);

@@ -57,6 +57,21 @@ const envSchema = z.object({
   OIDC_AUDIENCE: z.string().optional(),
   OIDC_JWKS_URL: z.string().url().optional(),
   OIDC_ROLE_CLAIM: z.string().default('roles'),
+  /** Sign-in of the web pages (authorization code flow with PKCE) as this client of OIDC_ISSUER. */
+  OIDC_CLIENT_ID: z.string().min(1).optional(),
+  /** Only for a confidential client; a public client relies on PKCE alone. */
+  OIDC_CLIENT_SECRET: z.string().min(1).optional(),
+  /** Where the identity provider sends the browser back; default `<PUBLIC_URL or http://HOST:PORT>/auth/callback`. */
+  OIDC_REDIRECT_URL: z.string().url().optional(),
+  OIDC_SCOPES: z.string().default('openid profile email'),
+  /** Signs the session cookie; default derived from PAYLOAD_KEY (HKDF), so production needs no extra secret. */
+  SESSION_SECRET: z.string().min(32, 'at least 32 characters').optional(),
+  /** A browser session ends after this many minutes without a request. */
+  SESSION_IDLE_MINUTES: z.coerce
+    .number()
+    .positive()
+    .max(24 * 60)
+    .default(30),
 
   METRICS_PORT: z.coerce.number().int().min(0).max(65535).default(9464),
 });
@@ -72,9 +87,17 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     throw new ConfigError(`Invalid configuration:\n${lines.join('\n')}`);
   }
   const config = parsed.data;
-  if (Boolean(config.OIDC_ISSUER) !== Boolean(config.OIDC_AUDIENCE)) {
+  if (
+    (config.OIDC_AUDIENCE && !config.OIDC_ISSUER) ||
+    (config.OIDC_ISSUER && !config.OIDC_AUDIENCE && !config.OIDC_CLIENT_ID)
+  ) {
     // One without the other would silently switch OpenID Connect off.
-    throw new ConfigError('Invalid configuration:\n  OIDC_ISSUER/OIDC_AUDIENCE: set both, or neither');
+    throw new ConfigError(
+      'Invalid configuration:\n  OIDC_ISSUER/OIDC_AUDIENCE: set both (bearer tokens), or OIDC_ISSUER with OIDC_CLIENT_ID (sign-in), or neither',
+    );
+  }
+  if (config.OIDC_CLIENT_ID && !config.OIDC_ISSUER) {
+    throw new ConfigError('Invalid configuration:\n  OIDC_CLIENT_ID: needs OIDC_ISSUER');
   }
   if (
     config.NODE_ENV === 'production' &&

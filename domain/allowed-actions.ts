@@ -154,8 +154,7 @@ function candidates(s: JsonSchema, ctx: ProbeContext, withOptional: boolean, var
 function integers(s: JsonSchema): number[] {
   const min = s.minimum ?? (s.exclusiveMinimum !== undefined ? s.exclusiveMinimum + 1 : 0);
   const max = s.maximum ?? (s.exclusiveMaximum !== undefined ? s.exclusiveMaximum - 1 : min + 1);
-  if (max - min <= ENUMERATED_INTEGER_RANGE)
-    return Array.from({ length: max - min + 1 }, (_, i) => min + i);
+  if (max - min <= ENUMERATED_INTEGER_RANGE) return Array.from({ length: max - min + 1 }, (_, i) => min + i);
   return [min, max];
 }
 

@@ -10,3 +10,4 @@ export * from './summary';
 export * from './refusals';
 export * from './ports';
 export * from './allowed-actions';
+export * from './next-step';

@@ -43,22 +43,33 @@ export function createOidcVerifier(options: OidcOptions): OidcVerifier {
       } catch (err) {
         throw new OidcTokenError(`token rejected: ${(err as Error).message}`);
       }
-      if (!payload.sub) throw new OidcTokenError('token has no sub');
-      const role = pickRole(claimAt(payload, options.roleClaim));
-      if (!role) throw new OidcTokenError(`token has no known role in claim ${options.roleClaim}`);
-      const partner = claimAt(payload, options.partnerClaim ?? 'partner_id');
-      return {
-        userId: payload.sub,
-        role,
-        partnerId: typeof partner === 'string' ? partner : null,
-        via: 'oidc',
-      };
+      return principalFromClaims(payload, options);
     },
   };
 }
 
+/**
+ * The one mapping from an identity provider's claims to a principal, for bearer tokens here and for
+ * the web sign-in (api/auth/sign-in.ts): `sub` is the user id, the role comes from `roleClaim`.
+ */
+export function principalFromClaims(
+  payload: Record<string, unknown>,
+  options: Pick<OidcOptions, 'roleClaim' | 'partnerClaim'>,
+): Principal {
+  if (typeof payload.sub !== 'string' || !payload.sub) throw new OidcTokenError('token has no sub');
+  const role = pickRole(claimAt(payload, options.roleClaim));
+  if (!role) throw new OidcTokenError(`token has no known role in claim ${options.roleClaim}`);
+  const partner = claimAt(payload, options.partnerClaim ?? 'partner_id');
+  return {
+    userId: payload.sub,
+    role,
+    partnerId: typeof partner === 'string' ? partner : null,
+    via: 'oidc',
+  };
+}
+
 /** Supports dotted claim paths such as `realm_access.roles` (Keycloak). */
-function claimAt(payload: JWTPayload, path: string): unknown {
+function claimAt(payload: Record<string, unknown>, path: string): unknown {
   return path
     .split('.')
     .reduce<unknown>(

@@ -15,7 +15,8 @@ export interface Principal {
   role: Role;
   /** Set for role `partner`: the Partner whose referred people this caller may see. */
   partnerId: string | null;
-  via: 'api-key' | 'oidc';
+  /** `session`: a signed-in browser of the web pages (api/auth/session.ts). */
+  via: 'api-key' | 'oidc' | 'session';
 }
 
 /** Role groups used by the route table, named after what they may do (not who they are). */

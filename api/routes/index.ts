@@ -6,6 +6,7 @@ import { listRoutes } from './lists';
 import { meldingRoutes } from './meldingen';
 import { systemRoutes } from './system';
 import { userRoutes } from './users';
+import { werkRoutes } from './werk';
 
 export const routeTable: readonly RouteDef[] = [
   ...systemRoutes,
@@ -14,4 +15,5 @@ export const routeTable: readonly RouteDef[] = [
   ...actieRoutes,
   ...meldingRoutes,
   ...userRoutes,
+  ...werkRoutes,
 ];

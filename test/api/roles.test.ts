@@ -160,6 +160,37 @@ const rows: Row[] = [
     path: () => '/api/partners',
     allowed: { admin: 200, manager: 200, coach: 200, otherCoach: 200 },
   },
+  {
+    method: 'get',
+    route: '/api/werk/caseload',
+    path: () => '/api/werk/caseload',
+    allowed: { coach: 200, otherCoach: 200, manager: 200 },
+  },
+  { method: 'get', route: '/api/coaches', path: () => '/api/coaches', allowed: { manager: 200 } },
+  {
+    method: 'get',
+    route: '/api/acties',
+    path: () => '/api/acties',
+    allowed: { coach: 200, otherCoach: 200, manager: 200 },
+  },
+  {
+    method: 'get',
+    route: '/api/inburgeraars/:id/mogelijke-acties',
+    path: (c) => `/api/inburgeraars/${c.personId}/mogelijke-acties`,
+    allowed: { coach: 200, manager: 200 },
+  },
+  {
+    method: 'get',
+    route: '/api/werk/inburgeraars/:id/tijdlijn',
+    path: (c) => `/api/werk/inburgeraars/${c.personId}/tijdlijn`,
+    allowed: { coach: 200, manager: 200 },
+  },
+  {
+    method: 'get',
+    route: '/api/werk/meldingen',
+    path: () => '/api/werk/meldingen',
+    allowed: { manager: 200 },
+  },
 ];
 
 let h: ApiHarness;
