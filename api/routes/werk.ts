@@ -81,6 +81,8 @@ const caseloadQuery = z.object({
     .max(100)
     .optional()
     .describe("Only this coach's people (managers; a coach always gets their own)"),
+  phase: phaseSchema.optional(),
+  route: routeSchema.optional(),
   overdue: z
     .enum(['true', 'false'])
     .optional()
@@ -200,7 +202,12 @@ export const werkRoutes: RouteDef[] = [
     handler: async ({ query, principal, deps }) => {
       const werk = createWerkStore(deps.db);
       const coachId = principal.role === 'coach' ? principal.userId : query.coachId;
-      let rows = await werk.caseload({ coachId, overdue: query.overdue });
+      let rows = await werk.caseload({
+        coachId,
+        overdue: query.overdue,
+        phase: query.phase,
+        route: query.route,
+      });
       if (query.bsn) {
         const id = await werk.personByBsnHash(hashBsn(query.bsn, deps.config.BSN_KEY));
         rows = rows.filter((r) => r.inburgeraarId === id);

@@ -1,60 +1,117 @@
 /**
- * The manager's web page (beheerpagina): a small static page (HTML + vanilla ES modules + CSS, no
- * build step) that calls the JSON API under /api with the user's own API key. The router only
- * serves files; it holds no data and needs no authentication itself, because every number on the
- * page comes from an API call that is checked per role.
+ * The web pages: the coach's workspace (/werk, coaches and managers) and the managers' page
+ * (/beheer, managers), plus their scripts and stylesheet under /assets. A page is an HTML shell
+ * rendered per request with who is signed in and the session's CSRF token; its script (TypeScript
+ * from web/, built by esbuild, see ./assets.ts) fetches everything else from the JSON API, where
+ * every call is checked per role and caseload as for any client.
  *
+ * Without a session the pages send the browser to the sign-in page (/aanmelden) and back.
  * Mount it with `createApp({ ..., extraRouters: [createWebRouter({ temporalUiUrl, namespace })] })`.
  */
-import fs from 'node:fs';
-import path from 'node:path';
-import express, { type Router } from 'express';
+import express, { type Request, type Response, type Router } from 'express';
+import { homeOf, SIGN_IN_PATH } from '../auth/sign-in';
+import type { Role } from '../auth/principal';
+import { webAssets } from './assets';
+import { ASSETS_PATH, renderShell } from './html';
 
 export interface WebRouterOptions {
   /** Base URL of the Temporal Web UI (config TEMPORAL_UI_URL), for the "open workflow" link. */
   temporalUiUrl: string;
   /** Temporal namespace the workflows run in (config TEMPORAL_NAMESPACE). */
   namespace: string;
-  /** Where the page lives; default `/beheer`. */
-  basePath?: string;
 }
 
+export const WORKSPACE_PATH = '/werk';
 export const WEB_BASE_PATH = '/beheer';
-const PUBLIC_DIR = path.join(__dirname, 'public');
 
-/** Escapes a value for an HTML attribute: the config values are ours, but a URL may hold `&` or `"`. */
-function escapeAttribute(value: string): string {
-  return value.replace(/&/g, '&amp;').replace(/"/g, '&quot;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+interface PageDef {
+  path: string;
+  title: string;
+  roles: readonly Role[];
+  script: string;
+  /** The element the script draws into, beside the page-wide message box. */
+  root: string;
+  body?: string;
 }
 
-/**
- * The Temporal UI address goes into the page as data attributes on <body>, rather than through an
- * extra endpoint: the page needs it before its first API call, and helmet's CSP forbids inline
- * scripts, so attributes are the simplest channel that works without a round trip.
- */
-function renderIndex(options: WebRouterOptions, basePath: string): string {
-  const template = fs.readFileSync(path.join(PUBLIC_DIR, 'index.html'), 'utf8');
-  return template
-    .replaceAll('{{BASE_PATH}}', escapeAttribute(basePath))
-    .replace('{{TEMPORAL_UI_URL}}', escapeAttribute(options.temporalUiUrl.replace(/\/+$/, '')))
-    .replace('{{TEMPORAL_NAMESPACE}}', escapeAttribute(options.namespace));
-}
+const PAGES: PageDef[] = [
+  {
+    path: WORKSPACE_PATH,
+    title: 'Mijn caseload',
+    roles: ['coach', 'manager'],
+    script: 'werk.js',
+    root: 'werk',
+  },
+  {
+    path: WEB_BASE_PATH,
+    title: 'Beheer',
+    roles: ['manager'],
+    script: 'beheer.js',
+    root: 'beheer',
+    body: `<div id="beheer">
+      <h1>Overzicht voor de manager</h1>
+      <section class="card" aria-labelledby="aantallen-titel"><h2 id="aantallen-titel">Aantallen</h2><div id="aantallen"><p>Laden…</p></div></section>
+      <section class="card" aria-labelledby="te-laat-titel"><h2 id="te-laat-titel">Te laat</h2>
+        <p class="hint">Wie een deadline heeft gemist, en welke.</p><div id="te-laat"><p>Laden…</p></div></section>
+      <section class="card" aria-labelledby="caseload-titel"><h2 id="caseload-titel">Caseload</h2>
+        <div id="filters"></div><div id="caseload"><p>Laden…</p></div></section>
+      <section class="card" aria-labelledby="berichten-titel"><h2 id="berichten-titel">Berichten die niet zijn verstuurd</h2>
+        <p class="hint">Berichten die wachten of mislukt zijn, met de reden.</p><div id="berichten"><p>Laden…</p></div></section>
+    </div>`,
+  },
+];
 
 export function createWebRouter(options: WebRouterOptions): Router {
-  const basePath = options.basePath ?? WEB_BASE_PATH;
-  // Rendered once: the template and config do not change while the process runs.
-  const index = renderIndex(options, basePath);
+  const assets = webAssets();
   const router = express.Router();
 
-  const sendIndex: express.RequestHandler = (_req, res) => {
-    // The page itself holds no data, but a stale copy after a deploy would call the API wrongly.
-    res.set('Cache-Control', 'no-cache').type('html').send(index);
-  };
-  // Both `/beheer` and `/beheer/` must load the page; relative asset URLs are made absolute in the
-  // template (BASE_PATH) so either form resolves them the same way.
-  router.get(basePath, sendIndex);
-  router.get(`${basePath}/`, sendIndex);
-  router.get(`${basePath}/index.html`, sendIndex);
-  router.use(basePath, express.static(PUBLIC_DIR, { index: false, fallthrough: true, maxAge: 0 }));
+  router.get('/', (req, res) => {
+    const user = req.session?.user;
+    res.redirect(303, user ? homeOf(user.role) : SIGN_IN_PATH);
+  });
+
+  for (const def of PAGES) {
+    const send = (req: Request, res: Response) => {
+      const user = req.session?.user;
+      res.set('Cache-Control', 'no-store');
+      if (!user) return res.redirect(303, `${SIGN_IN_PATH}?terug=${encodeURIComponent(def.path)}`);
+      if (!def.roles.includes(user.role))
+        return res
+          .status(403)
+          .type('html')
+          .send(
+            renderShell({
+              title: 'Geen toegang',
+              user,
+              csrfToken: req.session.csrfToken ?? undefined,
+              main: `<h1>Geen toegang</h1><p>Deze pagina is niet voor uw rol. <a href="${homeOf(user.role)}">Naar uw eigen pagina</a>.</p>`,
+            }),
+          );
+      res.type('html').send(
+        renderShell({
+          title: def.title,
+          user,
+          csrfToken: req.session.csrfToken ?? undefined,
+          script: def.script,
+          data: {
+            role: user.role,
+            'user-id': user.userId,
+            'temporal-ui-url': options.temporalUiUrl.replace(/\/+$/, ''),
+            'temporal-namespace': options.namespace,
+          },
+          main: `<div id="melding" tabindex="-1"></div>\n${def.body ?? `<div id="${def.root}"><p>Laden…</p></div>`}`,
+        }),
+      );
+    };
+    router.get(def.path, send);
+    router.get(`${def.path}/`, send);
+  }
+
+  router.get(`${ASSETS_PATH}/:file`, (req, res, next) => {
+    const asset = assets.get(req.params.file);
+    if (!asset) return next();
+    // Rebuilt at every start: revalidate rather than keep a stale script after a deploy.
+    res.set('Cache-Control', 'no-cache').type(asset.contentType).send(asset.body);
+  });
   return router;
 }

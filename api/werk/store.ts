@@ -51,7 +51,12 @@ export interface WerkStore {
   personByBsnHash(bsnHash: string): Promise<string | undefined>;
   /** The coach of each of these trajectories (read model). */
   coachesOf(inburgeraarIds: string[]): Promise<Map<string, string>>;
-  caseload(filter: { coachId?: string | undefined; overdue?: boolean | undefined }): Promise<CaseloadRow[]>;
+  caseload(filter: {
+    coachId?: string | undefined;
+    overdue?: boolean | undefined;
+    phase?: string | undefined;
+    route?: string | undefined;
+  }): Promise<CaseloadRow[]>;
   notifications(inburgeraarId: string): Promise<NotificationRow[]>;
   /** Held or failed notifications of every trajectory (or of one coach's people), newest first. */
   notificationProblems(filter: {
@@ -148,6 +153,8 @@ export function createWerkStore(db: Db): WerkStore {
         where: {
           ...(filter.coachId ? { coachId: filter.coachId } : {}),
           ...(filter.overdue !== undefined ? { overdue: filter.overdue } : {}),
+          ...(filter.phase ? { phase: filter.phase } : {}),
+          ...(filter.route ? { route: filter.route } : {}),
         },
         include: { deadlines: { where: { kind: 'DEADLINE', status: 'missed', metOn: null } } },
       });
