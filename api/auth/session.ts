@@ -165,7 +165,8 @@ export function createWebSessions({ db, config }: { db: Db; config: Config }): W
     const user = req.session?.user;
     if (req.principal || !user) return next();
     req.principal = toPrincipal(user);
-    if (['POST', 'PUT', 'PATCH', 'DELETE'].includes(req.method)) {
+    // The sign-in routes (/auth/*) parse their form bodies and check the token themselves.
+    if (['POST', 'PUT', 'PATCH', 'DELETE'].includes(req.method) && !req.path.startsWith('/auth/')) {
       try {
         assertCsrf(req);
       } catch (err) {

@@ -235,8 +235,17 @@ export function createSignInRouter({ config, store, sessions, log }: SignInOptio
     try {
       if (!devSignInEnabled(config))
         throw new HttpError(403, 'DEV_SIGN_IN_DISABLED', 'development sign-in is off (production or OIDC)');
-      sessions.assertCsrf(req);
       const body = req.body as { userId?: unknown; terug?: unknown };
+      try {
+        sessions.assertCsrf(req);
+      } catch {
+        // The sign-in page stood open longer than the idle timeout: show it again, with a fresh token.
+        const back = safeReturnPath(body.terug);
+        return res.redirect(
+          303,
+          `${SIGN_IN_PATH}?verlopen${back ? `&terug=${encodeURIComponent(back)}` : ''}`,
+        );
+      }
       const user = typeof body.userId === 'string' ? await store.getUser(body.userId) : undefined;
       if (!user || !user.active || !PAGE_ROLES.includes(user.role))
         throw new HttpError(400, 'UNKNOWN_USER', 'no active coach or manager with this id');
@@ -255,6 +264,7 @@ export function createSignInRouter({ config, store, sessions, log }: SignInOptio
 
   router.post('/auth/afmelden', form, async (req, res, next) => {
     try {
+      // Without the page's token (another site's form) nobody is signed out.
       if (req.session.user) sessions.assertCsrf(req);
       await destroySession(req);
       res.clearCookie(SESSION_COOKIE, { path: '/' });

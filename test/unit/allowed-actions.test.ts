@@ -72,8 +72,7 @@ describe('allowedCommands', () => {
     for (const s of states) {
       const allowed = new Set(names(s, '2025-05-01'));
       // A probe that passes proves "allowed"; for the commands left out, a realistic input is refused.
-      if (!allowed.has('setPip'))
-        expect(validate(s, b1Pip, noon('2025-05-01'))).not.toBeNull();
+      if (!allowed.has('setPip')) expect(validate(s, b1Pip, noon('2025-05-01'))).not.toBeNull();
       for (const name of allowed) expect(COMMAND_NAMES).toContain(name);
     }
   });

@@ -288,6 +288,16 @@ function filterForm(): HTMLElement {
     ),
     h(
       'div',
+      { className: 'field' },
+      h('label', { for: 'filter-per-pagina' }, 'Per pagina'),
+      h(
+        'select',
+        { id: 'filter-per-pagina', name: 'pageSize' },
+        [10, 25, 50, 100].map((n) => h('option', { value: n, selected: n === view.pageSize }, String(n))),
+      ),
+    ),
+    h(
+      'div',
       { className: 'field actions' },
       h('button', { type: 'submit' }, 'Toepassen'),
       h('button', { type: 'reset', className: 'secondary' }, 'Wissen'),
@@ -299,6 +309,7 @@ function filterForm(): HTMLElement {
     filters.phase = String(data.get('phase') ?? '');
     filters.route = String(data.get('route') ?? '');
     filters.q = String(data.get('q') ?? '').trim();
+    view.pageSize = Number(data.get('pageSize')) || 25;
     view.page = 1;
     loadCaseload().catch(showError);
   };

@@ -97,7 +97,7 @@ export const GEBEURTENISSEN: Record<string, string> = {
   TRAJECTORY_ENDED: 'Traject beëindigd',
   KOPPELING_REGISTERED: 'Koppeling geregistreerd',
   KOPPELING_REPEATED: 'Koppeling nog een keer aangeboden',
-  COACH_REASSIGNED: 'Andere klantmanager',
+  COACH_REASSIGNED: 'Klantmanager gewijzigd door de manager',
   planBredeIntake: 'Brede intake gepland',
   completeBredeIntake: 'Brede intake afgerond',
   recordIntakeNoShow: 'Niet gekomen op de intake',
