@@ -13,6 +13,7 @@ import { connectClient } from '../worker/connection';
 import { createApp } from './app';
 import { ensureBootstrapAdmin } from './bootstrap';
 import { createPrismaStore } from './prisma-store';
+import { createDevUsers } from './web/dev-users';
 import { createWebRouter } from './web/router';
 
 export interface RunningApi {
@@ -43,6 +44,11 @@ export async function startApiServer(options: StartApiOptions = {}): Promise<Run
     process.stdout.write(
       `\nFirst start: created admin user ${bootstrap.userId}.\nAdmin API key (shown once): ${bootstrap.key}\n\n`,
     );
+    const devUsers = await createDevUsers(store, config);
+    if (devUsers.length)
+      process.stdout.write(
+        `Development sign-in (no identity provider configured): ${devUsers.map((u) => `${u.name} (${u.role}, id ${u.id})`).join(', ')}\n\n`,
+      );
   }
 
   const app = createApp({
@@ -63,7 +69,7 @@ export async function startApiServer(options: StartApiOptions = {}): Promise<Run
   });
   const { port } = server.address() as AddressInfo;
   const url = config.PUBLIC_URL ?? `http://${config.HOST}:${port}`;
-  log.info({ url, docs: `${url}/api/docs`, beheer: `${url}/beheer` }, 'API listening');
+  log.info({ url, docs: `${url}/api/docs`, werk: `${url}/werk`, beheer: `${url}/beheer` }, 'API listening');
 
   return {
     url,

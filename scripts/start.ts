@@ -59,7 +59,7 @@ async function main(): Promise<void> {
         '',
         'inburgering-regie is running:',
         `  API             ${api.url}/api   (OpenAPI ${api.url}/api/openapi.json, docs ${api.url}/api/docs)`,
-        `  Managers' page  ${api.url}/beheer`,
+        `  Coaches         ${api.url}/werk   (sign in there; managers: ${api.url}/beheer)`,
         `  Temporal UI     ${devServer?.uiUrl ?? config.TEMPORAL_UI_URL}   (Temporal at ${config.TEMPORAL_ADDRESS})`,
         `  Worker metrics  http://127.0.0.1:${config.METRICS_PORT}/metrics   API metrics ${api.url}/metrics`,
         `  Database        ${config.isPostgres ? 'PostgreSQL' : config.DATABASE_URL}`,

@@ -60,7 +60,17 @@ describe('npm start', () => {
     const health = await fetch(`${apiUrl}/healthz`);
     expect(health.status).toBe(200);
     expect(await health.json()).toMatchObject({ checks: { database: 'ok', temporal: 'ok' } });
-    expect((await fetch(`${apiUrl}/beheer`)).status).toBe(200);
+    // The browser path: /werk sends to the sign-in page, where the development users can be picked.
+    expect(output).toMatch(/Development sign-in .*Sanne de Coach \(coach, id sanne\)/);
+    const werk = await fetch(`${apiUrl}/werk`, { redirect: 'manual' });
+    expect(werk.status).toBe(303);
+    expect(werk.headers.get('location')).toBe('/aanmelden?terug=%2Fwerk');
+    const signIn = await fetch(`${apiUrl}/aanmelden`);
+    expect(signIn.status).toBe(200);
+    const html = await signIn.text();
+    expect(html).toContain('Sanne de Coach (klantmanager)');
+    expect(html).toContain('Mo de Manager (manager)');
+    expect((await fetch(`${apiUrl}/assets/werk.js`)).status).toBe(200);
     expect((await fetch(`http://127.0.0.1:${metricsPort}/metrics`)).status).toBe(200);
     expect(await portAnswers(uiPort)).toBe(true);
 
