@@ -1,16 +1,43 @@
 /**
- * One jest run for everything: unit tests need nothing; workflow, activity, API and e2e tests use the
- * Temporal dev server and workflow bundle that test/global-setup.ts starts once per run.
+ * Two tiers, one run:
+ *  - `unit`: pure tests (domain rules, configuration, HTTP building blocks, templates, CSV rows,
+ *    the OpenAPI document): Node alone, no Temporal, no Java, no workflow bundle, no global setup.
+ *    `npm run test:unit` runs only these, in seconds.
+ *  - `integration`: everything else, against the Temporal dev server and the workflow bundle that
+ *    test/global-setup.ts starts once per run (and the Java time-skipping server, PostgreSQL,
+ *    Chromium where a test needs them).
+ * `npm test` runs both. A test file belongs to `unit` when its path matches UNIT below (regular expressions).
  * @type {import('jest').Config}
  */
-module.exports = {
+const UNIT = [
+  '/test/unit/.*\\.test\\.ts$',
+  '/test/config/.*\\.test\\.ts$',
+  '/test/api/unit/.*\\.test\\.ts$',
+  '/test/activities/templates\\.test\\.ts$',
+  '/test/import/csv-row\\.test\\.ts$',
+  '/test/e2e/web-router\\.test\\.ts$',
+];
+
+const common = {
   testEnvironment: 'node',
   roots: ['<rootDir>/test'],
-  testMatch: ['**/*.test.ts'],
   transform: { '^.+\\.tsx?$': ['@swc/jest', { jsc: { target: 'es2022' } }] },
-  globalSetup: '<rootDir>/test/global-setup.ts',
-  globalTeardown: '<rootDir>/test/global-teardown.ts',
-  setupFiles: ['<rootDir>/test/setup-runtime.ts'],
+};
+
+module.exports = {
+  projects: [
+    { ...common, displayName: 'unit', testRegex: UNIT },
+    {
+      ...common,
+      displayName: 'integration',
+      testRegex: '/test/.*\\.test\\.ts$',
+      // Every test file that is not a unit test.
+      testPathIgnorePatterns: UNIT,
+      globalSetup: '<rootDir>/test/global-setup.ts',
+      globalTeardown: '<rootDir>/test/global-teardown.ts',
+      setupFiles: ['<rootDir>/test/setup-runtime.ts'],
+    },
+  ],
   // Each test file gets its own task queue and database, so files run in parallel safely.
   maxWorkers: 2,
   testTimeout: 120_000,

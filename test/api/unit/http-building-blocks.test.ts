@@ -9,16 +9,16 @@ import request from 'supertest';
 import { z } from 'zod';
 import { WorkflowUpdateFailedError } from '@temporalio/client';
 import { ApplicationFailure } from '@temporalio/common';
-import { generateApiKey, hashApiKey } from '../../api/auth/api-keys';
-import { authenticationMiddleware, createAuthenticator } from '../../api/auth/authenticator';
-import { createOidcVerifier } from '../../api/auth/oidc';
-import type { Principal } from '../../api/auth/principal';
-import type { AppDeps } from '../../api/deps';
-import { errorMiddleware, HttpError, ruleRefusal } from '../../api/http/errors';
-import { MemoryIdempotencyStore } from '../../api/http/idempotency';
-import { defineRoute, mountRoutes, type RouteDef } from '../../api/http/route';
-import { buildOpenApiDocument } from '../../api/openapi';
-import { startTestOidcProvider, type TestOidcProvider } from './helpers/oidc';
+import { generateApiKey, hashApiKey } from '../../../api/auth/api-keys';
+import { authenticationMiddleware, createAuthenticator } from '../../../api/auth/authenticator';
+import { createOidcVerifier } from '../../../api/auth/oidc';
+import type { Principal } from '../../../api/auth/principal';
+import type { AppDeps } from '../../../api/deps';
+import { errorMiddleware, HttpError, ruleRefusal } from '../../../api/http/errors';
+import { MemoryIdempotencyStore } from '../../../api/http/idempotency';
+import { defineRoute, mountRoutes, type RouteDef } from '../../../api/http/route';
+import { buildOpenApiDocument } from '../../../api/openapi';
+import { startTestOidcProvider, type TestOidcProvider } from '../helpers/oidc';
 
 const log = pino({ level: 'silent' });
 
@@ -116,22 +116,48 @@ describe('authenticator', () => {
 });
 
 describe('update refusals', () => {
-  it('map to 409 with the rule code from the validator message', () => {
+  it('map to 409 with the rule code from the failure type, never from the text', () => {
     const err = new WorkflowUpdateFailedError(
       'Workflow Update failed',
-      ApplicationFailure.create({ message: 'PIP_REQUIRES_INTAKE: eerst de brede intake afronden' }),
+      ApplicationFailure.create({ type: 'PIP_REQUIRES_INTAKE', message: 'eerst de brede intake afronden' }),
     );
     const mapped = ruleRefusal(err);
     expect(mapped).toBeInstanceOf(HttpError);
     expect(mapped?.toBody()).toEqual({
       error: 'PIP_REQUIRES_INTAKE',
-      message: 'PIP_REQUIRES_INTAKE: eerst de brede intake afronden',
+      message: 'eerst de brede intake afronden',
     });
     expect(mapped?.status).toBe(409);
+    // A code in the text alone is not a code.
+    expect(
+      ruleRefusal(
+        new WorkflowUpdateFailedError(
+          'x',
+          ApplicationFailure.create({ message: 'PIP_REQUIRES_INTAKE: tekst' }),
+        ),
+      )?.toBody(),
+    ).toMatchObject({ error: 'UPDATE_REJECTED' });
     expect(
       ruleRefusal(new WorkflowUpdateFailedError('x', new Error('no code here')))?.toBody(),
     ).toMatchObject({ error: 'UPDATE_REJECTED' });
     expect(ruleRefusal(new Error('PIP_REQUIRES_INTAKE: not an update error'))).toBeUndefined();
+  });
+
+  it('map INVALID_INPUT to 400 with the field issues the workflow sent', () => {
+    const err = new WorkflowUpdateFailedError(
+      'x',
+      ApplicationFailure.create({
+        type: 'INVALID_INPUT',
+        message: 'ongeldige invoer',
+        details: [{ issues: [{ field: 'date', reason: 'expected a date YYYY-MM-DD' }] }],
+      }),
+    );
+    const mapped = ruleRefusal(err);
+    expect(mapped?.status).toBe(400);
+    expect(mapped?.toBody()).toEqual({
+      error: 'VALIDATION',
+      issues: [{ field: 'date', reason: 'expected a date YYYY-MM-DD' }],
+    });
   });
 });
 
