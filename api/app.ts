@@ -17,6 +17,7 @@ import { authenticationMiddleware, createAuthenticator, type Authenticator } fro
 import { createOidcVerifier } from './auth/oidc';
 import { createWebSessions, type WebSessions } from './auth/session';
 import { createSignInRouter } from './auth/sign-in';
+import { temporalTrajectories } from '../application/temporal';
 import type { AppDeps } from './deps';
 import { errorMiddleware, HttpError } from './http/errors';
 import type { IdempotencyStore } from './http/idempotency';
@@ -24,9 +25,9 @@ import { mountRoutes, type RouteDef } from './http/route';
 import { createHttpLogger } from './logging';
 import { createApiMetrics } from './metrics';
 import { buildOpenApiDocument } from './openapi';
-import { createPrismaStore } from './prisma-store';
 import { routeTable } from './routes';
-import type { ApiStore } from './store';
+import { createPrismaStores, type Stores } from './store';
+import type { PrincipalLookup } from './store/users';
 
 export interface CreateAppOptions {
   temporal: Client;
@@ -35,8 +36,9 @@ export interface CreateAppOptions {
   log: Logger;
   /** Defaults to API keys from the database plus OIDC when OIDC_ISSUER/OIDC_AUDIENCE are set. */
   auth?: Authenticator;
-  /** Defaults to the Prisma-backed store on `db`. */
-  store?: ApiStore;
+  /** Defaults to the Prisma-backed stores on `db`. */
+  stores?: Stores;
+  /** Defaults to the stores' own (in the database). */
   idempotency?: IdempotencyStore;
   /** Process metrics (CPU, memory) only make sense once per process: on in server.ts, off in tests. */
   defaultMetrics?: boolean;
@@ -49,7 +51,7 @@ export interface CreateAppOptions {
 export const OPENAPI_PATH = '/api/openapi.json';
 
 /** API keys from the database, plus OIDC bearer tokens when an issuer and audience are configured. */
-export function createDefaultAuthenticator(store: ApiStore, config: Config): Authenticator {
+export function createDefaultAuthenticator(keys: PrincipalLookup, config: Config): Authenticator {
   const oidc =
     config.OIDC_ISSUER && config.OIDC_AUDIENCE
       ? createOidcVerifier({
@@ -59,19 +61,20 @@ export function createDefaultAuthenticator(store: ApiStore, config: Config): Aut
           ...(config.OIDC_JWKS_URL ? { jwksUrl: config.OIDC_JWKS_URL } : {}),
         })
       : undefined;
-  return createAuthenticator({ findApiKey: (hash) => store.findPrincipalByKeyHash(hash), oidc });
+  return createAuthenticator({ findApiKey: (hash) => keys.findPrincipalByKeyHash(hash), oidc });
 }
 
 export function createApp(options: CreateAppOptions): Express {
-  const store = options.store ?? createPrismaStore(options.db);
+  const stores = options.stores ?? createPrismaStores(options.db);
   const deps: AppDeps = {
+    ...stores,
     temporal: options.temporal,
     db: options.db,
     config: options.config,
     log: options.log,
-    store,
-    auth: options.auth ?? createDefaultAuthenticator(store, options.config),
-    idempotency: options.idempotency ?? store.idempotency,
+    auth: options.auth ?? createDefaultAuthenticator(stores.users, options.config),
+    idempotency: options.idempotency ?? stores.idempotency,
+    trajectories: temporalTrajectories(options.temporal, options.config.TEMPORAL_TASK_QUEUE),
   };
   const metrics = createApiMetrics({ defaultMetrics: options.defaultMetrics ?? false });
   const routes: RouteDef[] = [...routeTable];

@@ -1,37 +1,37 @@
 /**
- * The monitoring figures the gemeente asked for (Zwolle's Uitvoeringskader, domain.md "What the
- * gemeente wants to see"), computed from read-model rows: a pure function, so it is tested without
- * a database and the JSON and CSV answers cannot disagree.
+ * The monitoring figures the gemeente asked for: time from koppeling to brede intake and to PIP,
+ * the share of deadlines met on time, the route mix. Computed from the read model's summaries by a
+ * pure function, so it is tested without a database and the JSON and CSV answers cannot disagree.
  */
+import { z } from 'zod';
 import { daysBetween } from '../domain/dates';
+import type { TrajectorySummary } from '../domain/summary';
 import { LEERROUTES } from '../domain/types';
-import type { DeadlineRow, ListItem } from './store';
 
-export interface DurationStats {
-  /** Trajectories that reached the milestone. */
-  count: number;
-  medianDays: number | null;
-  averageDays: number | null;
-}
+const durationStatsSchema = z.object({
+  count: z.number().int().describe('Trajectories that reached the milestone'),
+  medianDays: z.number().nullable(),
+  averageDays: z.number().nullable(),
+});
+export type DurationStats = z.infer<typeof durationStatsSchema>;
 
-export interface Kpis {
-  asOf: string;
-  trajectories: number;
-  koppelingToIntake: DurationStats;
-  koppelingToPip: DurationStats;
-  deadlines: {
-    /** Deadlines whose due date has passed or that were fulfilled. */
-    decided: number;
-    metOnTime: number;
-    /** metOnTime / decided, 0..1; null without decided deadlines. */
-    shareMet: number | null;
-  };
-  routeMix: Record<string, { count: number; share: number | null }>;
-}
+export const kpisSchema = z.object({
+  asOf: z.string().describe('The day the figures were computed (YYYY-MM-DD)'),
+  trajectories: z.number().int(),
+  koppelingToIntake: durationStatsSchema.describe('Days from koppeling to the completed brede intake'),
+  koppelingToPip: durationStatsSchema.describe('Days from koppeling to the PIP decision'),
+  deadlines: z.object({
+    decided: z.number().int().describe('Deadlines whose due date has passed or that were fulfilled'),
+    metOnTime: z.number().int(),
+    shareMet: z.number().nullable().describe('metOnTime / decided, 0..1; null without decided deadlines'),
+  }),
+  routeMix: z.record(z.string(), z.object({ count: z.number().int(), share: z.number().nullable() })),
+});
+export type Kpis = z.infer<typeof kpisSchema>;
 
 const round1 = (n: number): number => Math.round(n * 10) / 10;
 
-function durationStats(pairs: [string | null, string | null][]): DurationStats {
+function durationStats(pairs: [string | undefined, string | undefined][]): DurationStats {
   const days = pairs
     .filter((p): p is [string, string] => Boolean(p[0] && p[1]))
     .map(([a, b]) => daysBetween(a, b))
@@ -46,7 +46,8 @@ function durationStats(pairs: [string | null, string | null][]): DurationStats {
   };
 }
 
-export function computeKpis(items: ListItem[], deadlines: DeadlineRow[], today: string): Kpis {
+export function computeKpis(items: readonly TrajectorySummary[], today: string): Kpis {
+  const deadlines = items.flatMap((i) => i.deadlines.filter((d) => d.kind === 'DEADLINE'));
   const decided = deadlines.filter(
     (d) => d.fulfilledDate || d.dueDate < today || d.status === 'missed' || d.status === 'expired',
   );
@@ -63,8 +64,8 @@ export function computeKpis(items: ListItem[], deadlines: DeadlineRow[], today: 
   return {
     asOf: today,
     trajectories: items.length,
-    koppelingToIntake: durationStats(items.map((i) => [i.koppelingDate, i.intakeDate])),
-    koppelingToPip: durationStats(items.map((i) => [i.koppelingDate, i.pipDate])),
+    koppelingToIntake: durationStats(items.map((i) => [i.milestones.koppeling, i.milestones.intake])),
+    koppelingToPip: durationStats(items.map((i) => [i.milestones.koppeling, i.milestones.pip])),
     deadlines: {
       decided: decided.length,
       metOnTime,

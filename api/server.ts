@@ -12,7 +12,7 @@ import { migrateDatabase } from '../prisma/migrate';
 import { connectClient } from '../worker/connection';
 import { createApp } from './app';
 import { ensureBootstrapAdmin } from './bootstrap';
-import { createPrismaStore } from './prisma-store';
+import { createPrismaStores } from './store';
 import { createDevUsers } from './web/dev-users';
 import { createWebRouter } from './web/router';
 
@@ -36,9 +36,9 @@ export async function startApiServer(options: StartApiOptions = {}): Promise<Run
   if (ownDb) await migrateDatabase(config.DATABASE_URL);
   const db = options.db ?? createDb(config.DATABASE_URL);
   const temporal = options.temporal ?? (await connectClient(config));
-  const store = createPrismaStore(db);
+  const stores = createPrismaStores(db);
 
-  const bootstrap = await ensureBootstrapAdmin(store);
+  const bootstrap = await ensureBootstrapAdmin(stores);
   if (bootstrap) {
     // Printed, not logged: log lines are shipped and kept; this key must be seen once and stored.
     process.stdout.write(
@@ -54,7 +54,7 @@ export async function startApiServer(options: StartApiOptions = {}): Promise<Run
   const app = createApp({
     temporal,
     db,
-    store,
+    stores,
     config,
     log,
     defaultMetrics: true,

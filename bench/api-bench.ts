@@ -3,7 +3,7 @@
  * activities → read model), as the COA, a coach and a manager use it.
  */
 import { addDays, localDate } from '../domain/dates';
-import { SORT_FIELDS } from '../api/store';
+import { SORT_FIELDS } from '../api/store/read-model';
 import { koppelingBody } from '../test/api/helpers/harness';
 import type { Report } from './report';
 import { expectCall, type Stack } from './stack';

@@ -13,7 +13,7 @@ import type { Logger } from 'pino';
 import { createApp } from '../api/app';
 import { generateApiKey } from '../api/auth/api-keys';
 import type { Role } from '../api/auth/principal';
-import { createPrismaStore } from '../api/prisma-store';
+import { createPrismaStores } from '../api/store';
 import { loadConfig, type Config } from '../config/config';
 import { closeDb, createDb, type Db } from '../prisma/db';
 import { migrateDatabase } from '../prisma/migrate';
@@ -105,8 +105,8 @@ export async function startStack(o: StackOptions): Promise<Stack> {
     const client = await connectClient(config);
     closers.push(() => client.connection.close());
 
-    const store = createPrismaStore(db);
-    const app = createApp({ temporal: client, db, store, config, log: o.log });
+    const stores = createPrismaStores(db);
+    const app = createApp({ temporal: client, db, stores, config, log: o.log });
     const server: Server = app.listen(0, '127.0.0.1');
     await new Promise<void>((resolve, reject) => {
       server.once('listening', resolve);
@@ -123,10 +123,10 @@ export async function startStack(o: StackOptions): Promise<Stack> {
 
     // Users with API keys straight in the store, as an admin would create them through the API.
     const addUser = async (role: Role): Promise<BenchUser> => {
-      const user = await store.createUser({ name: `bench ${role}`, role });
+      const user = await stores.users.createUser({ name: `bench ${role}`, role });
       if (!user) throw new Error(`could not create the bench ${role} user`);
       const issued = generateApiKey();
-      await store.createApiKey(user.id, { hash: issued.hash, prefix: issued.prefix, label: 'bench' });
+      await stores.users.createApiKey(user.id, { hash: issued.hash, prefix: issued.prefix, label: 'bench' });
       return { id: user.id, key: issued.plaintext };
     };
     const users = {

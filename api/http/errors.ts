@@ -6,13 +6,17 @@
 import type { ErrorRequestHandler } from 'express';
 import { WorkflowUpdateFailedError } from '@temporalio/client';
 import { ApplicationFailure, WorkflowNotFoundError } from '@temporalio/common';
-import { INVALID_INPUT, isRefusalCode } from '../../domain/refusals';
 import type { Logger } from 'pino';
+import {
+  AccessDeniedError,
+  InvalidInputError,
+  NotFoundError,
+  RefusedError,
+  type FieldIssue,
+} from '../../application/errors';
+import { INVALID_INPUT, isRefusalCode } from '../../domain/refusals';
 
-export interface ValidationIssue {
-  field: string;
-  reason: string;
-}
+export type ValidationIssue = FieldIssue;
 
 export class HttpError extends Error {
   constructor(
@@ -68,6 +72,11 @@ export function ruleRefusal(err: unknown): HttpError | undefined {
 /** Maps anything thrown to an HttpError; unknown errors become 500 without leaking internals. */
 export function toHttpError(err: unknown): HttpError {
   if (err instanceof HttpError) return err;
+  // The application services' reasons (application/errors.ts).
+  if (err instanceof InvalidInputError) return new ValidationError(err.issues);
+  if (err instanceof NotFoundError) return notFound(err.what);
+  if (err instanceof AccessDeniedError) return forbidden(err.message);
+  if (err instanceof RefusedError) return new HttpError(409, err.code, err.message);
   const refusal = ruleRefusal(err);
   if (refusal) return refusal;
   if (err instanceof WorkflowNotFoundError) return notFound('trajectory');

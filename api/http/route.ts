@@ -11,6 +11,7 @@
 import { createHash } from 'node:crypto';
 import type { Request, RequestHandler, Response, Router } from 'express';
 import type { z } from 'zod';
+import { canonicalJson } from '../../application/parse';
 import type { Principal, Role } from '../auth/principal';
 import { forbidden, HttpError, toHttpError, unauthorized, ValidationError } from './errors';
 import { parseOrThrow } from './validation';
@@ -34,12 +35,17 @@ export interface RouteContext<P, Q, B> {
   principal: Principal;
   deps: AppDeps;
   req: Request;
+  /** The client's Idempotency-Key on a write (an action hands it to Temporal as the update id). */
+  idempotencyKey: string | undefined;
 }
 
 export interface ResponseDoc {
   description: string;
+  /** The body; an error answer (4xx/5xx) without one is documented as `{ error, message }`. */
   schema?: z.ZodType;
   contentType?: string;
+  /** For an error answer: the values `error` can take (documented as an enum). */
+  codes?: readonly string[];
 }
 
 /** An extra documented operation served by the same handler (e.g. one per coach action). */
@@ -95,17 +101,6 @@ export function requestFingerprint(method: string, path: string, body: unknown):
     .digest('hex');
 }
 
-function canonicalJson(value: unknown): string {
-  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
-  if (value && typeof value === 'object') {
-    const entries = Object.entries(value as Record<string, unknown>)
-      .filter(([, v]) => v !== undefined)
-      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-    return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v)}`).join(',')}}`;
-  }
-  return JSON.stringify(value ?? null);
-}
-
 function send(res: Response, result: RouteResult): void {
   res.status(result.status ?? 200);
   for (const [k, v] of Object.entries(result.headers ?? {})) res.setHeader(k, v);
@@ -135,7 +130,8 @@ function authorize(def: RouteDef, req: Request, deps: AppDeps): Principal | unde
  * logged here with ids and role only: the principal holds no personal data by design.
  */
 function logForbidden(err: unknown, def: RouteDef, req: Request, deps: AppDeps): void {
-  if (!(err instanceof HttpError) || err.status !== 403) return;
+  const httpError = toHttpError(err);
+  if (httpError.status !== 403) return;
   deps.log.warn(
     {
       event: 'auth.denied',
@@ -144,7 +140,7 @@ function logForbidden(err: unknown, def: RouteDef, req: Request, deps: AppDeps):
       route: def.path,
       userId: req.principal?.userId,
       role: req.principal?.role,
-      reason: err.message,
+      reason: httpError.message,
     },
     'forbidden',
   );
@@ -157,6 +153,9 @@ function toHandler(def: RouteDef, deps: AppDeps): RequestHandler {
       const params = def.params ? parseOrThrow(def.params, req.params, 'params') : undefined;
       const query = def.query ? parseOrThrow(def.query, req.query, 'query') : undefined;
       const body = def.body ? parseOrThrow(def.body, req.body ?? {}, 'body') : undefined;
+      const key = WRITE_METHODS.has(def.method) ? req.get(IDEMPOTENCY_HEADER) : undefined;
+      if (key !== undefined && key.length > 200)
+        throw new ValidationError([{ field: 'Idempotency-Key', reason: 'at most 200 characters' }]);
       const ctx: RouteContext<unknown, unknown, unknown> = {
         params,
         query,
@@ -164,10 +163,10 @@ function toHandler(def: RouteDef, deps: AppDeps): RequestHandler {
         principal: principal!,
         deps,
         req,
+        idempotencyKey: key,
       };
 
-      const key = req.get(IDEMPOTENCY_HEADER);
-      if (!WRITE_METHODS.has(def.method) || !key || !principal) {
+      if (!key || !principal) {
         send(res, await def.handler(ctx));
         return;
       }
@@ -193,8 +192,6 @@ async function runIdempotent(
   req: Request,
 ): Promise<RouteResult> {
   const store = ctx.deps.idempotency;
-  if (key.length > 200)
-    throw new ValidationError([{ field: 'Idempotency-Key', reason: 'at most 200 characters' }]);
   const fingerprint = requestFingerprint(def.method, req.path, req.body ?? {});
   const begun = await store.begin(principal.userId, key, fingerprint, { method: req.method, path: req.path });
   if (begun.state !== 'new') {

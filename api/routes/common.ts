@@ -1,68 +1,46 @@
 /** Schemas shared by several routes (params, answers), so each is defined once. */
 import { z } from 'zod';
+import { RULE_CODES } from '../../domain/refusals';
+import { deadlineSummarySchema, trajectorySummarySchema } from '../../domain/summary';
 import { LEERROUTES, PHASES } from '../../domain/types';
+import { persoonSchema } from '../../application/register-koppeling';
+import type { ResponseDoc } from '../http/route';
 
 export const idParams = z.object({ id: z.uuid().describe('inburgeraarId (uuid)') });
 
 export const phaseSchema = z.enum(PHASES).describe('Phase of the trajectory');
 export const routeSchema = z.enum(LEERROUTES).describe('Leerroute');
 
-const deadlineSummary = z.object({
-  key: z.string(),
-  label: z.string(),
-  dueDate: z.string(),
-  originalDueDate: z.string(),
-  status: z.string(),
-  source: z.string().describe('Legal source (article) or "policy"'),
-  fulfilledDate: z.string().optional(),
-  kind: z.string(),
-});
-
-/** The workflow's getSummary / update answer (domain/types.ts TrajectorySummary), for the docs. */
-export const summarySchema = z
-  .object({
-    inburgeraarId: z.string(),
-    phase: phaseSchema,
-    route: routeSchema.optional(),
-    taalniveau: z.string(),
-    doelgroep: z.string(),
-    coachId: z.string(),
-    paused: z.boolean(),
-    nextDeadline: z
-      .object({ key: z.string(), label: z.string(), dueDate: z.string(), source: z.string() })
-      .optional(),
-    overdue: z.boolean(),
-    deadlines: z.array(deadlineSummary),
-    milestones: z.record(z.string(), z.string()),
-    endedReason: z.string().optional(),
-    endedDate: z.string().optional(),
-    eventSeq: z.number(),
-    asOf: z.string(),
-  })
-  .describe('The trajectory after the action: phase, route, deadlines with their legal source');
+/**
+ * The workflow's getSummary / update answer: the one schema of domain/summary.ts, never a copy.
+ */
+export const summarySchema = trajectorySummarySchema;
 
 export const errorResponses = {
   404: { description: 'No inburgeraar with this id' },
-} as const;
+} as const satisfies Record<number, ResponseDoc>;
 
-const deadlineSchema = deadlineSummary.extend({ rule: z.string(), binds: z.string() });
+/** Codes a 409 of the workflow's rules can carry: every RULE_CODE, or UPDATE_REJECTED without one. */
+export const REFUSAL_409_CODES = [...RULE_CODES, 'UPDATE_REJECTED'] as const;
+
+export const refusalResponse: ResponseDoc = {
+  description:
+    'Refused by a rule of the trajectory (wrong phase, missing prerequisite, ended): `error` is the rule code, `message` the explanation in Dutch; nothing was changed',
+  codes: REFUSAL_409_CODES,
+};
+
+/** A deadline as the workflow keeps it: the summary's deadline plus the rule and who it binds. */
+const deadlineSchema = deadlineSummarySchema.extend({
+  rule: z.string().describe('Id of the rule that set it'),
+  binds: z.string().describe('Whom it binds: gemeente, inburgeraar, coach'),
+});
 
 /** GET /api/inburgeraars/:id for coach and manager. */
 export const personViewSchema = z
   .object({
     inburgeraarId: z.string(),
     workflowId: z.string(),
-    persoon: z
-      .object({
-        voornaam: z.string(),
-        achternaam: z.string(),
-        geboortedatum: z.string().optional(),
-        email: z.string().optional(),
-        telefoon: z.string().optional(),
-        adres: z.string().optional(),
-      })
-      .nullable()
-      .describe('From the database; never the BSN'),
+    persoon: persoonSchema.omit({ bsn: true }).nullable().describe('From the database; never the BSN'),
     state: z
       .record(z.string(), z.unknown())
       .describe(

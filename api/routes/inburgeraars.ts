@@ -1,64 +1,32 @@
 /**
  * One person's trajectory: the koppeling that starts it, reading it, its timeline, and the
- * manager's reassignment of the coach.
+ * manager's reassignment of the coach. The writes are application services (application/), which
+ * the caseload import calls too; this file only maps HTTP onto them.
  *
  * Personal data lives only in the database (Persoonsgegevens, BSN hashed + encrypted); the workflow
  * gets the pseudonymous inburgeraarId and the trajectory facts. Every read of a person and every
  * change made here writes an AuditEvent (the workflow's activity records the trajectory changes).
  */
-import { randomUUID } from 'node:crypto';
-import { WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
 import { z } from 'zod';
-import { koppelingSchema, type Koppeling } from '../../domain/commands';
+import { assertMaySee } from '../../application/access';
+import { reassignCoach } from '../../application/reassign-coach';
+import { koppelingRequestSchema, registerKoppeling } from '../../application/register-koppeling';
+import { workflowIdFor } from '../../application/temporal';
 import { isOverdue } from '../../domain/deadlines';
 import type { Principal } from '../auth/principal';
 import { ROLE_GROUPS } from '../auth/principal';
 import type { AppDeps } from '../deps';
-import { ValidationError } from '../http/errors';
 import { defineRoute, type RouteDef } from '../http/route';
-import { encryptBsn, hashBsn, isValidBsn } from '../persons/bsn';
-import { assertMaySee, maySeePersonalData, partnerView, queryState, workflowIdFor } from '../trajectories';
-import { actorIdOf, runCommand } from './acties';
+import { maySeePersonalData, partnerView } from '../trajectories';
 import {
   errorResponses,
   idParams,
   partnerPersonViewSchema,
   personViewSchema,
+  refusalResponse,
   summarySchema,
   timelineSchema,
 } from './common';
-
-export const persoonSchema = z
-  .object({
-    bsn: z
-      .string()
-      .trim()
-      .refine(isValidBsn, 'not a valid BSN (9 digits passing the elfproef)')
-      .describe('Burgerservicenummer: stored only hashed and encrypted, never sent to Temporal'),
-    voornaam: z.string().trim().min(1).max(100).describe('Given name(s)'),
-    achternaam: z.string().trim().min(1).max(150).describe('Surname'),
-    geboortedatum: z.iso.date().optional().describe('Date of birth (YYYY-MM-DD)'),
-    email: z.email().optional().describe('E-mail address'),
-    telefoon: z.string().trim().max(30).optional().describe('Phone number'),
-    adres: z.string().trim().max(300).optional().describe('Address'),
-  })
-  .describe('Personal data: kept in the database only');
-
-export const koppelingRequestSchema = koppelingSchema
-  .omit({ inburgeraarId: true })
-  .extend({
-    koppelingRef: z
-      .string()
-      .trim()
-      .min(1)
-      .max(100)
-      .regex(/^[A-Za-z0-9._:/-]+$/, 'only letters, digits and . _ : / -')
-      .describe(
-        'Reference of the koppeling (COA/DUO): a repeat with the same reference (or the same BSN) returns the existing trajectory',
-      ),
-    persoon: persoonSchema,
-  })
-  .describe('A koppeling: the person and the start of their trajectory');
 
 const koppelingAnswer = z.object({
   inburgeraarId: z.uuid(),
@@ -69,7 +37,7 @@ const koppelingAnswer = z.object({
 
 const actor = (principal: Principal) => ({ actorId: principal.userId, actorRole: principal.role });
 
-export const temporalUiLink = (deps: AppDeps, workflowId: string): string =>
+const temporalUiLink = (deps: AppDeps, workflowId: string): string =>
   `${deps.config.TEMPORAL_UI_URL.replace(/\/$/, '')}/namespaces/${encodeURIComponent(deps.config.TEMPORAL_NAMESPACE)}/workflows/${encodeURIComponent(workflowId)}`;
 
 const links = (deps: AppDeps, inburgeraarId: string) => ({
@@ -77,31 +45,6 @@ const links = (deps: AppDeps, inburgeraarId: string) => ({
   timeline: `/api/inburgeraars/${inburgeraarId}/timeline`,
   temporalUi: temporalUiLink(deps, workflowIdFor(inburgeraarId)),
 });
-
-async function assertActiveCoach(deps: AppDeps, coachId: string): Promise<void> {
-  const coach = await deps.store.getUser(coachId);
-  if (!coach || coach.role !== 'coach' || !coach.active)
-    throw new ValidationError([{ field: 'coachId', reason: 'no active coach with this id' }]);
-}
-
-/**
- * Starts the trajectory, or finds the one that runs: USE_EXISTING makes a second start for the same
- * id a no-op, and REJECT_DUPLICATE keeps an ended trajectory from being started again. Also repairs
- * a koppeling whose first attempt stored the person but failed before the workflow started.
- */
-async function ensureWorkflow(deps: AppDeps, input: Koppeling): Promise<void> {
-  try {
-    await deps.temporal.workflow.start('trajectoryWorkflow', {
-      taskQueue: deps.config.TEMPORAL_TASK_QUEUE,
-      workflowId: workflowIdFor(input.inburgeraarId),
-      args: [input],
-      workflowIdConflictPolicy: 'USE_EXISTING',
-      workflowIdReusePolicy: 'REJECT_DUPLICATE',
-    });
-  } catch (err) {
-    if (!(err instanceof WorkflowExecutionAlreadyStartedError)) throw err;
-  }
-}
 
 export const inburgeraarRoutes: RouteDef[] = [
   defineRoute({
@@ -119,47 +62,11 @@ export const inburgeraarRoutes: RouteDef[] = [
       200: { description: 'This person already has a trajectory', schema: koppelingAnswer },
     },
     handler: async ({ body, principal, deps }) => {
-      const { persoon, koppelingRef, ...koppeling } = body;
-      const { bsn, ...personalData } = persoon;
-      const bsnHash = hashBsn(bsn, deps.config.BSN_KEY);
-      let found = await deps.store.findPerson({ koppelingRef, bsnHash });
-      let created = false;
-      if (!found) {
-        await assertActiveCoach(deps, koppeling.coachId);
-        const inburgeraarId = randomUUID();
-        ({ created, person: found } = await deps.store.createPerson({
-          inburgeraarId,
-          workflowId: workflowIdFor(inburgeraarId),
-          koppelingRef,
-          coachId: koppeling.coachId,
-          doelgroep: koppeling.doelgroep,
-          gemeenteCode: koppeling.gemeenteCode,
-          bsnHash,
-          bsnEncrypted: encryptBsn(bsn, deps.config.BSN_KEY),
-          persoon: personalData,
-        }));
-      }
-      const person = found;
-      await ensureWorkflow(deps, {
-        ...koppeling,
-        coachId: person.coachId,
-        inburgeraarId: person.inburgeraarId,
-      });
-      await deps.store.audit({
-        ...actor(principal),
-        action: created ? 'KOPPELING_REGISTERED' : 'KOPPELING_REPEATED',
-        inburgeraarId: person.inburgeraarId,
-        details: { koppelingRef, coachId: person.coachId },
-      });
+      const registered = await registerKoppeling(deps, principal, body);
       return {
-        status: created ? 201 : 200,
-        body: {
-          inburgeraarId: person.inburgeraarId,
-          workflowId: person.workflowId,
-          created,
-          links: links(deps, person.inburgeraarId),
-        },
-        headers: { Location: `/api/inburgeraars/${person.inburgeraarId}` },
+        status: registered.created ? 201 : 200,
+        body: { ...registered, links: links(deps, registered.inburgeraarId) },
+        headers: { Location: `/api/inburgeraars/${registered.inburgeraarId}` },
       };
     },
   }),
@@ -183,10 +90,10 @@ export const inburgeraarRoutes: RouteDef[] = [
       ...errorResponses,
     },
     handler: async ({ params, principal, deps }) => {
-      const { state } = await queryState(deps, params.id);
-      const referred = principal.role === 'partner' ? await deps.store.referredPartnerIds(params.id) : [];
+      const state = await deps.trajectories.state(params.id);
+      const referred = principal.role === 'partner' ? await deps.partners.referredPartnerIds(params.id) : [];
       assertMaySee(principal, state, referred);
-      await deps.store.audit({
+      await deps.audit.record({
         ...actor(principal),
         action: 'PERSON_READ',
         inburgeraarId: params.id,
@@ -198,7 +105,7 @@ export const inburgeraarRoutes: RouteDef[] = [
           inburgeraarId: params.id,
           workflowId: workflowIdFor(params.id),
           persoon: maySeePersonalData(principal)
-            ? ((await deps.store.getPersonalData(params.id)) ?? null)
+            ? ((await deps.people.getPersonalData(params.id)) ?? null)
             : null,
           state,
           overdue: state.deadlines.filter(isOverdue),
@@ -221,9 +128,9 @@ export const inburgeraarRoutes: RouteDef[] = [
       ...errorResponses,
     },
     handler: async ({ params, principal, deps }) => {
-      const { state } = await queryState(deps, params.id);
+      const state = await deps.trajectories.state(params.id);
       assertMaySee(principal, state);
-      await deps.store.audit({
+      await deps.audit.record({
         ...actor(principal),
         action: 'PERSON_READ',
         inburgeraarId: params.id,
@@ -234,7 +141,7 @@ export const inburgeraarRoutes: RouteDef[] = [
           inburgeraarId: params.id,
           deadlines: state.deadlines,
           notified: state.notified,
-          entries: await deps.store.timeline(params.id),
+          entries: await deps.audit.timeline(params.id),
         },
       };
     },
@@ -254,21 +161,10 @@ export const inburgeraarRoutes: RouteDef[] = [
     responses: {
       200: { description: 'The trajectory with its new coach', schema: summarySchema },
       ...errorResponses,
+      409: refusalResponse,
     },
-    handler: async ({ params, body, principal, deps }) => {
-      await assertActiveCoach(deps, body.coachId);
-      // The workflow first: if it refuses, nothing changed anywhere.
-      const summary = await runCommand(deps, principal, params.id, 'reassignCoach', {
-        coachId: body.coachId,
-      });
-      await deps.store.setCoach(params.id, body.coachId);
-      await deps.store.audit({
-        ...actor(principal),
-        action: 'COACH_REASSIGNED',
-        inburgeraarId: params.id,
-        details: { coachId: body.coachId, by: actorIdOf(principal) },
-      });
-      return { body: summary };
-    },
+    handler: async ({ params, body, principal, deps, idempotencyKey }) => ({
+      body: await reassignCoach(deps, principal, params.id, body.coachId, { idempotencyKey }),
+    }),
   }),
 ];

@@ -1,15 +1,23 @@
 /**
  * The manager's lists and figures, from the read model in the database (kept current by the
- * workflow's recordTrajectoryEvent activity), never by querying every workflow.
+ * workflow's activity), never by querying every workflow. The items are the stored summaries
+ * (api/store/read-model.ts), so their shape and documentation follow domain/summary.ts.
  */
 import { z } from 'zod';
 import { addDays, localDate } from '../../domain/dates';
-import { PHASES } from '../../domain/types';
+import { LEERROUTES, PHASES } from '../../domain/types';
 import { ROLE_GROUPS, type Principal } from '../auth/principal';
 import type { AppDeps } from '../deps';
 import { defineRoute, type RouteDef } from '../http/route';
-import { computeKpis, kpisToCsv } from '../kpis';
-import { SORT_FIELDS, type ListFilter, type ListItem } from '../store';
+import { computeKpis, kpisSchema, kpisToCsv } from '../kpis';
+import {
+  listItemSchema,
+  partnerListItemSchema,
+  SORT_FIELDS,
+  type ListFilter,
+  type ListItem,
+  type PartnerListItem,
+} from '../store/read-model';
 import { phaseSchema, routeSchema } from './common';
 
 const booleanFlag = z
@@ -59,32 +67,12 @@ async function scopedFilter(deps: AppDeps, principal: Principal, filter: ListFil
   if (principal.role === 'partner')
     return {
       ...filter,
-      inburgeraarIds: principal.partnerId ? await deps.store.referralsOf(principal.partnerId) : [],
+      inburgeraarIds: principal.partnerId ? await deps.partners.referralsOf(principal.partnerId) : [],
     };
   return filter;
 }
 
-const listItem = z.object({
-  inburgeraarId: z.string(),
-  coachId: z.string(),
-  phase: z.string(),
-  route: z.string().nullable(),
-  doelgroep: z.string().nullable(),
-  paused: z.boolean(),
-  overdue: z.boolean(),
-  nextDeadline: z.object({ key: z.string(), label: z.string().nullable(), dueDate: z.string() }).nullable(),
-  koppelingDate: z.string().nullable(),
-  intakeDate: z.string().nullable(),
-  pipDate: z.string().nullable(),
-  updatedAt: z.string(),
-});
-
-const partnerListItem = (i: ListItem) => ({
-  inburgeraarId: i.inburgeraarId,
-  phase: i.phase,
-  route: i.route,
-  paused: i.paused,
-});
+const partnerListItem = (i: ListItem): PartnerListItem => partnerListItemSchema.parse(i);
 
 export const listRoutes: RouteDef[] = [
   defineRoute({
@@ -102,7 +90,9 @@ export const listRoutes: RouteDef[] = [
       200: {
         description: 'One page',
         schema: z.object({
-          items: z.array(listItem),
+          items: z
+            .array(z.union([listItemSchema, partnerListItemSchema]))
+            .describe('A partner gets the short form (inburgeraarId, phase, route, paused)'),
           page: z.number(),
           pageSize: z.number(),
           total: z.number(),
@@ -118,7 +108,7 @@ export const listRoutes: RouteDef[] = [
         overdue: query.overdue,
         dueOnOrBefore: query.dueWithinDays === undefined ? undefined : addDays(today(), query.dueWithinDays),
       });
-      const { items, total } = await deps.store.listTrajectories(
+      const { items, total } = await deps.readModel.list(
         filter,
         { field: query.sort, order: query.order },
         { page: query.page, pageSize: query.pageSize },
@@ -156,9 +146,9 @@ export const listRoutes: RouteDef[] = [
       },
     },
     handler: async ({ query, deps }) => {
-      const items = await deps.store.allTrajectories({ coachId: query.coachId });
+      const items = await deps.readModel.summaries({ coachId: query.coachId });
       const perPhase: Record<string, number> = Object.fromEntries(PHASES.map((p) => [p, 0]));
-      const perRoute: Record<string, number> = { B1: 0, ONDERWIJS: 0, Z: 0, NONE: 0 };
+      const perRoute: Record<string, number> = Object.fromEntries([...LEERROUTES, 'NONE'].map((r) => [r, 0]));
       for (const item of items) {
         perPhase[item.phase] = (perPhase[item.phase] ?? 0) + 1;
         const route = item.route ?? 'NONE';
@@ -178,16 +168,9 @@ export const listRoutes: RouteDef[] = [
     tag: 'monitoring',
     roles: ROLE_GROUPS.monitoring,
     query: kpiQuerySchema,
-    responses: { 200: { description: 'The figures' } },
+    responses: { 200: { description: 'The figures', schema: kpisSchema } },
     handler: async ({ query, deps }) => {
-      const filter = { coachId: query.coachId };
-      return {
-        body: computeKpis(
-          await deps.store.allTrajectories(filter),
-          await deps.store.deadlines(filter),
-          today(),
-        ),
-      };
+      return { body: computeKpis(await deps.readModel.summaries({ coachId: query.coachId }), today()) };
     },
   }),
 
@@ -201,12 +184,7 @@ export const listRoutes: RouteDef[] = [
     query: kpiQuerySchema,
     responses: { 200: { description: 'CSV', contentType: 'text/csv', schema: z.string() } },
     handler: async ({ query, deps }) => {
-      const filter = { coachId: query.coachId };
-      const kpis = computeKpis(
-        await deps.store.allTrajectories(filter),
-        await deps.store.deadlines(filter),
-        today(),
-      );
+      const kpis = computeKpis(await deps.readModel.summaries({ coachId: query.coachId }), today());
       return {
         body: kpisToCsv(kpis),
         contentType: 'text/csv; charset=utf-8',

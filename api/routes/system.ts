@@ -28,7 +28,7 @@ export const systemRoutes: RouteDef[] = [
         }
       };
       const checks = {
-        database: await check(() => deps.store.ping()),
+        database: await check(() => deps.health.ping()),
         temporal: await check(() => deps.temporal.workflowService.getSystemInfo({})),
       };
       const ok = Object.values(checks).every((c) => c === 'ok');

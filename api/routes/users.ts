@@ -118,12 +118,12 @@ export const userRoutes: RouteDef[] = [
     body: createUserSchema,
     responses: { 201: { description: 'Created', schema: userSchema } },
     handler: async ({ body, principal, deps }) => {
-      if (body.partnerId && !(await deps.store.getPartner(body.partnerId))) {
+      if (body.partnerId && !(await deps.partners.getPartner(body.partnerId))) {
         throw new ValidationError([{ field: 'partnerId', reason: 'no partner with this id' }]);
       }
-      const user = await deps.store.createUser(body);
+      const user = await deps.users.createUser(body);
       if (!user) throw new HttpError(409, 'USER_EXISTS', `a user with id ${body.id} exists already`);
-      await deps.store.audit({
+      await deps.audit.record({
         actorId: principal.userId,
         actorRole: principal.role,
         action: 'USER_CREATED',
@@ -140,7 +140,7 @@ export const userRoutes: RouteDef[] = [
     tag: 'beheer',
     roles: ROLE_GROUPS.admin,
     responses: { 200: { description: 'All users', schema: z.array(userSchema) } },
-    handler: async ({ deps }) => ({ body: await deps.store.listUsers() }),
+    handler: async ({ deps }) => ({ body: await deps.users.listUsers() }),
   }),
   defineRoute({
     method: 'post',
@@ -158,15 +158,15 @@ export const userRoutes: RouteDef[] = [
       },
     },
     handler: async ({ params, body, principal, deps }) => {
-      const user = await deps.store.getUser(params.id);
+      const user = await deps.users.getUser(params.id);
       if (!user) throw notFound('user');
       const issued = generateApiKey();
-      const key = await deps.store.createApiKey(user.id, {
+      const key = await deps.users.createApiKey(user.id, {
         hash: issued.hash,
         prefix: issued.prefix,
         label: body.label,
       });
-      await deps.store.audit({
+      await deps.audit.record({
         actorId: principal.userId,
         actorRole: principal.role,
         action: 'API_KEY_ISSUED',
@@ -188,8 +188,8 @@ export const userRoutes: RouteDef[] = [
       404: { description: 'No such user' },
     },
     handler: async ({ params, deps }) => {
-      if (!(await deps.store.getUser(params.id))) throw notFound('user');
-      return { body: await deps.store.listApiKeys(params.id) };
+      if (!(await deps.users.getUser(params.id))) throw notFound('user');
+      return { body: await deps.users.listApiKeys(params.id) };
     },
   }),
   defineRoute({
@@ -202,9 +202,9 @@ export const userRoutes: RouteDef[] = [
     params: z.object({ keyId: z.string().min(1).max(100) }),
     responses: { 200: { description: 'Revoked', schema: apiKeySchema }, 404: { description: 'No such key' } },
     handler: async ({ params, principal, deps }) => {
-      const key = await deps.store.revokeApiKey(params.keyId);
+      const key = await deps.users.revokeApiKey(params.keyId);
       if (!key) throw notFound('API key');
-      await deps.store.audit({
+      await deps.audit.record({
         actorId: principal.userId,
         actorRole: principal.role,
         action: 'API_KEY_REVOKED',
@@ -223,8 +223,8 @@ export const userRoutes: RouteDef[] = [
     body: createPartnerSchema,
     responses: { 201: { description: 'Created', schema: partnerSchema } },
     handler: async ({ body, principal, deps }) => {
-      const partner = await deps.store.createPartner(body);
-      await deps.store.audit({
+      const partner = await deps.partners.createPartner(body);
+      await deps.audit.record({
         actorId: principal.userId,
         actorRole: principal.role,
         action: 'PARTNER_CREATED',
@@ -241,6 +241,6 @@ export const userRoutes: RouteDef[] = [
     tag: 'beheer',
     roles: ['admin', 'manager', 'coach'],
     responses: { 200: { description: 'Partners', schema: z.array(partnerSchema) } },
-    handler: async ({ deps }) => ({ body: await deps.store.listPartners() }),
+    handler: async ({ deps }) => ({ body: await deps.partners.listPartners() }),
   }),
 ];

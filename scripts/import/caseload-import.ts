@@ -3,37 +3,32 @@
  * leerroute, each started as a trajectory workflow in the right phase with the right deadlines
  * (the workflow computes them from the import part of its start input, domain/commands.ts).
  *
- * Every row goes through the very same path as `POST /api/inburgeraars` (same schema, same
- * person store, same workflow start), so an imported person is indistinguishable from one
- * registered through the API, and a second run finds each person by koppelingRef (or BSN) and
- * starts nothing: safe to run twice.
+ * Every row goes through the very service behind `POST /api/inburgeraars`
+ * (application/register-koppeling.ts: same schema, same person register, same workflow start), so
+ * an imported person is indistinguishable from one registered through the API, and a second run
+ * finds each person by koppelingRef (or BSN) and starts nothing: safe to run twice.
  *
  * Dependencies are passed in (`{ db, temporal, taskQueue }`), so a test runs it against the real
  * dev server and its own SQLite database; the CLI (scripts/import-caseload.ts) wires production.
  */
 import type { Client } from '@temporalio/client';
-import pino, { type Logger } from 'pino';
+import { ApplicationError, InvalidInputError } from '../../application/errors';
+import type { Actor } from '../../application/ports';
+import { checkKoppeling, registerKoppeling } from '../../application/register-koppeling';
+import { temporalTrajectories } from '../../application/temporal';
+import { prismaAuditStore } from '../../api/store/audit';
+import { prismaPersonStore } from '../../api/store/people';
+import { prismaUserStore } from '../../api/store/users';
 import { loadConfig, type Config } from '../../config/config';
 import type { Db } from '../../prisma/db';
-import type { Principal } from '../../api/auth/principal';
-import type { AppDeps } from '../../api/deps';
-import { HttpError, ValidationError, type ValidationIssue } from '../../api/http/errors';
-import { MemoryIdempotencyStore } from '../../api/http/idempotency';
-import type { ApiStore } from '../../api/store';
-import { hashBsn } from '../../api/persons/bsn';
-import { inburgeraarRoutes } from '../../api/routes/inburgeraars';
-import { createPrismaStore } from '../../api/prisma-store';
 import { parseRow, readCsv, type KoppelingRequest, type RowIssue } from './csv-row';
 
 export interface ImportDeps {
   db: Db;
   temporal: Client;
   taskQueue: string;
-  /** Defaults to the environment's config (BSN_KEY, Temporal UI URL); tests pass their own. */
+  /** Defaults to the environment's config (BSN_KEY); tests pass their own. */
   config?: Config;
-  log?: Logger;
-  /** Defaults to the API's Prisma store on `db`. */
-  store?: ApiStore;
 }
 
 export interface ImportOptions {
@@ -77,35 +72,7 @@ export interface ImportReport {
 }
 
 /** The import acts as this user in the audit trail (koppelingen are COA's role in the API). */
-const IMPORT_PRINCIPAL: Principal = {
-  userId: 'caseload-import',
-  role: 'coa',
-  partnerId: null,
-  via: 'api-key',
-};
-
-type Registered = { inburgeraarId: string; created: boolean };
-
-/**
- * The koppeling handler of the API, called in-process: one implementation of "store the person,
- * start (or find) the workflow, audit it", so the import cannot drift from the API's rules.
- */
-function koppelingRegistrar(deps: AppDeps): (request: KoppelingRequest) => Promise<Registered> {
-  const route = inburgeraarRoutes.find((r) => r.operationId === 'registerKoppeling');
-  if (!route) throw new Error('registerKoppeling route missing from api/routes/inburgeraars.ts');
-  return async (request) => {
-    const result = await route.handler({
-      params: undefined,
-      query: undefined,
-      body: request,
-      principal: IMPORT_PRINCIPAL,
-      deps,
-      // The handler reads nothing from the HTTP request; there is none here.
-      req: undefined as never,
-    });
-    return result.body as Registered;
-  };
-}
+const IMPORT_ACTOR: Actor = { userId: 'caseload-import', role: 'coa', partnerId: null };
 
 /** Runs `work` over `items` with at most `limit` at a time, in input order of starting. */
 async function forEachLimited<T>(
@@ -120,30 +87,23 @@ async function forEachLimited<T>(
   await Promise.all(lanes);
 }
 
-const issuesFromHttp = (err: HttpError): RowIssue[] =>
-  err instanceof ValidationError
-    ? err.issues.map((i: ValidationIssue) => ({ field: i.field.replace(/^body\./, ''), reason: i.reason }))
-    : [{ field: 'rij', reason: `${err.code}: ${err.message}` }];
+/** A refusal of the service is a rejected row (fix the data); anything else failed (run again). */
+const issuesOf = (err: ApplicationError): RowIssue[] =>
+  err instanceof InvalidInputError ? err.issues : [{ field: 'rij', reason: err.message }];
 
 export async function importCaseload(
   deps: ImportDeps,
   csvText: string,
   options: ImportOptions = {},
 ): Promise<ImportReport> {
-  const baseConfig = deps.config ?? loadConfig();
-  const config: Config = { ...baseConfig, TEMPORAL_TASK_QUEUE: deps.taskQueue };
-  const store = deps.store ?? createPrismaStore(deps.db);
-  const appDeps: AppDeps = {
-    temporal: deps.temporal,
-    db: deps.db,
+  const config = deps.config ?? loadConfig();
+  const ports = {
+    people: prismaPersonStore(deps.db),
+    users: prismaUserStore(deps.db),
+    audit: prismaAuditStore(deps.db),
+    trajectories: temporalTrajectories(deps.temporal, deps.taskQueue),
     config,
-    log: deps.log ?? pino({ level: 'silent' }),
-    store,
-    // Neither is used by the koppeling handler; present only to satisfy AppDeps.
-    auth: { authenticate: async () => undefined },
-    idempotency: new MemoryIdempotencyStore(),
   };
-  const register = koppelingRegistrar(appDeps);
 
   const records = readCsv(csvText);
   const report: ImportReport = {
@@ -188,33 +148,18 @@ export async function importCaseload(
     const phase = request.import?.phase ?? 'KOPPELING';
     try {
       if (options.dryRun) {
-        const existing = await store.findPerson({
-          koppelingRef,
-          bsnHash: hashBsn(request.persoon.bsn, config.BSN_KEY),
-        });
-        if (existing) {
+        // The same checks a real run makes first; nothing is stored or started.
+        const existing = await checkKoppeling(ports, request);
+        if (existing)
           report.skipped.push({ line, koppelingRef, inburgeraarId: existing.inburgeraarId, phase });
-          return;
-        }
-        // The one check of the API's handler that needs the database: predicted here so a dry run
-        // finds every row that a real run would reject.
-        const coach = await store.getUser(request.coachId);
-        if (!coach || coach.role !== 'coach' || !coach.active) {
-          report.rejected.push({
-            line,
-            koppelingRef,
-            issues: [{ field: 'coachId', reason: 'no active coach with this id' }],
-          });
-          return;
-        }
-        report.imported.push({ line, koppelingRef, phase });
+        else report.imported.push({ line, koppelingRef, phase });
         return;
       }
-      const { inburgeraarId, created } = await register(request);
+      const { inburgeraarId, created } = await registerKoppeling(ports, IMPORT_ACTOR, request);
       (created ? report.imported : report.skipped).push({ line, koppelingRef, inburgeraarId, phase });
     } catch (err) {
-      if (err instanceof HttpError && err.status < 500)
-        report.rejected.push({ line, koppelingRef, issues: issuesFromHttp(err) });
+      if (err instanceof ApplicationError)
+        report.rejected.push({ line, koppelingRef, issues: issuesOf(err) });
       else
         report.failed.push({ line, koppelingRef, error: err instanceof Error ? err.message : String(err) });
     } finally {

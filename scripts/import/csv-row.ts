@@ -2,7 +2,7 @@
  * One row of a caseload CSV → the same request body as `POST /api/inburgeraars` (a koppeling with
  * the import part of domain/commands.ts, plus the person). Two steps, both zod:
  *  1. `csvRowSchema` turns the flat text columns into typed values (empty cell = not given);
- *  2. the API's own `koppelingRequestSchema` checks the result, so an imported row passes exactly
+ *  2. the koppeling's own `koppelingRequestSchema` (application/register-koppeling.ts) checks the result, so an imported row passes exactly
  *     the rules a koppeling through the API passes (BSN elfproef, which dates each phase needs, …).
  * Every issue is reported against the CSV column the user can fix, never a nested schema path.
  */
@@ -10,7 +10,7 @@ import { parse } from 'csv-parse/sync';
 import { z } from 'zod';
 import type { Koppeling } from '../../domain/commands';
 import { MODULES } from '../../domain/types';
-import { koppelingRequestSchema } from '../../api/routes/inburgeraars';
+import { koppelingRequestSchema, type KoppelingRequest } from '../../application/register-koppeling';
 
 /** The columns, in the order of the example file; documented in scripts/import/README.md. */
 export const CSV_COLUMNS = [
@@ -114,7 +114,7 @@ export interface RowIssue {
 }
 
 /** What one valid row becomes: the body of `POST /api/inburgeraars`. */
-export type KoppelingRequest = z.output<typeof koppelingRequestSchema>;
+export type { KoppelingRequest };
 
 export type RowResult = { ok: true; request: KoppelingRequest } | { ok: false; issues: RowIssue[] };
 

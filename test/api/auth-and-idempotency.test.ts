@@ -4,8 +4,19 @@
  * idempotent writes (a retried koppeling or action changes nothing twice).
  */
 import request from 'supertest';
+import { MemoryIdempotencyStore } from '../../api/http/idempotency';
 import { requestFingerprint } from '../../api/http/route';
-import { koppelingBody, koppel, startApiHarness, waitForReadModel, type ApiHarness } from './helpers/harness';
+import { updateIdFor } from '../../application/run-command';
+import { workflowIdFor } from '../../application/temporal';
+import {
+  KOPPELING_DATE_FOR,
+  koppelingBody,
+  koppel,
+  PHASE_FIXTURES,
+  startApiHarness,
+  waitForReadModel,
+  type ApiHarness,
+} from './helpers/harness';
 import { startTestOidcProvider, type TestOidcProvider } from './helpers/oidc';
 
 let h: ApiHarness;
@@ -232,6 +243,44 @@ describe('Idempotency-Key', () => {
       .expect(200);
     const replayed = await refusedKey().expect(409);
     expect(replayed.body.error).toBe('NOT_PAUSED');
+  });
+
+  it('is the Temporal update id: a retry applies once even when the API lost its own record of the first answer', async () => {
+    const id = await koppel(h, { import: PHASE_FIXTURES.b1, koppelingDate: KOPPELING_DATE_FOR('b1') });
+    const path = `/api/inburgeraars/${id}/acties/recordProgressHours`;
+    const body = { kind: 'LESSEN', hours: 40, periodEnd: '2026-10-31' };
+    // Two API instances, each with an empty idempotency store of its own: a restart that lost the
+    // table, or a retry that reaches another instance. Only Temporal can recognise the retry.
+    const instance = () => h.appWith({}, { idempotency: new MemoryIdempotencyStore() });
+    const send = (app: ApiHarness['app'], key = h.users.coach.key, idempotencyKey = 'uren-november') =>
+      request(app).post(path).set('X-Api-Key', key).set('Idempotency-Key', idempotencyKey).send(body);
+
+    const first = await send(instance()).expect(200);
+    const retry = await send(instance()).expect(200);
+    expect(retry.headers['idempotent-replayed']).toBeUndefined(); // not the API's replay: Temporal's
+    expect(retry.body).toEqual(first.body);
+    const stateOf = async () =>
+      (await request(h.app).get(`/api/inburgeraars/${id}`).set('X-Api-Key', h.users.manager.key).expect(200))
+        .body.state;
+    expect((await stateOf()).hours.LESSEN).toBe(40);
+
+    // The update id is a hash of user, key, command and input: one accepted update in the history.
+    const updateId = updateIdFor(h.users.coach.user.id, 'uren-november', 'recordProgressHours', {
+      ...body,
+      actorId: h.users.coach.user.id,
+    });
+    const history = await h.env.client.workflow.getHandle(workflowIdFor(id)).fetchHistory();
+    const accepted = (history.events ?? [])
+      .map((e) => e.workflowExecutionUpdateAcceptedEventAttributes?.acceptedRequest?.meta?.updateId)
+      .filter(Boolean);
+    expect(accepted.filter((u) => u === updateId)).toHaveLength(1);
+
+    // The same key from another user is another update; another key is another update.
+    await send(instance(), h.users.manager.key).expect(200);
+    await send(instance(), h.users.coach.key, 'uren-november-2').expect(200);
+    const state = await stateOf();
+    expect(state.hours.LESSEN).toBe(120);
+    expect(state.eventSeq).toBe(first.body.eventSeq + 2);
   });
 
   it('answers 409 while the first request still runs, and lets a retry take over a claim left by a crash', async () => {

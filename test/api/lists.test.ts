@@ -4,6 +4,7 @@
  * caseload, counts per phase and route, and the KPIs as JSON and CSV.
  */
 import request from 'supertest';
+import type { ListItem } from '../../api/store/read-model';
 import { addDays, localDate } from '../../domain/dates';
 import { act, koppel, startApiHarness, type ApiHarness } from './helpers/harness';
 
@@ -13,14 +14,7 @@ const today = localDate(Date.now());
 /** Dates relative to today, so that what is overdue (and what is not) stays true on any day. */
 const ago = (days: number): string => addDays(today, -days);
 
-interface Item {
-  inburgeraarId: string;
-  coachId: string;
-  phase: string;
-  route: string | null;
-  overdue: boolean;
-  nextDeadline: { dueDate: string } | null;
-}
+type Item = ListItem;
 
 const leerroute = (route: 'B1' | 'ONDERWIJS') => ({
   phase: 'LEERROUTE',
@@ -72,7 +66,7 @@ beforeAll(async () => {
   });
   // The read model is written by the workflow's first activity, just after the start.
   await waitFor(
-    () => h.store.allTrajectories({}),
+    () => h.stores.readModel.summaries({}),
     (rows) => rows.length === 5,
     'five read-model rows',
   );
@@ -120,7 +114,7 @@ describe('GET /api/inburgeraars', () => {
     expect(dates.slice(present.length).every((d) => d === null)).toBe(true);
 
     const byKoppeling = (await list('?sort=koppelingDate&order=desc')).items.map(
-      (i) => (i as unknown as { koppelingDate: string }).koppelingDate,
+      (i) => i.milestones.koppeling,
     );
     expect(byKoppeling).toEqual([...byKoppeling].sort().reverse());
     expect(byKoppeling[0]).toBe(ago(9));

@@ -4,7 +4,7 @@
  * referred to may report, and the reporting partner is taken from the key, not from the body.
  */
 import request from 'supertest';
-import { PARTNER_FACT_KINDS } from '../../api/routes/meldingen';
+import { PARTNER_FACT_KINDS } from '../../application/partner-facts';
 import type { TrajectoryState } from '../../domain/types';
 import { koppel, PHASE_FIXTURES, startApiHarness, type ApiHarness } from './helpers/harness';
 

@@ -170,6 +170,6 @@ describe('POST /api/partners', () => {
     expect(call.body).not.toContain(SECRET);
 
     // The partner may see this person from now on.
-    expect(await h.store.referralsOf(partnerId)).toEqual([id]);
+    expect(await h.stores.partners.referralsOf(partnerId)).toEqual([id]);
   });
 });

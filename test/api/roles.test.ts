@@ -209,7 +209,7 @@ beforeAll(async () => {
     taalschoolPartnerId: h.partnerIds.taalschool,
   }).expect(200);
   const throwaway = await h.addUser('coa');
-  const keys = await h.store.listApiKeys(throwaway.user.id);
+  const keys = await h.stores.users.listApiKeys(throwaway.user.id);
   ctx = { h, personId, throwawayKeyId: keys[0]!.id };
   const sink = new Writable({
     write(chunk, _enc, done) {

@@ -19,7 +19,7 @@ let deps: ImportDeps;
 
 beforeAll(async () => {
   h = await startApiHarness('import');
-  deps = { db: h.db, temporal: h.env.client, taskQueue: h.taskQueue, config: h.config, store: h.store };
+  deps = { db: h.db, temporal: h.env.client, taskQueue: h.taskQueue, config: h.config };
 });
 
 afterAll(async () => {
@@ -166,7 +166,7 @@ describe('caseload import', () => {
     expect(second.rejected.map((r) => r.line)).toEqual([6, 7, 8, 9]);
     // One person per koppelingRef in the database, one workflow per person in Temporal.
     for (const row of first.imported) {
-      const person = await h.store.findPerson({
+      const person = await h.stores.people.find({
         koppelingRef: row.koppelingRef,
         bsnHash: hashBsn(csv.bsn(row.line), h.config.BSN_KEY),
       });
@@ -188,7 +188,7 @@ describe('caseload import --dry-run', () => {
     expect(report.imported.every((r) => r.inburgeraarId === undefined)).toBe(true);
     expect(report.rejected.map((r) => r.line)).toEqual([6, 7, 8, 9]);
     expect(
-      await h.store.findPerson({ koppelingRef: 'T2-K', bsnHash: hashBsn(csv.bsn(2), h.config.BSN_KEY) }),
+      await h.stores.people.find({ koppelingRef: 'T2-K', bsnHash: hashBsn(csv.bsn(2), h.config.BSN_KEY) }),
     ).toBeUndefined();
   });
 

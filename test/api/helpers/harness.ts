@@ -17,8 +17,8 @@ import { Worker } from '@temporalio/worker';
 import { createApp, type CreateAppOptions } from '../../../api/app';
 import { generateApiKey } from '../../../api/auth/api-keys';
 import type { Role } from '../../../api/auth/principal';
-import { createPrismaStore } from '../../../api/prisma-store';
-import type { ApiStore, UserView } from '../../../api/store';
+import { createPrismaStores, type Stores } from '../../../api/store';
+import type { UserView } from '../../../api/store/users';
 import { loadConfig, type Config } from '../../../config/config';
 import { closeDb, createDb, type Db } from '../../../prisma/db';
 import { migrateDatabase } from '../../../prisma/migrate';
@@ -33,7 +33,7 @@ export interface ApiHarness {
   app: Express;
   env: TestWorkflowEnvironment;
   db: Db;
-  store: ApiStore;
+  stores: Stores;
   config: Config;
   taskQueue: string;
   users: Record<'admin' | 'coa' | 'coach' | 'coach2' | 'manager' | 'partner' | 'partner2', TestUser>;
@@ -88,20 +88,24 @@ export async function startApiHarness(name: string): Promise<ApiHarness> {
   const running = worker.run();
   await delivery.kick(taskQueue);
 
-  const store = createPrismaStore(db);
+  const stores = createPrismaStores(db);
   const build = (cfg: Config, extra: Partial<CreateAppOptions> = {}) =>
-    createApp({ temporal: env.client, db, store, config: cfg, log, ...extra });
+    createApp({ temporal: env.client, db, stores, config: cfg, log, ...extra });
   const app = build(config);
 
   const addUser = async (role: Role, partnerId?: string): Promise<TestUser> => {
-    const user = await store.createUser({ name: `${role} ${randomUUID().slice(0, 8)}`, role, partnerId });
+    const user = await stores.users.createUser({
+      name: `${role} ${randomUUID().slice(0, 8)}`,
+      role,
+      partnerId,
+    });
     if (!user) throw new Error('user id collision');
     const issued = generateApiKey();
-    await store.createApiKey(user.id, { hash: issued.hash, prefix: issued.prefix });
+    await stores.users.createApiKey(user.id, { hash: issued.hash, prefix: issued.prefix });
     return { user, key: issued.plaintext };
   };
-  const taalschool = await store.createPartner({ name: 'Taalschool De Brug', kind: 'taalschool' });
-  const werkgever = await store.createPartner({ name: 'Werkgever BV', kind: 'werkgever' });
+  const taalschool = await stores.partners.createPartner({ name: 'Taalschool De Brug', kind: 'taalschool' });
+  const werkgever = await stores.partners.createPartner({ name: 'Werkgever BV', kind: 'werkgever' });
   const users = {
     admin: await addUser('admin'),
     coa: await addUser('coa'),
@@ -116,7 +120,7 @@ export async function startApiHarness(name: string): Promise<ApiHarness> {
     app,
     env,
     db,
-    store,
+    stores,
     config,
     taskQueue,
     users,

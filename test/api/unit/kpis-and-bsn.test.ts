@@ -1,44 +1,60 @@
 /** The pure parts behind the monitoring figures and the BSN handling, table-driven. */
-import { computeKpis, kpisToCsv } from '../../api/kpis';
-import { decryptBsn, encryptBsn, hashBsn, isValidBsn } from '../../api/persons/bsn';
-import type { DeadlineRow, ListItem } from '../../api/store';
-import { DEVELOPMENT_KEY } from '../../config/config';
+import { computeKpis, kpisSchema, kpisToCsv } from '../../../api/kpis';
+import { decryptBsn, encryptBsn, hashBsn, isValidBsn } from '../../../api/persons/bsn';
+import { DEVELOPMENT_KEY } from '../../../config/config';
+import type { DeadlineSummary, TrajectorySummary } from '../../../domain/summary';
 
-const item = (over: Partial<ListItem>): ListItem => ({
+/** A summary as the read model stores it: koppeling on 2026-01-01, `intake`/`pip` milestones optional. */
+const item = (o: {
+  intake?: string;
+  pip?: string;
+  route?: TrajectorySummary['route'];
+  deadlines?: DeadlineSummary[];
+}): TrajectorySummary => ({
   inburgeraarId: 'x',
   coachId: 'c',
   phase: 'KOPPELING',
-  route: null,
+  taalniveau: 'B1',
   doelgroep: 'asielstatushouder',
   paused: false,
   overdue: false,
-  nextDeadline: null,
-  koppelingDate: '2026-01-01',
-  intakeDate: null,
-  pipDate: null,
-  updatedAt: '2026-01-01T00:00:00.000Z',
-  ...over,
+  deadlines: o.deadlines ?? [],
+  milestones: {
+    koppeling: '2026-01-01',
+    ...(o.intake ? { intake: o.intake } : {}),
+    ...(o.pip ? { pip: o.pip } : {}),
+  },
+  eventSeq: 1,
+  asOf: '2026-06-01',
+  ...(o.route ? { route: o.route } : {}),
 });
-const deadline = (dueDate: string, status: string, fulfilledDate: string | null = null): DeadlineRow => ({
-  inburgeraarId: 'x',
+const deadline = (
+  dueDate: string,
+  status: DeadlineSummary['status'],
+  fulfilledDate?: string,
+): DeadlineSummary => ({
   key: 'K',
+  label: 'K',
+  kind: 'DEADLINE',
   dueDate,
+  originalDueDate: dueDate,
   status,
-  fulfilledDate,
+  source: 'Wi2021',
+  ...(fulfilledDate ? { fulfilledDate } : {}),
 });
 
 describe('computeKpis', () => {
   it('takes median and average days, counts only those who reached the milestone', () => {
     const k = computeKpis(
       [
-        item({ intakeDate: '2026-01-11', pipDate: '2026-03-01', route: 'B1' }),
-        item({ intakeDate: '2026-01-21', route: 'Z' }),
-        item({ intakeDate: '2026-02-01', pipDate: '2026-02-15', route: 'B1' }),
+        item({ intake: '2026-01-11', pip: '2026-03-01', route: 'B1' }),
+        item({ intake: '2026-01-21', route: 'Z' }),
+        item({ intake: '2026-02-01', pip: '2026-02-15', route: 'B1' }),
         item({}),
       ],
-      [],
       '2026-06-01',
     );
+    expect(kpisSchema.safeParse(k).error).toBeUndefined();
     expect(k.trajectories).toBe(4);
     expect(k.koppelingToIntake).toEqual({ count: 3, medianDays: 20, averageDays: 20.3 });
     expect(k.koppelingToPip).toEqual({ count: 2, medianDays: 52, averageDays: 52 });
@@ -64,16 +80,21 @@ describe('computeKpis', () => {
     ],
     ['passed, still open', [deadline('2026-05-01', 'missed')], { decided: 1, metOnTime: 0, shareMet: 0 }],
     [
+      'a term that ran out is no deadline',
+      [{ ...deadline('2026-05-01', 'expired'), kind: 'TERM_END' as const }],
+      { decided: 0, metOnTime: 0, shareMet: null },
+    ],
+    [
       'fulfilled early, not yet due',
       [deadline('2026-09-01', 'met', '2026-05-01'), deadline('2026-05-01', 'missed')],
       { decided: 2, metOnTime: 1, shareMet: 0.5 },
     ],
   ])('share of deadlines met: %s', (_name, rows, expected) => {
-    expect(computeKpis([], rows, '2026-06-01').deadlines).toEqual(expected);
+    expect(computeKpis([item({ deadlines: rows })], '2026-06-01').deadlines).toEqual(expected);
   });
 
   it('has no figures (null) rather than zeros without data, and a CSV row per figure', () => {
-    const k = computeKpis([], [], '2026-06-01');
+    const k = computeKpis([], '2026-06-01');
     expect(k.koppelingToIntake).toEqual({ count: 0, medianDays: null, averageDays: null });
     const csv = kpisToCsv(k).trim().split('\n');
     expect(csv[0]).toBe('metric,value,unit,as_of');

@@ -1,0 +1,69 @@
+/**
+ * The audit trail as the API writes it (reads of a person, koppelingen, admin changes; the
+ * workflow's activity writes the trajectory's own events), and a person's timeline: audit events
+ * plus the notifications of the outbox, oldest first.
+ */
+import type { AuditLog } from '../../application/ports';
+import type { Db } from '../../prisma/db';
+import { iso, parseJson } from './util';
+
+export interface TimelineEntry {
+  at: string;
+  kind: 'event' | 'notification';
+  type: string;
+  actorId: string | null;
+  details: unknown;
+}
+
+export interface AuditStore extends AuditLog {
+  timeline(inburgeraarId: string): Promise<TimelineEntry[]>;
+}
+
+export function prismaAuditStore(db: Db): AuditStore {
+  return {
+    async record(entry) {
+      await db.auditEvent.create({
+        data: {
+          occurredAt: new Date(),
+          // The user id alone, like the workflow's events (activities/read-model.ts); the role goes in details.
+          actor: entry.actorId,
+          action: entry.action,
+          inburgeraarId: entry.inburgeraarId ?? null,
+          details: JSON.stringify({ ...(entry.details ?? {}), actorRole: entry.actorRole }),
+        },
+      });
+    },
+    async timeline(inburgeraarId) {
+      const [events, notifications] = await Promise.all([
+        db.auditEvent.findMany({ where: { inburgeraarId }, orderBy: [{ occurredAt: 'asc' }, { id: 'asc' }] }),
+        db.notificationOutbox.findMany({ where: { inburgeraarId }, orderBy: { createdAt: 'asc' } }),
+      ]);
+      const entries: TimelineEntry[] = [
+        ...events.map((e) => ({
+          at: e.occurredAt.toISOString(),
+          kind: 'event' as const,
+          type: e.action,
+          actorId: e.actor,
+          details: parseJson(e.details),
+        })),
+        ...notifications.map((n) => ({
+          at: (n.sentAt ?? n.createdAt).toISOString(),
+          kind: 'notification' as const,
+          type: n.template,
+          actorId: null,
+          // Subject and body may name the coach; the timeline shows what was sent, to whom (role), when.
+          details: {
+            channel: n.channel,
+            audience: n.audience,
+            status: n.status,
+            deadlineKey: n.deadlineKey,
+            dueDate: n.dueDate,
+            subject: n.subject,
+            sentAt: iso(n.sentAt),
+          },
+        })),
+      ];
+      return entries.sort((a, b) => (a.at < b.at ? -1 : a.at > b.at ? 1 : 0));
+    },
+  };
+}

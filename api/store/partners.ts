@@ -1,0 +1,81 @@
+/** Partner organisations (admin) and the referrals of people to them (partners' access). */
+import type { ReferralLookup } from '../../application/ports';
+import type { Db } from '../../prisma/db';
+
+export interface PartnerView {
+  id: string;
+  name: string;
+  /** taalschool | onderwijsinstelling | werkgever | maatschappelijke_begeleiding */
+  kind: string;
+  email: string | null;
+  webhookUrl: string | null;
+  /** The secret itself never leaves the store. */
+  hasWebhookSecret: boolean;
+}
+
+export interface NewPartner {
+  name: string;
+  kind: string;
+  email?: string | undefined;
+  webhookUrl?: string | undefined;
+  /** Signs the webhook calls; stored, never answered. */
+  webhookSecret?: string | undefined;
+}
+
+export interface PartnerStore extends ReferralLookup {
+  createPartner(partner: NewPartner): Promise<PartnerView>;
+  listPartners(): Promise<PartnerView[]>;
+  getPartner(id: string): Promise<PartnerView | undefined>;
+  /** People referred to this partner. */
+  referralsOf(partnerId: string): Promise<string[]>;
+}
+
+type PartnerRow = {
+  id: string;
+  name: string;
+  kind: string;
+  email: string | null;
+  webhookUrl: string | null;
+  webhookSecret: string | null;
+};
+const partnerView = (p: PartnerRow): PartnerView => ({
+  id: p.id,
+  name: p.name,
+  kind: p.kind,
+  email: p.email,
+  webhookUrl: p.webhookUrl,
+  hasWebhookSecret: Boolean(p.webhookSecret),
+});
+
+export function prismaPartnerStore(db: Db): PartnerStore {
+  return {
+    async createPartner(partner) {
+      return partnerView(
+        await db.partner.create({
+          data: {
+            name: partner.name,
+            kind: partner.kind,
+            email: partner.email ?? null,
+            webhookUrl: partner.webhookUrl ?? null,
+            webhookSecret: partner.webhookSecret ?? null,
+          },
+        }),
+      );
+    },
+    async listPartners() {
+      return (await db.partner.findMany({ orderBy: { name: 'asc' } })).map(partnerView);
+    },
+    async getPartner(id) {
+      const p = await db.partner.findUnique({ where: { id } });
+      return p ? partnerView(p) : undefined;
+    },
+    async referredPartnerIds(inburgeraarId) {
+      const rows = await db.referral.findMany({ where: { inburgeraarId }, select: { partnerId: true } });
+      return [...new Set(rows.map((r) => r.partnerId))];
+    },
+    async referralsOf(partnerId) {
+      const rows = await db.referral.findMany({ where: { partnerId }, select: { inburgeraarId: true } });
+      return [...new Set(rows.map((r) => r.inburgeraarId))];
+    },
+  };
+}

@@ -1,0 +1,79 @@
+/**
+ * The person register: Inburgeraar (ids, koppeling, coach) and Persoonsgegevens (BSN hash and
+ * ciphertext, name, contact). The only store that reads personal data.
+ */
+import type { PersonalData, PersonRecord, PersonRegistry } from '../../application/ports';
+import { isUniqueViolation, type Db } from '../../prisma/db';
+
+export interface PersonStore extends PersonRegistry {
+  getPersonalData(inburgeraarId: string): Promise<PersonalData | undefined>;
+}
+
+type PersonRow = { id: string; workflowId: string; koppelingRef: string; coachId: string; createdAt: Date };
+const personRecord = (p: PersonRow): PersonRecord => ({
+  inburgeraarId: p.id,
+  workflowId: p.workflowId,
+  koppelingRef: p.koppelingRef,
+  coachId: p.coachId,
+  createdAt: p.createdAt.toISOString(),
+});
+
+export function prismaPersonStore(db: Db): PersonStore {
+  const find: PersonRegistry['find'] = async ({ koppelingRef, bsnHash }) => {
+    const p = await db.inburgeraar.findFirst({
+      where: { OR: [{ koppelingRef }, { persoonsgegevens: { bsnHash } }] },
+    });
+    return p ? personRecord(p) : undefined;
+  };
+  return {
+    find,
+    async create(person) {
+      try {
+        const created = await db.inburgeraar.create({
+          data: {
+            id: person.inburgeraarId,
+            workflowId: person.workflowId,
+            koppelingRef: person.koppelingRef,
+            coachId: person.coachId,
+            doelgroep: person.doelgroep,
+            gemeenteCode: person.gemeenteCode ?? null,
+            persoonsgegevens: {
+              create: {
+                bsnHash: person.bsnHash,
+                bsnCiphertext: person.bsnEncrypted,
+                voornaam: person.persoon.voornaam,
+                achternaam: person.persoon.achternaam,
+                geboortedatum: person.persoon.geboortedatum ?? null,
+                email: person.persoon.email ?? null,
+                telefoon: person.persoon.telefoon ?? null,
+                adres: person.persoon.adres ?? null,
+              },
+            },
+          },
+        });
+        return { created: true, person: personRecord(created) };
+      } catch (err) {
+        // The unique koppelingRef / bsnHash: a concurrent koppeling for the same person won the race.
+        if (!isUniqueViolation(err)) throw err;
+        const existing = await find({ koppelingRef: person.koppelingRef, bsnHash: person.bsnHash });
+        if (!existing) throw err;
+        return { created: false, person: existing };
+      }
+    },
+    async getPersonalData(inburgeraarId) {
+      const p = await db.persoonsgegevens.findUnique({ where: { inburgeraarId } });
+      if (!p) return undefined;
+      return {
+        voornaam: p.voornaam,
+        achternaam: p.achternaam,
+        geboortedatum: p.geboortedatum ?? undefined,
+        email: p.email ?? undefined,
+        telefoon: p.telefoon ?? undefined,
+        adres: p.adres ?? undefined,
+      };
+    },
+    async setCoach(inburgeraarId, coachId) {
+      await db.inburgeraar.updateMany({ where: { id: inburgeraarId }, data: { coachId } });
+    },
+  };
+}

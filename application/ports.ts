@@ -1,0 +1,111 @@
+/**
+ * The ports of the application services: each service takes exactly the ones it needs, so a test
+ * or a script hands in only those. Implemented on Prisma by api/store/ and on Temporal by
+ * ./temporal.ts.
+ */
+import type { CommandInput, CommandName, Koppeling } from '../domain/commands';
+import type { TrajectoryState, TrajectorySummary } from '../domain/types';
+import type { Principal, Role } from '../api/auth/principal';
+import type { PartnerFactInput, PartnerFactKind } from './partner-facts';
+
+/** Who acts: the authenticated user (or a script acting as one). Ids only, never a name. */
+export type Actor = Pick<Principal, 'userId' | 'role' | 'partnerId'>;
+
+// ---- the database --------------------------------------------------------------------------
+
+export interface PersonRecord {
+  inburgeraarId: string;
+  workflowId: string;
+  koppelingRef: string;
+  coachId: string;
+  createdAt: string;
+}
+
+export interface PersonalData {
+  voornaam: string;
+  achternaam: string;
+  geboortedatum?: string | undefined;
+  email?: string | undefined;
+  telefoon?: string | undefined;
+  adres?: string | undefined;
+}
+
+export interface NewPerson {
+  inburgeraarId: string;
+  workflowId: string;
+  koppelingRef: string;
+  coachId: string;
+  doelgroep: string;
+  gemeenteCode?: string | undefined;
+  bsnHash: string;
+  bsnEncrypted: string;
+  persoon: PersonalData;
+}
+
+/** The person register (Inburgeraar + Persoonsgegevens). */
+export interface PersonRegistry {
+  /** Finds the person by koppeling reference or BSN hash (either identifies a person). */
+  find(by: { koppelingRef: string; bsnHash: string }): Promise<PersonRecord | undefined>;
+  /** Creates the person; when a concurrent request created them first, answers that one. */
+  create(person: NewPerson): Promise<{ created: boolean; person: PersonRecord }>;
+  setCoach(inburgeraarId: string, coachId: string): Promise<void>;
+}
+
+/** Looks users up by id: enough to tell whether an id is an active coach. */
+export interface UserLookup {
+  getUser(id: string): Promise<{ id: string; role: Role; active: boolean } | undefined>;
+}
+
+/** Partners with a referral for a person (beside those the trajectory itself names). */
+export interface ReferralLookup {
+  referredPartnerIds(inburgeraarId: string): Promise<string[]>;
+}
+
+export interface AuditEntry {
+  actorId: string;
+  actorRole: Role | 'system';
+  action: string;
+  inburgeraarId?: string;
+  /** Ids and codes only: never names, BSNs or addresses. */
+  details?: Record<string, unknown>;
+}
+
+export interface AuditLog {
+  record(entry: AuditEntry): Promise<void>;
+}
+
+// ---- Temporal ------------------------------------------------------------------------------
+
+export interface TrajectoryStarter {
+  /** Starts the trajectory workflow, or finds the one that runs for this id (never a second). */
+  start(input: Koppeling): Promise<void>;
+}
+
+export interface TrajectoryReader {
+  /** The workflow's state; NotFoundError when no trajectory has this id. */
+  state(inburgeraarId: string): Promise<TrajectoryState>;
+}
+
+export interface CommandRunner {
+  /**
+   * Runs the command as the workflow's update and answers the new summary. The same `updateId`
+   * twice is one update: Temporal answers the second call with the first one's result.
+   */
+  execute<N extends CommandName>(
+    inburgeraarId: string,
+    name: N,
+    input: CommandInput<N>,
+    updateId?: string,
+  ): Promise<TrajectorySummary>;
+}
+
+export interface FactReporter {
+  /** Sends a partner's fact as the workflow's signal (fire and forget). */
+  report<K extends PartnerFactKind>(
+    inburgeraarId: string,
+    kind: K,
+    input: PartnerFactInput<K>,
+  ): Promise<void>;
+}
+
+export type Trajectories = TrajectoryStarter & TrajectoryReader & CommandRunner & FactReporter;

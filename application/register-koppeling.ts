@@ -1,0 +1,134 @@
+/**
+ * Registering a koppeling (COA, DUO, or a caseload import): store the person (BSN hashed and
+ * encrypted, never sent to Temporal), start the trajectory workflow with the pseudonymous id, and
+ * audit it. A second koppeling for the same person (same koppelingRef or same BSN) starts nothing
+ * and answers the existing trajectory; a koppeling whose first attempt stored the person but
+ * failed before the workflow started is repaired by the next attempt.
+ *
+ * The API's POST /api/inburgeraars and scripts/import call this, with the same schema.
+ */
+import { randomUUID } from 'node:crypto';
+import { z } from 'zod';
+import { koppelingSchema } from '../domain/commands';
+import { encryptBsn, hashBsn, isValidBsn } from '../api/persons/bsn';
+import { InvalidInputError } from './errors';
+import type { Actor, AuditLog, PersonRecord, PersonRegistry, TrajectoryStarter, UserLookup } from './ports';
+import { workflowIdFor } from './temporal';
+
+export const persoonSchema = z
+  .object({
+    bsn: z
+      .string()
+      .trim()
+      .refine(isValidBsn, 'not a valid BSN (9 digits passing the elfproef)')
+      .describe('Burgerservicenummer: stored only hashed and encrypted, never sent to Temporal'),
+    voornaam: z.string().trim().min(1).max(100).describe('Given name(s)'),
+    achternaam: z.string().trim().min(1).max(150).describe('Surname'),
+    geboortedatum: z.iso.date().optional().describe('Date of birth (YYYY-MM-DD)'),
+    email: z.email().optional().describe('E-mail address'),
+    telefoon: z.string().trim().max(30).optional().describe('Phone number'),
+    adres: z.string().trim().max(300).optional().describe('Address'),
+  })
+  .describe('Personal data: kept in the database only');
+
+export const koppelingRequestSchema = koppelingSchema
+  .omit({ inburgeraarId: true })
+  .extend({
+    koppelingRef: z
+      .string()
+      .trim()
+      .min(1)
+      .max(100)
+      .regex(/^[A-Za-z0-9._:/-]+$/, 'only letters, digits and . _ : / -')
+      .describe(
+        'Reference of the koppeling (COA/DUO): a repeat with the same reference (or the same BSN) returns the existing trajectory',
+      ),
+    persoon: persoonSchema,
+  })
+  .describe('A koppeling: the person and the start of their trajectory');
+
+export type KoppelingRequest = z.output<typeof koppelingRequestSchema>;
+
+export interface RegisteredKoppeling {
+  inburgeraarId: string;
+  workflowId: string;
+  /** False when this person already had a trajectory. */
+  created: boolean;
+}
+
+export interface KoppelingCheckDeps {
+  people: Pick<PersonRegistry, 'find'>;
+  users: UserLookup;
+  config: { BSN_KEY: string };
+}
+
+export interface RegisterKoppelingDeps extends KoppelingCheckDeps {
+  people: Pick<PersonRegistry, 'find' | 'create'>;
+  trajectories: TrajectoryStarter;
+  audit: AuditLog;
+}
+
+/** InvalidInputError on `field` unless `coachId` is an active coach. */
+export async function assertActiveCoach(
+  users: UserLookup,
+  coachId: string,
+  field = 'coachId',
+): Promise<void> {
+  const coach = await users.getUser(coachId);
+  if (!coach || coach.role !== 'coach' || !coach.active)
+    throw new InvalidInputError([{ field, reason: 'no active coach with this id' }]);
+}
+
+/**
+ * What registering would do, changing nothing: the existing person, or (after the checks that need
+ * the database) undefined for a new one. A dry run of the import asks exactly this.
+ */
+export async function checkKoppeling(
+  deps: KoppelingCheckDeps,
+  request: KoppelingRequest,
+): Promise<PersonRecord | undefined> {
+  const existing = await deps.people.find({
+    koppelingRef: request.koppelingRef,
+    bsnHash: hashBsn(request.persoon.bsn, deps.config.BSN_KEY),
+  });
+  if (!existing) await assertActiveCoach(deps.users, request.coachId);
+  return existing;
+}
+
+export async function registerKoppeling(
+  deps: RegisterKoppelingDeps,
+  actor: Actor,
+  request: KoppelingRequest,
+): Promise<RegisteredKoppeling> {
+  const { persoon, koppelingRef, ...koppeling } = request;
+  const { bsn, ...personalData } = persoon;
+  let person = await checkKoppeling(deps, request);
+  let created = false;
+  if (!person) {
+    const inburgeraarId = randomUUID();
+    ({ created, person } = await deps.people.create({
+      inburgeraarId,
+      workflowId: workflowIdFor(inburgeraarId),
+      koppelingRef,
+      coachId: koppeling.coachId,
+      doelgroep: koppeling.doelgroep,
+      gemeenteCode: koppeling.gemeenteCode,
+      bsnHash: hashBsn(bsn, deps.config.BSN_KEY),
+      bsnEncrypted: encryptBsn(bsn, deps.config.BSN_KEY),
+      persoon: personalData,
+    }));
+  }
+  await deps.trajectories.start({
+    ...koppeling,
+    coachId: person.coachId,
+    inburgeraarId: person.inburgeraarId,
+  });
+  await deps.audit.record({
+    actorId: actor.userId,
+    actorRole: actor.role,
+    action: created ? 'KOPPELING_REGISTERED' : 'KOPPELING_REPEATED',
+    inburgeraarId: person.inburgeraarId,
+    details: { koppelingRef, coachId: person.coachId },
+  });
+  return { inburgeraarId: person.inburgeraarId, workflowId: person.workflowId, created };
+}
