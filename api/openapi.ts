@@ -4,7 +4,7 @@
  * generated from the very schemas that validate the requests.
  */
 import { z } from 'zod';
-import type { RouteDef } from './http/route';
+import type { ResponseDoc, RouteDef } from './http/route';
 
 type JsonObject = Record<string, unknown>;
 
@@ -35,40 +35,69 @@ const errorRef = { $ref: '#/components/schemas/Error' };
 const validationRef = { $ref: '#/components/schemas/ValidationError' };
 const jsonContent = (schema: JsonObject) => ({ 'application/json': { schema } });
 
+/** While a first request with the same Idempotency-Key still runs, a retry answers 409 with this. */
+const IDEMPOTENCY_IN_PROGRESS = 'IDEMPOTENCY_IN_PROGRESS';
+
+/** `{ error, message }`, with `error` one of `codes` when they are known. */
+const errorSchema = (codes: readonly string[] | undefined): JsonObject =>
+  codes?.length
+    ? {
+        type: 'object',
+        required: ['error', 'message'],
+        properties: { error: { type: 'string', enum: [...new Set(codes)] }, message: { type: 'string' } },
+      }
+    : errorRef;
+
 function operation(
   def: RouteDef,
   variant?: { operationId: string; summary: string; description?: string; body?: z.ZodType },
 ): JsonObject {
   const body = variant?.body ?? def.body;
-  const responses: JsonObject = {};
-  for (const [status, doc] of Object.entries(def.responses)) {
-    responses[status] = {
-      description: doc.description,
-      ...(doc.schema
-        ? {
-            content: {
-              [doc.contentType ?? 'application/json']: { schema: jsonSchema(doc.schema, 'output') },
-            },
-          }
-        : {}),
+  const write = def.method !== 'get';
+  const docs: Record<string, ResponseDoc> = { ...def.responses };
+  if (write) {
+    // Every write takes an Idempotency-Key; a retry while the first still runs is a 409.
+    const conflict = docs['409'];
+    docs['409'] = {
+      description: conflict?.description ?? 'A request with this Idempotency-Key is still being processed',
+      codes: [...(conflict?.codes ?? []), IDEMPOTENCY_IN_PROGRESS],
     };
   }
-  if (def.params || def.query || body)
+  const responses: JsonObject = {};
+  for (const [status, doc] of Object.entries(docs)) {
+    const schema = doc.schema
+      ? jsonSchema(doc.schema, 'output')
+      : Number(status) >= 400
+        ? errorSchema(doc.codes)
+        : undefined;
+    responses[status] = {
+      description: doc.description,
+      ...(schema ? { content: { [doc.contentType ?? 'application/json']: { schema } } } : {}),
+    };
+  }
+  // Bad params, query or body, and (on a write) an Idempotency-Key over 200 characters.
+  if (def.params || def.query || body || write)
     responses['400'] ??= {
       description: 'Invalid input: the field and the reason',
       content: jsonContent(validationRef),
     };
+  // A path parameter names something that may not exist.
+  if (def.params) responses['404'] ??= { description: 'Not found', content: jsonContent(errorRef) };
+  // Invalid credentials are refused on every route, also where none are needed.
+  responses['401'] ??= {
+    description: 'No credentials (where needed), or invalid or conflicting ones',
+    content: jsonContent(errorRef),
+  };
   if (def.roles !== 'public') {
-    responses['401'] ??= { description: 'No or invalid credentials', content: jsonContent(errorRef) };
     responses['403'] ??= {
       description: 'Role (or caseload) does not allow this',
       content: jsonContent(errorRef),
     };
   }
-  if (def.method !== 'get') {
+  if (write) {
     responses['422'] ??= {
       description: 'Idempotency-Key reused for a different request',
-      content: jsonContent(errorRef),
+      content: jsonContent(errorSchema(['IDEMPOTENCY_KEY_REUSED'])),
     };
   }
   const roleText = def.roles === 'public' ? 'Public.' : `Roles: ${def.roles.join(', ')}.`;

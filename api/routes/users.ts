@@ -116,7 +116,10 @@ export const userRoutes: RouteDef[] = [
     tag: 'beheer',
     roles: ROLE_GROUPS.admin,
     body: createUserSchema,
-    responses: { 201: { description: 'Created', schema: userSchema } },
+    responses: {
+      201: { description: 'Created', schema: userSchema },
+      409: { description: 'A user with this id exists already', codes: ['USER_EXISTS'] },
+    },
     handler: async ({ body, principal, deps }) => {
       if (body.partnerId && !(await deps.partners.getPartner(body.partnerId))) {
         throw new ValidationError([{ field: 'partnerId', reason: 'no partner with this id' }]);
