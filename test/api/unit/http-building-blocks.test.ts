@@ -350,7 +350,7 @@ describe('route mechanism', () => {
       required: ['naam', 'aantal'],
       properties: { naam: { type: 'string', minLength: 2 }, aantal: { type: 'integer' } },
     });
-    expect(Object.keys(op.responses).sort()).toEqual(['201', '400', '401', '403', '422']);
+    expect(Object.keys(op.responses).sort()).toEqual(['201', '400', '401', '403', '404', '409', '422']);
     expect(doc.paths['/api/open'].get.security).toEqual([]);
   });
 });
