@@ -21,7 +21,7 @@ import { temporalTrajectories } from '../application/temporal';
 import type { AppDeps } from './deps';
 import { errorMiddleware, HttpError } from './http/errors';
 import type { IdempotencyStore } from './http/idempotency';
-import { mountRoutes, type RouteDef } from './http/route';
+import { methodNotAllowed, mountRoutes, type RouteDef } from './http/route';
 import { createHttpLogger } from './logging';
 import { createApiMetrics } from './metrics';
 import { buildOpenApiDocument } from './openapi';
@@ -134,6 +134,7 @@ export function createApp(options: CreateAppOptions): Express {
   mountRoutes(router, routes, deps);
   app.use(router);
   for (const extra of options.extraRouters ?? []) app.use(extra);
+  app.use(methodNotAllowed(routes, { [OPENAPI_PATH]: ['get'], '/metrics': ['get'] }));
 
   app.use((req, _res, next) =>
     next(new HttpError(404, 'NOT_FOUND', `no route for ${req.method} ${req.path}`)),

@@ -3,7 +3,8 @@
  *  - API keys: `Authorization: Bearer ir_...` or `X-Api-Key: ir_...`, looked up by hash;
  *  - OIDC bearer JWTs, only when an issuer and audience are configured.
  * No credentials → no principal (the route decides whether that is a 401). Credentials that are
- * present but wrong → 401 right away, so a typo in a key never looks like an anonymous call.
+ * present but wrong → 401 right away, so a typo in a key never looks like an anonymous call; with
+ * two credentials, both must be valid and name the same user.
  */
 import type { RequestHandler } from 'express';
 import type { Logger } from 'pino';
@@ -42,20 +43,30 @@ export function createAuthenticator({ findApiKey, oidc }: AuthenticatorOptions):
     return principal;
   };
 
+  const byBearer = async (authorization: string): Promise<Principal> => {
+    const m = /^Bearer\s+(\S+)\s*$/i.exec(authorization);
+    if (!m) throw unauthorized('unsupported Authorization scheme; use Bearer');
+    const token = m[1]!;
+    if (looksLikeApiKey(token)) return byApiKey(token);
+    if (!oidc) throw unauthorized('invalid API key');
+    try {
+      return await oidc.verify(token);
+    } catch {
+      throw unauthorized('invalid bearer token');
+    }
+  };
+
   return {
+    /**
+     * Every credential sent must be valid: a valid Bearer next to an invalid X-Api-Key (or the
+     * other way round) is refused, and two valid ones must name the same user and role.
+     */
     async authenticate({ authorization, apiKey }) {
-      if (apiKey) return byApiKey(apiKey.trim());
-      if (!authorization) return undefined;
-      const m = /^Bearer\s+(\S+)\s*$/i.exec(authorization);
-      if (!m) throw unauthorized('unsupported Authorization scheme; use Bearer');
-      const token = m[1]!;
-      if (looksLikeApiKey(token)) return byApiKey(token);
-      if (!oidc) throw unauthorized('invalid API key');
-      try {
-        return await oidc.verify(token);
-      } catch {
-        throw unauthorized('invalid bearer token');
-      }
+      const fromKey = apiKey === undefined ? undefined : await byApiKey(apiKey.trim());
+      const fromBearer = authorization === undefined ? undefined : await byBearer(authorization);
+      if (fromKey && fromBearer && (fromKey.userId !== fromBearer.userId || fromKey.role !== fromBearer.role))
+        throw unauthorized('conflicting credentials: X-Api-Key and Authorization name different users');
+      return fromKey ?? fromBearer;
     },
   };
 }

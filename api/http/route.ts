@@ -9,7 +9,13 @@
  * idempotency layer store the first answer and replay it.
  */
 import { createHash } from 'node:crypto';
-import type { Request, RequestHandler, Response, Router } from 'express';
+import {
+  Router as expressRouter,
+  type Request,
+  type RequestHandler,
+  type Response,
+  type Router,
+} from 'express';
 import type { z } from 'zod';
 import { canonicalJson } from '../../application/parse';
 import type { Principal, Role } from '../auth/principal';
@@ -229,4 +235,41 @@ async function runIdempotent(
 
 export function mountRoutes(router: Router, routes: readonly RouteDef[], deps: AppDeps): void {
   for (const def of routes) router[def.method](def.path, toHandler(def, deps));
+}
+
+/**
+ * 405 for a method no route serves on a known path, with the `Allow` header listing those that do
+ * (HEAD with GET); OPTIONS answers 204 with the same header. Mounted after every route, so only
+ * requests no route took reach it. `extra` adds paths served outside the table (the document).
+ */
+export function methodNotAllowed(
+  routes: readonly RouteDef[],
+  extra: Record<string, readonly Method[]> = {},
+): Router {
+  const allowed = new Map<string, Set<string>>();
+  const add = (path: string, method: string) => {
+    const set = allowed.get(path) ?? new Set<string>();
+    set.add(method.toUpperCase());
+    if (method === 'get') set.add('HEAD');
+    allowed.set(path, set);
+  };
+  for (const def of routes) {
+    add(def.path, def.method);
+    for (const v of def.docVariants ?? []) add(v.path, def.method);
+  }
+  for (const [path, methods] of Object.entries(extra)) for (const m of methods) add(path, m);
+  const ORDER = ['GET', 'HEAD', 'POST', 'PUT', 'DELETE', 'OPTIONS'];
+  const router = expressRouter();
+  for (const [path, methods] of allowed) {
+    const allow = ORDER.filter((m) => methods.has(m) || m === 'OPTIONS').join(', ');
+    router.all(path, (req, res, next) => {
+      res.setHeader('Allow', allow);
+      if (req.method === 'OPTIONS') {
+        res.status(204).end();
+        return;
+      }
+      next(new HttpError(405, 'METHOD_NOT_ALLOWED', `${req.method} is not allowed here; allowed: ${allow}`));
+    });
+  }
+  return router;
 }

@@ -69,6 +69,52 @@ describe('GET /api/openapi.json', () => {
   });
 });
 
+describe('what an outside client finds', () => {
+  it('answers 405 with Allow for a method a known path does not serve, 404 for an unknown path', async () => {
+    const me = await request(h.app).patch('/api/me').set('X-Api-Key', h.users.coach.key).expect(405);
+    expect(me.headers.allow).toBe('GET, HEAD, OPTIONS');
+    expect(me.body.error).toBe('METHOD_NOT_ALLOWED');
+    const action = await request(h.app)
+      .get('/api/inburgeraars/0b7c1a57-8d4c-4c0e-9a77-5c2b5c0f0c11/acties/setPip')
+      .set('X-Api-Key', h.users.coach.key)
+      .expect(405);
+    expect(action.headers.allow).toBe('POST, OPTIONS');
+    const list = await request(h.app).trace('/api/inburgeraars').expect(405);
+    expect(list.headers.allow).toBe('GET, HEAD, POST, OPTIONS');
+    expect((await request(h.app).options('/api/openapi.json').expect(204)).headers.allow).toBe(
+      'GET, HEAD, OPTIONS',
+    );
+    await request(h.app).delete('/api/openapi.json').expect(405);
+    await request(h.app).get('/api/nothing-here').set('X-Api-Key', h.users.coach.key).expect(404);
+    // HEAD follows GET.
+    await request(h.app).head('/healthz').expect(200);
+  });
+
+  it('refuses a valid key next to an invalid one (401), whichever header holds which', async () => {
+    const invalid = `ir_${'Q'.repeat(43)}`;
+    await request(h.app)
+      .get('/api/me')
+      .set('Authorization', `Bearer ${h.users.manager.key}`)
+      .set('X-Api-Key', invalid)
+      .expect(401);
+    await request(h.app)
+      .get('/api/me')
+      .set('Authorization', `Bearer ${invalid}`)
+      .set('X-Api-Key', h.users.manager.key)
+      .expect(401);
+    await request(h.app)
+      .get('/api/me')
+      .set('Authorization', `Bearer ${h.users.coach.key}`)
+      .set('X-Api-Key', h.users.manager.key)
+      .expect(401);
+    await request(h.app)
+      .get('/api/me')
+      .set('Authorization', `Bearer ${h.users.manager.key}`)
+      .set('X-Api-Key', h.users.manager.key)
+      .expect(200);
+  });
+});
+
 describe('operations', () => {
   it('/healthz reports the database and Temporal', async () => {
     await request(h.app)

@@ -75,6 +75,28 @@ describe('authenticator', () => {
     });
   });
 
+  it('refuses a request whose credentials do not all hold: one valid and one invalid, or two users', async () => {
+    const valid = key.plaintext;
+    const invalid = generateApiKey().plaintext;
+    const auth = withOidc();
+    for (const headers of [
+      { authorization: `Bearer ${valid}`, apiKey: invalid },
+      { authorization: `Bearer ${invalid}`, apiKey: valid },
+      { authorization: 'Basic abc', apiKey: valid },
+      { authorization: `Bearer ${valid}`, apiKey: '' },
+      // Both valid, but not the same user: which one would act?
+      {
+        authorization: `Bearer ${await oidc.sign({ sub: 'someone-else', roles: ['manager'] })}`,
+        apiKey: valid,
+      },
+    ])
+      await expect(auth.authenticate(headers)).rejects.toMatchObject({ status: 401 });
+    // The same key twice is one credential.
+    await expect(auth.authenticate({ authorization: `Bearer ${valid}`, apiKey: valid })).resolves.toEqual(
+      keyPrincipal,
+    );
+  });
+
   it('verifies OIDC tokens against the issuer JWKS (discovered or configured) and reads the role claim', async () => {
     const token = await oidc.sign({ sub: 'oidc-manager-1', roles: ['viewer', 'manager'] });
     await expect(withOidc().authenticate({ authorization: `Bearer ${token}` })).resolves.toEqual({

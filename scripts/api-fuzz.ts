@@ -1,0 +1,184 @@
+/**
+ * Schemathesis (PyPI, pinned below) against the RUNNING service, as an outside client sees it:
+ *
+ *   npm run test:api-fuzz [-- <extra schemathesis options>]
+ *
+ * Starts what `npm start` runs (a Temporal dev server in memory, the worker with the real workflow
+ * bundle and activities, the API on 127.0.0.1:<free port>, a fresh SQLite database), seeds a few
+ * trajectories, and runs `schemathesis run` on /api/openapi.json with a manager's API key. It
+ * fails (exit code 1) on any 5xx, any answer that does not conform to the document (status, content
+ * type, headers, body schema), bad input that is accepted, an undeclared method that does not answer
+ * 405 with an Allow header, or a request without credentials that is not refused. `.ci/run` runs it.
+ *
+ * Schemathesis is installed once into a git-ignored virtualenv (`.cache/schemathesis/venv`, or
+ * $SCHEMATHESIS_VENV) at the pinned version; after that nothing is downloaded. Bounded: a fixed
+ * number of examples per operation and a time budget (FUZZ_MAX_SECONDS, default 150 s).
+ */
+import { execFileSync, spawn } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import pino from 'pino';
+import { bundleWorkflowCode } from '@temporalio/worker';
+import { call, startStack, type Stack } from '../bench/stack';
+import { addDays, localDate } from '../domain/dates';
+import { FAILURE_CONVERTER_PATH } from '../worker/payload-codec';
+import { REPO_ROOT } from './temporal-binaries';
+import { startDevServer, type RunningDevServer } from './temporal-server';
+
+/** Pinned: bump here, in one place. */
+export const SCHEMATHESIS_VERSION = '4.32.5';
+export const SCHEMATHESIS_VENV =
+  process.env.SCHEMATHESIS_VENV ?? path.join(REPO_ROOT, '.cache', 'schemathesis', 'venv');
+
+const say = (message: string) => process.stderr.write(`[api-fuzz] ${message}\n`);
+
+/** The schemathesis CLI in its virtualenv, installed at the pinned version when missing or other. */
+export function ensureSchemathesis(): string {
+  const cli = path.join(SCHEMATHESIS_VENV, 'bin', 'schemathesis');
+  const installed = (): string | undefined => {
+    try {
+      return execFileSync(cli, ['--version'], { encoding: 'utf8' }).trim().split(' ').pop();
+    } catch {
+      return undefined;
+    }
+  };
+  if (installed() === SCHEMATHESIS_VERSION) return cli;
+  say(`installing schemathesis==${SCHEMATHESIS_VERSION} into ${SCHEMATHESIS_VENV}`);
+  execFileSync('python3', ['-m', 'venv', SCHEMATHESIS_VENV], { stdio: 'inherit' });
+  execFileSync(
+    path.join(SCHEMATHESIS_VENV, 'bin', 'pip'),
+    [
+      'install',
+      '--disable-pip-version-check',
+      '--no-cache-dir',
+      '--quiet',
+      `schemathesis==${SCHEMATHESIS_VERSION}`,
+    ],
+    { stdio: 'inherit' },
+  );
+  if (installed() !== SCHEMATHESIS_VERSION)
+    throw new Error(`schemathesis ${SCHEMATHESIS_VERSION} did not install`);
+  return cli;
+}
+
+/** A few trajectories in different phases, so lists, figures and timelines answer with content. */
+async function seed(stack: Stack): Promise<void> {
+  const today = localDate(Date.now());
+  const person = (n: number) => ({
+    bsn: ['111222333', '123456782', '100000071'][n],
+    voornaam: 'Fuzz',
+    achternaam: `Seed ${n}`,
+  });
+  const imports = [
+    undefined,
+    { phase: 'BREDE_INTAKE', intakePlannedDate: addDays(today, 10) },
+    {
+      phase: 'LEERROUTE',
+      kennisgevingDate: addDays(today, -80),
+      intakePlannedDate: addDays(today, -70),
+      intakeDate: addDays(today, -60),
+      pipDecisionDate: addDays(today, -40),
+      route: 'B1',
+      modules: [{ module: 'PVT' }, { module: 'MAP' }, { module: 'KNM' }],
+    },
+  ];
+  for (const [n, imported] of imports.entries()) {
+    const r = await call(stack.apiUrl, 'POST', '/api/inburgeraars', stack.users.coa.key, {
+      koppelingRef: `FUZZ-SEED-${n}`,
+      koppelingDate: addDays(today, -90),
+      doelgroep: 'asielstatushouder',
+      coachId: stack.users.coach.id,
+      gemeenteCode: 'GM0193',
+      persoon: person(n),
+      ...(imported ? { import: imported } : {}),
+    });
+    if (r.status !== 201) throw new Error(`seeding failed: ${r.status} ${JSON.stringify(r.body)}`);
+  }
+}
+
+function runSchemathesis(cli: string, args: string[]): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(cli, args, {
+      stdio: ['ignore', 'inherit', 'inherit'],
+      env: { ...process.env, NO_COLOR: '1' },
+    });
+    child.once('error', reject);
+    child.once('exit', (code, signal) => resolve(code ?? (signal ? 128 : 1)));
+  });
+}
+
+async function main(): Promise<void> {
+  const cli = ensureSchemathesis();
+  const maxSeconds = Number(process.env.FUZZ_MAX_SECONDS ?? 150);
+  const workDir = fs.mkdtempSync(path.join(os.tmpdir(), 'inburgering-fuzz-'));
+  const log = pino({ level: process.env.FUZZ_LOG_LEVEL ?? 'silent' });
+  let devServer: RunningDevServer | undefined;
+  let stack: Stack | undefined;
+  const cleanup = async () => {
+    await stack?.close();
+    await devServer?.stop();
+    fs.rmSync(workDir, { recursive: true, force: true });
+  };
+  process.once('SIGINT', () => void cleanup().finally(() => process.exit(130)));
+  process.once('SIGTERM', () => void cleanup().finally(() => process.exit(143)));
+  try {
+    say('starting a Temporal dev server (in memory) and bundling the workflow code');
+    const [server, bundle] = await Promise.all([
+      startDevServer({ headless: true, logFile: path.join(workDir, 'temporal-dev-server.log') }),
+      bundleWorkflowCode({
+        workflowsPath: require.resolve('../workflows'),
+        failureConverterPath: FAILURE_CONVERTER_PATH,
+        logger: { trace() {}, debug() {}, info() {}, warn() {}, error: console.error, log() {} } as never,
+      }),
+    ]);
+    devServer = server;
+    stack = await startStack({
+      databaseUrl: `file:${path.join(workDir, 'fuzz.db')}`,
+      temporalAddress: server.address,
+      taskQueue: `fuzz-${process.pid}`,
+      workflowCode: bundle.code,
+      log,
+    });
+    await seed(stack);
+    say(`API on ${stack.apiUrl}; schemathesis ${SCHEMATHESIS_VERSION}, at most ${maxSeconds} s`);
+    const code = await runSchemathesis(cli, [
+      'run',
+      `${stack.apiUrl}/api/openapi.json`,
+      '--header',
+      `X-Api-Key: ${stack.users.manager.key}`,
+      '--checks',
+      'all',
+      // Input the schema allows can still be refused by a rule (a coach id that is no coach, a
+      // date after today): 400/409 are right answers there, so "valid input must succeed" is off.
+      '--exclude-checks',
+      'positive_data_acceptance',
+      '--max-examples',
+      process.env.FUZZ_MAX_EXAMPLES ?? '15',
+      '--max-time',
+      String(maxSeconds),
+      '--seed',
+      process.env.FUZZ_SEED ?? '20261201',
+      '--workers',
+      '2',
+      '--request-timeout',
+      '30',
+      '--no-shrink',
+      '--report',
+      'junit',
+      '--report-dir',
+      path.join(REPO_ROOT, 'test-results', 'schemathesis'),
+      ...process.argv.slice(2),
+    ]);
+    process.exitCode = code;
+  } finally {
+    await cleanup();
+  }
+}
+
+if (require.main === module) {
+  main().catch((err: unknown) => {
+    console.error(err);
+    process.exitCode = 2;
+  });
+}
