@@ -3,12 +3,14 @@
  * it answers every action with the one summary schema of domain/summary.ts, lists every rule code
  * of domain/refusals.ts for a refusal (409), and has one operation per command of commandSchemas.
  */
+import Ajv2020 from 'ajv/dist/2020';
+import addFormats from 'ajv-formats';
 import { z } from 'zod';
 import { buildOpenApiDocument } from '../../../api/openapi';
 import { ACTION_NAMES } from '../../../api/routes/acties';
 import { routeTable } from '../../../api/routes';
 import { listItemSchema } from '../../../api/store/read-model';
-import { COMMAND_NAMES } from '../../../domain/commands';
+import { COMMAND_NAMES, commandSchemas } from '../../../domain/commands';
 import { RULE_CODES } from '../../../domain/refusals';
 import { trajectorySummarySchema } from '../../../domain/summary';
 
@@ -67,4 +69,18 @@ it('documents an error body for every error status of every operation', () => {
             status,
             content: true,
           });
+});
+
+it('accepts exactly the dates the validators accept', () => {
+  const ajv = new Ajv2020({ strict: false });
+  addFormats(ajv);
+  const op = doc.paths['/api/inburgeraars/{id}/acties/registerKennisgeving'].post;
+  const documented = ajv.compile(op.requestBody.content['application/json'].schema);
+  const samples = ['0000-01-01', '0050-06-15', '0099-12-31', '0100-01-01', '1999-02-28', '2028-02-29'];
+  samples.push('2026-02-29', '2026-13-01', '2026-1-1', '9999-12-31', '10000-01-01', ' 2026-01-01');
+  for (const date of samples)
+    expect({ date, documented: documented({ date }) }).toEqual({
+      date,
+      documented: commandSchemas.registerKennisgeving.safeParse({ date }).success,
+    });
 });
