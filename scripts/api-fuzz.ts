@@ -127,9 +127,11 @@ function configFile(dir: string, key: string, ids: string[]): string {
   return file;
 }
 
-function runSchemathesis(cli: string, args: string[]): Promise<number> {
+/** Runs in `cwd` (the run's temp dir), where schemathesis also keeps its own cache. */
+function runSchemathesis(cli: string, args: string[], cwd: string): Promise<number> {
   return new Promise((resolve, reject) => {
     const child = spawn(cli, args, {
+      cwd,
       stdio: ['ignore', 'inherit', 'inherit'],
       env: { ...process.env, NO_COLOR: '1' },
     });
@@ -175,36 +177,40 @@ async function main(): Promise<void> {
     });
     const config = configFile(workDir, stack.users.manager.key, await seed(stack));
     say(`API on ${stack.apiUrl}; schemathesis ${SCHEMATHESIS_VERSION}, at most ${maxSeconds} s`);
-    const code = await runSchemathesis(cli, [
-      '--config-file',
-      config,
-      'run',
-      `${stack.apiUrl}/api/openapi.json`,
-      '--checks',
-      'all',
-      // Input the schema allows can still be refused by a rule (a coach id that is no coach, a
-      // date after today): 400/409 are right answers there, so "valid input must succeed" is off.
-      '--exclude-checks',
-      'positive_data_acceptance',
-      '--max-examples',
-      process.env.FUZZ_MAX_EXAMPLES ?? '15',
-      '--max-time',
-      String(maxSeconds),
-      '--seed',
-      process.env.FUZZ_SEED ?? '20261201',
-      // One worker: hypothesis parses lambda sources with `ast`, which is not thread-safe on
-      // CPython 3.11 ("AST constructor recursion depth mismatch" with two workers).
-      '--workers',
-      '1',
-      '--request-timeout',
-      '30',
-      '--no-shrink',
-      '--report',
-      'junit',
-      '--report-dir',
-      path.join(REPO_ROOT, 'test-results', 'schemathesis'),
-      ...process.argv.slice(2),
-    ]);
+    const code = await runSchemathesis(
+      cli,
+      [
+        '--config-file',
+        config,
+        'run',
+        `${stack.apiUrl}/api/openapi.json`,
+        '--checks',
+        'all',
+        // Input the schema allows can still be refused by a rule (a coach id that is no coach, a
+        // date after today): 400/409 are right answers there, so "valid input must succeed" is off.
+        '--exclude-checks',
+        'positive_data_acceptance',
+        '--max-examples',
+        process.env.FUZZ_MAX_EXAMPLES ?? '15',
+        '--max-time',
+        String(maxSeconds),
+        '--seed',
+        process.env.FUZZ_SEED ?? '20261201',
+        // One worker: hypothesis parses lambda sources with `ast`, which is not thread-safe on
+        // CPython 3.11 ("AST constructor recursion depth mismatch" with two workers).
+        '--workers',
+        '1',
+        '--request-timeout',
+        '30',
+        '--no-shrink',
+        '--report',
+        'junit',
+        '--report-dir',
+        path.join(REPO_ROOT, 'test-results', 'schemathesis'),
+        ...process.argv.slice(2),
+      ],
+      workDir,
+    );
     process.exitCode = code;
   } finally {
     await cleanup();
