@@ -129,7 +129,15 @@ export function createApp(options: CreateAppOptions): Express {
   app.use(sessions.session);
   app.use(authenticationMiddleware(deps.auth, deps.log));
   app.use(sessions.principal);
-  app.use(createSignInRouter({ config: options.config, store, sessions, log: options.log }));
+  app.use(
+    createSignInRouter({
+      config: options.config,
+      users: stores.users,
+      audit: stores.audit,
+      sessions,
+      log: options.log,
+    }),
+  );
   const router = express.Router();
   mountRoutes(router, routes, deps);
   app.use(router);

@@ -44,7 +44,7 @@ export async function startApiServer(options: StartApiOptions = {}): Promise<Run
     process.stdout.write(
       `\nFirst start: created admin user ${bootstrap.userId}.\nAdmin API key (shown once): ${bootstrap.key}\n\n`,
     );
-    const devUsers = await createDevUsers(store, config);
+    const devUsers = await createDevUsers(stores, config);
     if (devUsers.length)
       process.stdout.write(
         `Development sign-in (no identity provider configured): ${devUsers.map((u) => `${u.name} (${u.role}, id ${u.id})`).join(', ')}\n\n`,

@@ -22,7 +22,8 @@ import { generators, Issuer, type BaseClient } from 'openid-client';
 import type { Logger } from 'pino';
 import type { Config } from '../../config/config';
 import { HttpError } from '../http/errors';
-import type { ApiStore, UserView } from '../store';
+import type { AuditLog } from '../../application/ports';
+import type { UserStore, UserView } from '../store/users';
 import { escapeHtml, renderShell } from '../web/html';
 import { principalFromClaims } from './oidc';
 import type { Role } from './principal';
@@ -57,12 +58,13 @@ export function safeReturnPath(value: unknown): string | undefined {
 
 export interface SignInOptions {
   config: Config;
-  store: ApiStore;
+  users: UserStore;
+  audit: AuditLog;
   sessions: WebSessions;
   log: Logger;
 }
 
-export function createSignInRouter({ config, store, sessions, log }: SignInOptions): Router {
+export function createSignInRouter({ config, users, audit, sessions, log }: SignInOptions): Router {
   const router = express.Router();
   const form = express.urlencoded({ extended: false, limit: '8kb' });
   const redirectUri =
@@ -109,8 +111,8 @@ export function createSignInRouter({ config, store, sessions, log }: SignInOptio
         );
       }
       if (devSignInEnabled(config)) {
-        const users = (await store.listUsers()).filter((u) => u.active && PAGE_ROLES.includes(u.role));
-        const options = users
+        const active = (await users.listUsers()).filter((u) => u.active && PAGE_ROLES.includes(u.role));
+        const options = active
           .map(
             (u) =>
               `<option value="${escapeHtml(u.id)}">${escapeHtml(u.name)} (${u.role === 'coach' ? 'klantmanager' : 'manager'})</option>`,
@@ -120,7 +122,7 @@ export function createSignInRouter({ config, store, sessions, log }: SignInOptio
           `<section class="card" aria-labelledby="dev-titel"><h2 id="dev-titel">Aanmelden zonder gemeente-account</h2>
            <p>Er is geen inlogdienst ingesteld. Kies wie u bent. Dit kan alleen op een test- of ontwikkelcomputer.</p>
            ${
-             users.length === 0
+             active.length === 0
                ? '<p>Er zijn nog geen klantmanagers of managers. Maak ze aan met de API (zie de README).</p>'
                : `<form method="post" action="/auth/dev" class="stack">
              <input type="hidden" name="_csrf" value="${escapeHtml(sessions.csrfToken(req))}" />
@@ -216,7 +218,7 @@ export function createSignInRouter({ config, store, sessions, log }: SignInOptio
       } catch {
         return refused('Uw account heeft geen rol in deze dienst. Vraag de beheerder om toegang.', 403);
       }
-      const user = await knownUser(store, principal.userId, principal.role, claims);
+      const user = await knownUser(users, principal.userId, principal.role, claims);
       if (user && !user.active) return refused('Uw account is uitgeschakeld.', 403);
       await signIn(req, {
         userId: principal.userId,
@@ -246,7 +248,7 @@ export function createSignInRouter({ config, store, sessions, log }: SignInOptio
           `${SIGN_IN_PATH}?verlopen${back ? `&terug=${encodeURIComponent(back)}` : ''}`,
         );
       }
-      const user = typeof body.userId === 'string' ? await store.getUser(body.userId) : undefined;
+      const user = typeof body.userId === 'string' ? await users.getUser(body.userId) : undefined;
       if (!user || !user.active || !PAGE_ROLES.includes(user.role))
         throw new HttpError(400, 'UNKNOWN_USER', 'no active coach or manager with this id');
       await signIn(req, {
@@ -280,7 +282,7 @@ export function createSignInRouter({ config, store, sessions, log }: SignInOptio
     sessions.csrfToken(req);
     await saveSession(req);
     await sessions.store.prune();
-    await store.audit({
+    await audit.record({
       actorId: user.userId,
       actorRole: user.role,
       action: 'SIGNED_IN',
@@ -311,17 +313,17 @@ function displayName(claims: Record<string, unknown>): string | undefined {
  * the subject can be a user id, so a coach who signs in is in the coach list at once.
  */
 async function knownUser(
-  store: ApiStore,
+  users: UserStore,
   userId: string,
   role: Role,
   claims: Record<string, unknown>,
 ): Promise<UserView | undefined> {
-  const existing = await store.getUser(userId);
+  const existing = await users.getUser(userId);
   if (existing || !USER_ID.test(userId) || !PAGE_ROLES.includes(role)) return existing;
   const email =
     typeof claims.email === 'string' && /^[^@\s]+@[^@\s]+$/.test(claims.email) ? claims.email : undefined;
   return (
-    (await store.createUser({ id: userId, name: displayName(claims) ?? userId, email, role })) ??
-    (await store.getUser(userId))
+    (await users.createUser({ id: userId, name: displayName(claims) ?? userId, email, role })) ??
+    (await users.getUser(userId))
   );
 }

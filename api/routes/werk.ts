@@ -22,7 +22,7 @@ import { ROLE_GROUPS, type Principal } from '../auth/principal';
 import type { AppDeps } from '../deps';
 import { defineRoute, type RouteDef } from '../http/route';
 import { hashBsn, isValidBsn } from '../persons/bsn';
-import { assertMaySee, queryState } from '../trajectories';
+import { assertMaySee } from '../../application/access';
 import { createWerkStore, type CaseloadRow, type PersonName } from '../werk/store';
 import { ACTION_NAMES } from './acties';
 import { errorResponses, idParams, phaseSchema, routeSchema } from './common';
@@ -228,7 +228,7 @@ export const werkRoutes: RouteDef[] = [
         .sort(compareCaseload);
       const start = (query.page - 1) * query.pageSize;
       const pageItems = items.slice(start, start + query.pageSize);
-      await deps.store.audit({
+      await deps.audit.record({
         ...actor(principal),
         action: 'CASELOAD_READ',
         details: {
@@ -296,7 +296,7 @@ export const werkRoutes: RouteDef[] = [
     params: idParams,
     responses: { 200: { description: 'The actions allowed now', schema: allowedAnswer }, ...errorResponses },
     handler: async ({ params, principal, deps }) => {
-      const { state } = await queryState(deps, params.id);
+      const state = await deps.trajectories.state(params.id);
       assertMaySee(principal, state);
       const now = new Date().toISOString();
       return {
@@ -322,12 +322,12 @@ export const werkRoutes: RouteDef[] = [
       ...errorResponses,
     },
     handler: async ({ params, principal, deps }) => {
-      const { state } = await queryState(deps, params.id);
+      const state = await deps.trajectories.state(params.id);
       assertMaySee(principal, state);
       const werk = createWerkStore(deps.db);
-      const entries = (await deps.store.timeline(params.id)).filter((e) => e.kind === 'event');
+      const entries = (await deps.audit.timeline(params.id)).filter((e) => e.kind === 'event');
       const users = await werk.usersByIds(entries.map((e) => e.actorId ?? '').filter(Boolean));
-      await deps.store.audit({
+      await deps.audit.record({
         ...actor(principal),
         action: 'PERSON_READ',
         inburgeraarId: params.id,
@@ -366,7 +366,7 @@ export const werkRoutes: RouteDef[] = [
       const ids = [...new Set(rows.map((r) => r.inburgeraarId).filter((i): i is string => Boolean(i)))];
       const [names, coachOf] = await Promise.all([werk.names(ids), werk.coachesOf(ids)]);
       const coaches = await werk.usersByIds([...coachOf.values()]);
-      await deps.store.audit({
+      await deps.audit.record({
         ...actor(principal),
         action: 'CASELOAD_READ',
         details: { view: 'meldingen', inburgeraarIds: ids },

@@ -6,21 +6,25 @@
  */
 import type { Config } from '../../config/config';
 import { devSignInEnabled } from '../auth/sign-in';
-import type { ApiStore, UserView } from '../store';
+import type { AuditLog } from '../../application/ports';
+import type { UserStore, UserView } from '../store/users';
 
 export const DEV_USERS = [
   { id: 'sanne', name: 'Sanne de Coach', role: 'coach' },
   { id: 'mo', name: 'Mo de Manager', role: 'manager' },
 ] as const;
 
-export async function createDevUsers(store: ApiStore, config: Config): Promise<UserView[]> {
+export async function createDevUsers(
+  deps: { users: UserStore; audit: AuditLog },
+  config: Config,
+): Promise<UserView[]> {
   if (!devSignInEnabled(config)) return [];
   const created: UserView[] = [];
   for (const u of DEV_USERS) {
-    const user = await store.createUser({ ...u, email: `${u.id}@gemeente.example` });
+    const user = await deps.users.createUser({ ...u, email: `${u.id}@gemeente.example` });
     if (!user) continue;
     created.push(user);
-    await store.audit({
+    await deps.audit.record({
       actorId: 'bootstrap',
       actorRole: 'system',
       action: 'USER_CREATED',

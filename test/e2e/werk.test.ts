@@ -93,7 +93,7 @@ beforeAll(async () => {
   fs.mkdirSync(RESULTS, { recursive: true });
   h = await startApiHarness('werk');
   for (const u of Object.values(USERS))
-    await h.store.createUser({ id: u.sub, name: u.name, role: u.roles[0] as 'coach' | 'manager' });
+    await h.stores.users.createUser({ id: u.sub, name: u.name, role: u.roles[0] as 'coach' | 'manager' });
 
   // The port first: the identity provider must know where to send the browser back.
   const { server, url } = await listen(undefined);
