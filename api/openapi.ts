@@ -8,28 +8,11 @@ import type { ResponseDoc, RouteDef } from './http/route';
 
 type JsonObject = Record<string, unknown>;
 
-/** The calendar dates of years 0100–9999, as `YYYY-MM-DD`. */
-const DATE_FROM_YEAR_100 = '^(?:0[1-9]\\d\\d|[1-9]\\d{3})-(?:0[1-9]|1[0-2])-(?:0[1-9]|[12]\\d|3[01])$';
-
-/**
- * The document must accept exactly what the validators accept. The command schemas' calendar check
- * (domain/commands.ts) refuses the years 0000–0099 (JavaScript's Date.UTC reads them as 19xx), which
- * `format: date` alone allows; such a date schema gets a pattern that says so. Found by asking the
- * schema itself, so it lapses by itself once the check accepts those years.
- */
-function sameDatesAsValidator(ctx: { zodSchema: unknown; jsonSchema: Record<string, unknown> }): void {
-  if (ctx.jsonSchema.format !== 'date') return;
-  const schema = ctx.zodSchema as z.ZodType;
-  if (schema.safeParse('2026-01-01').success && !schema.safeParse('0050-01-01').success)
-    ctx.jsonSchema.pattern = DATE_FROM_YEAR_100;
-}
-
 function jsonSchema(schema: z.ZodType, io: 'input' | 'output'): JsonObject {
   const out = z.toJSONSchema(schema, {
     target: 'draft-2020-12',
     io,
     unrepresentable: 'any',
-    override: sameDatesAsValidator,
   }) as JsonObject;
   delete out.$schema;
   return out;

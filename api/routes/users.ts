@@ -4,6 +4,7 @@
  * request, because every request looks the key up.
  */
 import { z } from 'zod';
+import { createDeliveryTrigger } from '../../worker/delivery-trigger';
 import { generateApiKey } from '../auth/api-keys';
 import { ROLE_GROUPS, roleSchema } from '../auth/principal';
 import { HttpError, notFound, ValidationError } from '../http/errors';
@@ -45,36 +46,47 @@ const partnerSchema = z.object({
   hasWebhookSecret: z.boolean().describe('Whether a webhook secret is set (the secret is never shown)'),
 });
 
-const createPartnerSchema = z
-  .object({
-    name: z.string().trim().min(1).max(150).describe('Name of the organisation'),
-    kind: z.enum(PARTNER_KINDS).describe('Kind of partner'),
-    email: z
-      .email()
-      .optional()
-      .describe('E-mail address for hand-offs (referrals), used when the partner has no webhook'),
-    webhookUrl: z.url().optional().describe('Where signed notifications are posted'),
-    webhookSecret: z
-      .string()
-      .min(16)
-      .max(200)
-      .optional()
-      .describe(
-        'Shared secret (at least 16 characters) for the HMAC-SHA256 signature of webhook calls ' +
-          '(X-Inburgering-Signature: sha256=<hex> over "<timestamp>.<body>"); required with webhookUrl; ' +
-          'stored, never shown again',
-      ),
-  })
-  .superRefine((v, ctx) => {
-    if (v.webhookUrl && !v.webhookSecret)
-      ctx.addIssue({
-        code: 'custom',
-        path: ['webhookSecret'],
-        message: 'required with webhookUrl (webhook calls are signed with it)',
-      });
-    if (v.webhookSecret && !v.webhookUrl)
-      ctx.addIssue({ code: 'custom', path: ['webhookUrl'], message: 'required with webhookSecret' });
-  });
+const partnerFields = z.object({
+  name: z.string().trim().min(1).max(150).describe('Name of the organisation'),
+  kind: z.enum(PARTNER_KINDS).describe('Kind of partner'),
+  email: z
+    .email()
+    .optional()
+    .describe('E-mail address for hand-offs (referrals), used when the partner has no webhook'),
+  webhookUrl: z.url().optional().describe('Where signed notifications are posted'),
+  webhookSecret: z
+    .string()
+    .min(16)
+    .max(200)
+    .optional()
+    .describe(
+      'Shared secret (at least 16 characters) for the HMAC-SHA256 signature of webhook calls ' +
+        '(X-Inburgering-Signature: sha256=<hex> over "<timestamp>.<body>"); required with webhookUrl; ' +
+        'stored, never shown again',
+    ),
+});
+
+/** A webhook is signed: URL and secret come together. */
+function webhookPair(
+  v: { webhookUrl?: string | undefined; webhookSecret?: string | undefined },
+  ctx: z.RefinementCtx,
+) {
+  if (v.webhookUrl && !v.webhookSecret)
+    ctx.addIssue({
+      code: 'custom',
+      path: ['webhookSecret'],
+      message: 'required with webhookUrl (webhook calls are signed with it)',
+    });
+  if (v.webhookSecret && !v.webhookUrl)
+    ctx.addIssue({ code: 'custom', path: ['webhookUrl'], message: 'required with webhookSecret' });
+}
+
+const createPartnerSchema = partnerFields.superRefine(webhookPair);
+const updatePartnerSchema = partnerFields
+  .omit({ kind: true })
+  .partial()
+  .superRefine(webhookPair)
+  .describe('The fields to change; a new webhookUrl comes with its webhookSecret');
 
 const createUserSchema = z
   .object({
@@ -234,6 +246,39 @@ export const userRoutes: RouteDef[] = [
         details: { partnerId: partner.id },
       });
       return { status: 201, body: partner };
+    },
+  }),
+  defineRoute({
+    method: 'put',
+    path: '/api/partners/:id',
+    operationId: 'updatePartner',
+    summary: 'Change a partner (address, webhook); its held and refused notifications are sent again',
+    tag: 'beheer',
+    roles: ROLE_GROUPS.admin,
+    params: z.object({ id: z.string().min(1).max(100).describe('Partner id') }),
+    body: updatePartnerSchema,
+    responses: {
+      200: {
+        description: 'Changed; `requeued` notifications are due again',
+        schema: partnerSchema.extend({ requeued: z.number().int() }),
+      },
+      404: { description: 'No such partner' },
+    },
+    handler: async ({ params, body, principal, deps }) => {
+      const changed = await deps.partners.updatePartner(params.id, body);
+      if (!changed) throw notFound('partner');
+      // Wake the delivery workflow now rather than at its next poll (it would find them anyway).
+      if (changed.requeued > 0)
+        await createDeliveryTrigger(deps.temporal)
+          .kick(deps.config.TEMPORAL_TASK_QUEUE)
+          .catch((err: unknown) => deps.log.warn({ err: (err as Error).message }, 'delivery nudge failed'));
+      await deps.audit.record({
+        actorId: principal.userId,
+        actorRole: principal.role,
+        action: 'PARTNER_CHANGED',
+        details: { partnerId: params.id, fields: Object.keys(body), requeued: changed.requeued },
+      });
+      return { body: { ...changed.partner, requeued: changed.requeued } };
     },
   }),
   defineRoute({

@@ -1,6 +1,7 @@
 /** Partner organisations (admin) and the referrals of people to them (partners' access). */
 import type { ReferralLookup } from '../../application/ports';
 import type { Db } from '../../prisma/db';
+import { requeueFor } from '../../activities/delivery';
 
 export interface PartnerView {
   id: string;
@@ -22,8 +23,18 @@ export interface NewPartner {
   webhookSecret?: string | undefined;
 }
 
+export type PartnerChange = Partial<Omit<NewPartner, 'kind'>>;
+
 export interface PartnerStore extends ReferralLookup {
   createPartner(partner: NewPartner): Promise<PartnerView>;
+  /**
+   * Changes a partner; its held and refused notifications become due again (the delivery workflow
+   * sends them to the new address). Undefined when there is no such partner.
+   */
+  updatePartner(
+    id: string,
+    change: PartnerChange,
+  ): Promise<{ partner: PartnerView; requeued: number } | undefined>;
   listPartners(): Promise<PartnerView[]>;
   getPartner(id: string): Promise<PartnerView | undefined>;
   /** People referred to this partner. */
@@ -61,6 +72,12 @@ export function prismaPartnerStore(db: Db): PartnerStore {
           },
         }),
       );
+    },
+    async updatePartner(id, change) {
+      const found = await db.partner.findUnique({ where: { id }, select: { id: true } });
+      if (!found) return undefined;
+      const partner = partnerView(await db.partner.update({ where: { id }, data: change }));
+      return { partner, requeued: await requeueFor(db, id) };
     },
     async listPartners() {
       return (await db.partner.findMany({ orderBy: { name: 'asc' } })).map(partnerView);

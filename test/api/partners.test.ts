@@ -172,4 +172,78 @@ describe('POST /api/partners', () => {
     // The partner may see this person from now on.
     expect(await h.stores.partners.referralsOf(partnerId)).toEqual([id]);
   });
+
+  it('a hand-off the partner refused (410) is sent again, once, after the admin changes the partner', async () => {
+    const refusing = await startWebhookReceiver();
+    refusing.outageStatus = 410;
+    try {
+      const created = await createPartner({
+        name: 'Taalschool Verhuisd',
+        kind: 'taalschool',
+        webhookUrl: refusing.url,
+        webhookSecret: SECRET,
+      });
+      const partnerId = created.body.id as string;
+      const started = await request(h.app)
+        .post('/api/inburgeraars')
+        .set('X-Api-Key', h.users.coa.key)
+        .send(koppelingBody({ coachId: h.users.coach.user.id, koppelingDate: '2026-09-01' }))
+        .expect(201);
+      const id = started.body.inburgeraarId as string;
+      for (const [actie, body] of [
+        ['registerKennisgeving', { date: '2026-09-05' }],
+        ['planBredeIntake', { plannedDate: '2026-09-15' }],
+        ['completeBredeIntake', { date: '2026-09-15', lbtNotTakenReason: 'niet nodig' }],
+        [
+          'setPip',
+          {
+            decisionDate: '2026-10-01',
+            route: 'Z',
+            modules: [{ module: 'PVT' }, { module: 'MAP' }],
+            taalschoolPartnerId: partnerId,
+          },
+        ],
+      ] as const)
+        expect((await act(h, id, actie, body)).status).toBe(200);
+      const failed = await until('the refusal', async () => {
+        const r = await h.db.notificationOutbox.findFirst({
+          where: { inburgeraarId: id, template: 'PIP_REFERRAL', status: 'failed' },
+        });
+        return r ?? undefined;
+      });
+      expect(failed.lastError).toBe('webhook antwoordde HTTP 410');
+
+      const bad = await request(h.app)
+        .put(`/api/partners/${partnerId}`)
+        .set('X-Api-Key', h.users.admin.key)
+        .send({ webhookUrl: receiver.url });
+      expect(bad.status).toBe(400);
+      expect(bad.body.issues).toEqual([{ field: 'webhookSecret', reason: expect.any(String) }]);
+      const changed = await request(h.app)
+        .put(`/api/partners/${partnerId}`)
+        .set('X-Api-Key', h.users.admin.key)
+        .send({ webhookUrl: receiver.url, webhookSecret: SECRET })
+        .expect(200);
+      expect(changed.body).toMatchObject({ id: partnerId, webhookUrl: receiver.url, requeued: 1 });
+      expect(JSON.stringify(changed.body)).not.toContain(SECRET);
+
+      // The delivery workflow delivers it (woken by the change); nothing is resent by hand.
+      await until(
+        'the referral to arrive at the new address',
+        async () =>
+          (await h.db.notificationOutbox.findFirst({ where: { id: failed.id, status: 'sent' } })) ??
+          undefined,
+        30_000,
+      );
+      expect(receiver.calls.filter((c) => c.headers['idempotency-key'] === failed.key)).toHaveLength(1);
+      expect(refusing.calls.filter((c) => c.headers['idempotency-key'] === failed.key)).toHaveLength(1);
+      await request(h.app)
+        .put('/api/partners/no-such-partner')
+        .set('X-Api-Key', h.users.admin.key)
+        .send({ name: 'X' })
+        .expect(404);
+    } finally {
+      await refusing.close();
+    }
+  });
 });

@@ -155,6 +155,13 @@ const rows: Row[] = [
     allowed: { admin: 201 },
   },
   {
+    method: 'put',
+    route: '/api/partners/:id',
+    path: (c) => `/api/partners/${c.h.partnerIds.werkgever}`,
+    body: () => ({ email: 'intake@taalschool.example' }),
+    allowed: { admin: 200 },
+  },
+  {
     method: 'get',
     route: '/api/partners',
     path: () => '/api/partners',
