@@ -3,7 +3,8 @@
  * api/server.ts), so tests run the very same app through supertest against real servers.
  *
  * Order of the chain: metrics and request log first (they must see every answer, also errors),
- * then security headers, body parsing and authentication; then the route table; then 404 and the
+ * then security headers, the inburgeraar's own page (/mijn, no session), body parsing and
+ * authentication; then the route table; then 404 and the
  * error middleware last.
  */
 import express, { type Express } from 'express';
@@ -23,6 +24,7 @@ import { errorMiddleware, HttpError } from './http/errors';
 import type { IdempotencyStore } from './http/idempotency';
 import { methodNotAllowed, mountRoutes, type RouteDef } from './http/route';
 import { createHttpLogger } from './logging';
+import { createPersonalPageRouter } from './mijn/router';
 import { createApiMetrics } from './metrics';
 import { buildOpenApiDocument } from './openapi';
 import { routeTable } from './routes';
@@ -101,6 +103,8 @@ export function createApp(options: CreateAppOptions): Express {
       strictTransportSecurity: https,
     }),
   );
+  // The inburgeraar's own page (/mijn/<token>): no session, no API credentials, its own limits.
+  app.use(createPersonalPageRouter(deps));
   app.use(express.json({ limit: '256kb' }));
 
   app.get('/metrics', async (_req, res, next) => {

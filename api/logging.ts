@@ -1,12 +1,16 @@
 /**
  * Request logging with pino-http on the app's logger (config/logger.ts, whose redact paths cover
  * personal fields and credential headers). The request serializer below keeps only method, path
- * and user agent, so neither credentials nor query strings nor bodies reach a log line at all.
+ * and user agent, so neither credentials nor query strings nor bodies reach a log line at all; the
+ * token of a personal link (/mijn/<token>) is replaced by `[token]`.
  */
 import { randomUUID } from 'node:crypto';
 import type { RequestHandler } from 'express';
 import type { Logger } from 'pino';
 import { pinoHttp } from 'pino-http';
+
+/** The personal page's token is a key: its path is logged without it. */
+export const redactPath = (path: string): string => path.replace(/^\/mijn\/[^/]+/, '/mijn/[token]');
 
 export function createHttpLogger(log: Logger): RequestHandler {
   return pinoHttp({
@@ -21,7 +25,7 @@ export function createHttpLogger(log: Logger): RequestHandler {
       req: (req: { id: unknown; method: string; url: string; headers: Record<string, unknown> }) => ({
         id: req.id,
         method: req.method,
-        path: String(req.url).split('?')[0],
+        path: redactPath(String(req.url).split('?')[0]!),
         // Credentials headers are left out altogether (the redact paths are a second line of defence).
         userAgent: req.headers['user-agent'],
       }),

@@ -63,7 +63,8 @@ export interface ReferralLookup {
 
 export interface AuditEntry {
   actorId: string;
-  actorRole: Role | 'system';
+  /** `inburgeraar`: the person on their own page, through a personal link (actorId `link:<id>`). */
+  actorRole: Role | 'system' | 'inburgeraar';
   action: string;
   inburgeraarId?: string;
   /** Ids and codes only: never names, BSNs or addresses. */

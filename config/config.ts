@@ -52,6 +52,17 @@ const envSchema = z.object({
   MAIL_FROM: z.string().default('Inburgering regie <inburgering@gemeente.example>'),
   MANAGER_EMAIL: z.string().email().default('manager@gemeente.example'),
   GEMEENTE_NAAM: z.string().default('Gemeente'),
+  /** How the inburgeraar reaches the gemeente, shown on their personal page (/mijn). */
+  GEMEENTE_TELEFOON: z.string().max(40).optional(),
+  GEMEENTE_EMAIL: z.string().email().optional(),
+  GEMEENTE_WEBSITE: z.string().url().optional(),
+
+  /** Days a personal link of an inburgeraar stays valid (policy of the gemeente, default 90). */
+  PERSONAL_LINK_DAYS: z.coerce.number().positive().max(366).default(90),
+  /** Requests per minute per client address to the personal pages (/mijn/...), then 429. */
+  PERSONAL_LINK_RATE_LIMIT: z.coerce.number().int().min(1).default(30),
+  /** Unknown, expired or revoked links per client address per 15 minutes, then 429. */
+  PERSONAL_LINK_FAILURE_LIMIT: z.coerce.number().int().min(1).default(20),
 
   OIDC_ISSUER: z.string().url().optional(),
   OIDC_AUDIENCE: z.string().optional(),

@@ -4,6 +4,7 @@ import { actieRoutes } from './acties';
 import { inburgeraarRoutes } from './inburgeraars';
 import { listRoutes } from './lists';
 import { meldingRoutes } from './meldingen';
+import { personalLinkRoutes } from './persoonlijke-links';
 import { systemRoutes } from './system';
 import { userRoutes } from './users';
 import { werkRoutes } from './werk';
@@ -16,4 +17,5 @@ export const routeTable: readonly RouteDef[] = [
   ...meldingRoutes,
   ...userRoutes,
   ...werkRoutes,
+  ...personalLinkRoutes,
 ];

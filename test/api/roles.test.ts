@@ -10,6 +10,7 @@ import { Writable } from 'node:stream';
 import pino from 'pino';
 import request from 'supertest';
 import { routeTable } from '../../api/routes';
+import { createPersonalLinks } from '../../api/personal-links/links';
 import { partnerPersonViewSchema } from '../../api/routes/common';
 import {
   act,
@@ -36,6 +37,7 @@ interface Ctx {
   h: ApiHarness;
   personId: string;
   throwawayKeyId: string;
+  linkId: string;
 }
 interface Row {
   method: 'get' | 'post' | 'put' | 'delete';
@@ -198,6 +200,25 @@ const rows: Row[] = [
     path: () => '/api/werk/meldingen',
     allowed: { manager: 200 },
   },
+  {
+    method: 'post',
+    route: '/api/inburgeraars/:id/persoonlijke-links',
+    path: (c) => `/api/inburgeraars/${c.personId}/persoonlijke-links`,
+    body: () => ({}),
+    allowed: { coach: 201, manager: 201 },
+  },
+  {
+    method: 'get',
+    route: '/api/inburgeraars/:id/persoonlijke-links',
+    path: (c) => `/api/inburgeraars/${c.personId}/persoonlijke-links`,
+    allowed: { coach: 200, manager: 200 },
+  },
+  {
+    method: 'delete',
+    route: '/api/inburgeraars/:id/persoonlijke-links/:linkId',
+    path: (c) => `/api/inburgeraars/${c.personId}/persoonlijke-links/${c.linkId}`,
+    allowed: { coach: 200, manager: 200 },
+  },
 ];
 
 let h: ApiHarness;
@@ -217,7 +238,12 @@ beforeAll(async () => {
   }).expect(200);
   const throwaway = await h.addUser('coa');
   const keys = await h.stores.users.listApiKeys(throwaway.user.id);
-  ctx = { h, personId, throwawayKeyId: keys[0]!.id };
+  const { link } = await createPersonalLinks(h.db).create({
+    inburgeraarId: personId,
+    createdBy: h.users.coach.user.id,
+    validDays: 90,
+  });
+  ctx = { h, personId, throwawayKeyId: keys[0]!.id, linkId: link.id };
   const sink = new Writable({
     write(chunk, _enc, done) {
       logLines.push(JSON.parse(String(chunk)));

@@ -77,6 +77,7 @@ function describe(status: number): string {
 export const get = <T>(path: string, query?: Query): Promise<T> => call<T>('GET', path, undefined, query);
 export const post = <T>(path: string, body: unknown): Promise<T> => call<T>('POST', path, body);
 export const put = <T>(path: string, body: unknown): Promise<T> => call<T>('PUT', path, body);
+export const del = <T>(path: string): Promise<T> => call<T>('DELETE', path);
 
 /** A Dutch sentence for an error, for a notice on the page. */
 export function errorText(err: unknown): string {

@@ -98,6 +98,8 @@ export const GEBEURTENISSEN: Record<string, string> = {
   KOPPELING_REGISTERED: 'Koppeling geregistreerd',
   KOPPELING_REPEATED: 'Koppeling nog een keer aangeboden',
   COACH_REASSIGNED: 'Klantmanager gewijzigd door de manager',
+  PERSONAL_LINK_CREATED: 'Persoonlijke link gemaakt',
+  PERSONAL_LINK_REVOKED: 'Persoonlijke link ingetrokken',
   planBredeIntake: 'Brede intake gepland',
   completeBredeIntake: 'Brede intake afgerond',
   recordIntakeNoShow: 'Niet gekomen op de intake',

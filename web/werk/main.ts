@@ -18,6 +18,7 @@ import type { AllowedAnswer, CaseloadAnswer, CaseloadItem, TimelineAnswer } from
 import { ApiError, errorText, get, post, signInUrl, whenSessionEnds } from '../shared/api';
 import { $, append, facts, h, notice, table, type Child } from '../shared/dom';
 import { clearIssues, formFields, readForm, showIssues } from '../shared/form';
+import { personalLinkPanel } from './persoonlijke-link';
 import {
   actionTitle,
   BERICHTEN,
@@ -341,9 +342,11 @@ function examsTable(s: TrajectoryState): HTMLElement {
   });
 }
 
+/** Reads are in the audit trail, not in the timeline (a view of the personal page counts on its link). */
+const READS = new Set(['PERSON_READ', 'PERSONAL_LINK_VIEWED']);
+
 function timelineList(t: TimelineAnswer): HTMLElement {
-  // Reads of the file are in the audit trail; the timeline shows what changed.
-  const events = t.events.filter((e) => e.type !== 'PERSON_READ').reverse();
+  const events = t.events.filter((e) => !READS.has(e.type)).reverse();
   if (events.length === 0) return h('p', {}, 'Nog niets gebeurd.');
   return h(
     'ol',
@@ -412,6 +415,7 @@ async function drawPerson(data: PersonData): Promise<void> {
       ]),
     ),
     section('examens', 'Examens', examsTable(s)),
+    personalLinkPanel(data.person.inburgeraarId, name),
     section('tijdlijn', 'Tijdlijn', timelineList(data.timeline)),
     section('berichten', 'Berichten', messagesTable(data.timeline)),
     role === 'manager'
