@@ -105,7 +105,7 @@ export interface PersonalPageInput {
 export const INTAKE_SOURCE = 'Wi2021 art. 14 en art. 22; Besluit inburgering 2021 art. 7.1';
 
 /** The gemeente's internal targets: not a date the person has to act on. */
-const INTERNAL_RULES = new Set(['HUISVESTING']);
+export const INTERNAL_RULES = new Set(['HUISVESTING']);
 
 /** Who takes each next step (`nextStepOf`); a step not listed here is the coach's. */
 const NEXT_STEP_WHO: Partial<Record<CommandName, (route: Leerroute | undefined) => Who[]>> = {
