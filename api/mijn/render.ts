@@ -19,6 +19,8 @@ export interface Gemeente {
 }
 
 const e = escapeHtml;
+/** A name in Latin script inside an Arabic sentence: isolated, so the full stop stays where it belongs. */
+const isolate = (value: string): string => `\u2068${value}\u2069`;
 
 /** Module codes in values are shown by their name in the page's language. */
 function withNames(tr: Translator, values: MessageValues = {}): MessageValues {
@@ -200,7 +202,7 @@ export function renderPersonalPage(
     : `<p>${e(t('dates.none'))}</p>`;
 
   const main = `      <h1>${e(t('page.title'))}</h1>
-      ${name ? `<p class="lead">${e(t('page.for', { name }))}</p>` : ''}
+      ${name ? `<p class="lead">${e(t('page.for', { name: isolate(name) }))}</p>` : ''}
       <p>${e(t('page.intro'))}</p>
       ${tr.language.code === 'nl' ? '' : `<p class="hint">${e(t('page.translationNote'))}</p>`}
       <section class="card" aria-labelledby="waar-titel">

@@ -18,48 +18,33 @@ import fs from 'node:fs';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
-import { chromium, type Browser, type BrowserContext, type Locator, type Page } from 'playwright-core';
+import type { Browser, BrowserContext, Locator, Page } from 'playwright-core';
 import request from 'supertest';
 import { createWebRouter } from '../../api/web/router';
 import type { Config } from '../../config/config';
+import {
+  axe as axeCheck,
+  describeBrowser,
+  fitsWidth,
+  launchBrowser,
+  RESULTS,
+  screenshot,
+  SKIP_BROWSER,
+  type AxeSummary,
+} from '../helpers/browser';
 import { startTestIdp, type TestIdp } from '../helpers/oidc-idp';
 import { koppelingBody, startApiHarness, type ApiHarness } from '../api/helpers/harness';
 
 // Functions passed to page.evaluate run in the browser; these are the globals they use (the
 // tests' TypeScript has no DOM library).
-interface AxeResult {
-  violations: { id: string; impact: string; nodes: { target: string[] }[] }[];
-  passes: unknown[];
-}
 declare const document: {
   body: { dataset: Record<string, string | undefined> };
   cookie: string;
   activeElement: unknown;
-  documentElement: { scrollWidth: number };
 };
-declare const window: { innerWidth: number; axe: { run(): Promise<AxeResult> } };
 
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-const CHROMIUM_ARGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-];
-const RESULTS = path.join(__dirname, '../../test-results');
-const AXE_SOURCE = fs.readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
-const axeResults: Record<string, { violations: number; passes: number }> = {};
-
-const SKIP_BROWSER = !fs.existsSync(CHROMIUM) && process.env.CI !== 'true';
-if (SKIP_BROWSER)
-  process.stderr.write(
-    `\n[e2e] browser tests SKIPPED: Chromium not found at ${CHROMIUM}. Run \`npm run test:deps\` (Debian, root) or set CHROMIUM_PATH.\n`,
-  );
-const describeBrowser = SKIP_BROWSER ? describe.skip : describe;
+const axeResults: AxeSummary = {};
+const axe = (page: Page, name: string) => axeCheck(page, name, axeResults);
 
 const USERS = {
   anna: { sub: 'anna', name: 'Anna de Vries', roles: ['coach'] },
@@ -89,8 +74,7 @@ function webApp(overrides: Partial<Config>) {
 
 beforeAll(async () => {
   if (SKIP_BROWSER) return;
-  if (!fs.existsSync(CHROMIUM)) throw new Error(`Chromium not found at ${CHROMIUM} (CI=true does not skip)`);
-  fs.mkdirSync(RESULTS, { recursive: true });
+  browser = await launchBrowser();
   h = await startApiHarness('werk');
   for (const u of Object.values(USERS))
     await h.stores.users.createUser({ id: u.sub, name: u.name, role: u.roles[0] as 'coach' | 'manager' });
@@ -129,8 +113,6 @@ beforeAll(async () => {
     if (Date.now() > until) throw new Error('read model not written');
     await new Promise((r) => setTimeout(r, 200));
   }
-
-  browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS, headless: true });
 }, 120_000);
 
 afterAll(async () => {
@@ -165,38 +147,6 @@ async function signIn(page: Page, user: keyof typeof USERS, target = '/werk'): P
   await page.locator('input[name=password]').fill('test');
   await page.getByRole('button', { name: 'Sign-in' }).click();
   await page.waitForURL((u) => u.toString().startsWith(`${base}${target}`));
-}
-
-async function axe(page: Page, name: string): Promise<void> {
-  await page.addScriptTag({ content: AXE_SOURCE });
-  const result = await page.evaluate(async () => {
-    const r = await window.axe.run();
-    return {
-      passes: r.passes.length,
-      violations: r.violations.map((v) => ({
-        id: v.id,
-        impact: v.impact,
-        nodes: v.nodes.slice(0, 3).map((n) => n.target.join(' ')),
-      })),
-    };
-  });
-  axeResults[name] = { violations: result.violations.length, passes: result.passes };
-  expect({ page: name, violations: result.violations }).toEqual({ page: name, violations: [] });
-}
-
-async function screenshot(page: Page, name: string): Promise<void> {
-  const file = path.join(RESULTS, `${name}.png`);
-  await page.screenshot({ path: file, fullPage: true });
-  expect(fs.statSync(file).size).toBeGreaterThan(5_000);
-}
-
-/** Nothing wider than the screen: no sideways scrolling at 375 px. */
-async function fitsWidth(page: Page): Promise<void> {
-  const { scroll, width } = await page.evaluate(() => ({
-    scroll: document.documentElement.scrollWidth,
-    width: window.innerWidth,
-  }));
-  expect(scroll).toBeLessThanOrEqual(width);
 }
 
 /** Opens an action of the "what now" panel, fills it, saves, and waits for the new state. */

@@ -28,7 +28,7 @@ export function personalLinkPanel(inburgeraarId: string, name: string): HTMLElem
       list.replaceChildren(
         table(
           'Persoonlijke links',
-          ['Gemaakt', 'Werkt tot', 'Status', 'Gebruikt', ''],
+          ['Gemaakt', 'Werkt tot', 'Status', 'Gebruikt', 'Intrekken'],
           links.map((l) => [
             formatDate(l.createdAt),
             formatDate(l.expiresAt),
