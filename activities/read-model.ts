@@ -1,11 +1,13 @@
 /**
  * The audit trail and the read model, both written idempotently, because
  * Temporal may run an activity more than once (retry after a timeout, worker restart):
- * - the audit row is unique on (workflowId, eventSeq): a second insert is a no-op;
+ * - the audit row is unique on (workflowId, eventSeq): a second write is a no-op (rows are appended
+ *   to the hash chain of ./audit-chain, which looks for them first);
  * - the read-model row only moves forward: a snapshot older than the stored one (by the snapshot's
  *   eventSeq) is ignored, so a late retry never overwrites newer state.
  */
-import { isUniqueViolation, type Db, type DbTransaction } from '../prisma/db';
+import type { Db, DbTransaction } from '../prisma/db';
+import { appendAuditEvents as appendToAuditChain, AUDIT_TRANSACTION_OPTIONS } from './audit-chain';
 import type { ReadModelSnapshot, RecordEventInput, StepEvent } from './types';
 
 /** The first version's activity (one event per call), kept for histories before `2026-12-record-step`. */
@@ -21,21 +23,13 @@ function actorOf(data: Record<string, unknown>): string {
 }
 
 async function writeAuditEvent(db: Db, input: RecordEventInput): Promise<void> {
-  try {
-    await db.auditEvent.create({
-      data: {
-        occurredAt: new Date(input.at),
-        actor: actorOf(input.data),
-        action: input.type,
-        inburgeraarId: input.inburgeraarId,
-        workflowId: input.workflowId,
-        eventSeq: input.eventSeq,
-        details: JSON.stringify(input.data),
-      },
-    });
-  } catch (error) {
-    if (!isUniqueViolation(error)) throw error; // written by an earlier attempt: nothing to do
-  }
+  await db.$transaction(
+    (tx: DbTransaction) =>
+      appendAuditEvents(tx, input.workflowId, input.inburgeraarId, [
+        { eventSeq: input.eventSeq, type: input.type, at: input.at, data: input.data },
+      ]),
+    AUDIT_TRANSACTION_OPTIONS,
+  );
 }
 
 function trajectoryRow(workflowId: string, s: ReadModelSnapshot, updatedAt: Date) {
@@ -128,33 +122,28 @@ export async function upsertReadModelIn(
 }
 
 /**
- * The audit rows of one step, each once: rows a retried attempt already wrote (same workflowId +
- * eventSeq) are skipped by looking first, because inside a PostgreSQL transaction a unique
- * violation would abort the whole transaction. Returns how many rows were written.
+ * The audit rows of one step, each once, appended to the audit trail's hash chain
+ * (./audit-chain.ts): rows a retried attempt already wrote (same workflowId + eventSeq) are skipped
+ * by looking first, because inside a PostgreSQL transaction a unique violation would abort the
+ * whole transaction. It locks the chain's head until the transaction ends: call it as late in the
+ * transaction as the order of writes allows. Returns how many rows were written.
  */
-export async function appendAuditEvents(
+export function appendAuditEvents(
   tx: DbTransaction,
   workflowId: string,
   inburgeraarId: string,
   events: readonly StepEvent[],
 ): Promise<number> {
-  if (!events.length) return 0;
-  const written = await tx.auditEvent.findMany({
-    where: { workflowId, eventSeq: { in: events.map((e) => e.eventSeq) } },
-    select: { eventSeq: true },
-  });
-  const seen = new Set(written.map((w) => w.eventSeq));
-  const rows = events
-    .filter((e) => !seen.has(e.eventSeq))
-    .map((e) => ({
+  return appendToAuditChain(
+    tx,
+    events.map((e) => ({
       occurredAt: new Date(e.at),
       actor: actorOf(e.data),
       action: e.type,
       inburgeraarId,
       workflowId,
       eventSeq: e.eventSeq,
-      details: JSON.stringify(e.data),
-    }));
-  if (rows.length) await tx.auditEvent.createMany({ data: rows });
-  return rows.length;
+      details: e.data,
+    })),
+  );
 }

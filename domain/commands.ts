@@ -57,17 +57,38 @@ const id = (description: string) =>
     .regex(/^[A-Za-z0-9._:-]+$/, 'only letters, digits and . _ : -')
     .describe(description);
 
+/** Metadata key (an OpenAPI extension) that marks a free-text field; see `freeTextFields`. */
+export const FREE_TEXT_MARK = 'x-free-text';
+
 /**
  * Free text for reasons. It is stored in the workflow and the audit trail, so the schema tells the
  * coach (in /api/docs) to leave out personal and medical details; grounds are codes instead.
+ * Marked as free text: retention removes these fields from the audit trail (activities/audit-chain.ts).
  */
-const reason = (description: string) =>
+export const reason = (description: string) =>
   z
     .string()
     .trim()
     .min(1)
     .max(500)
-    .describe(`${description} (free text: no names, BSN or medical details; the ground is a code)`);
+    .describe(`${description} (free text: no names, BSN or medical details; the ground is a code)`)
+    .meta({ [FREE_TEXT_MARK]: true });
+
+/** The top-level fields of an object schema that are free text (`reason(...)`, optional or not). */
+export function freeTextFields(schema: z.ZodObject): string[] {
+  return Object.entries(schema.shape)
+    .filter(([, field]) => {
+      let inner = field as z.ZodType;
+      while (
+        inner instanceof z.ZodOptional ||
+        inner instanceof z.ZodNullable ||
+        inner instanceof z.ZodDefault
+      )
+        inner = inner.unwrap() as z.ZodType;
+      return inner.meta()?.[FREE_TEXT_MARK] === true;
+    })
+    .map(([name]) => name);
+}
 
 export const leerrouteSchema = z
   .enum(LEERROUTES)

@@ -4,6 +4,7 @@
  * plus the notifications of the outbox, oldest first.
  */
 import type { AuditLog } from '../../application/ports';
+import { appendAuditEventsNow } from '../../activities/audit-chain';
 import type { Db } from '../../prisma/db';
 import { iso, parseJson } from './util';
 
@@ -22,16 +23,17 @@ export interface AuditStore extends AuditLog {
 export function prismaAuditStore(db: Db): AuditStore {
   return {
     async record(entry) {
-      await db.auditEvent.create({
-        data: {
+      // Appended to the hash chain (activities/audit-chain.ts), like the workflow's events.
+      await appendAuditEventsNow(db, [
+        {
           occurredAt: new Date(),
           // The user id alone, like the workflow's events (activities/read-model.ts); the role goes in details.
           actor: entry.actorId,
           action: entry.action,
           inburgeraarId: entry.inburgeraarId ?? null,
-          details: JSON.stringify({ ...(entry.details ?? {}), actorRole: entry.actorRole }),
+          details: { ...(entry.details ?? {}), actorRole: entry.actorRole },
         },
-      });
+      ]);
     },
     async timeline(inburgeraarId) {
       const [events, notifications] = await Promise.all([
