@@ -39,13 +39,18 @@ export interface NewPerson {
   gemeenteCode?: string | undefined;
   bsnHash: string;
   bsnEncrypted: string;
+  /** The BSN key that made bsnHash and bsnEncrypted (BsnKeyring.currentId). */
+  bsnKeyId: string;
   persoon: PersonalData;
 }
 
 /** The person register (Inburgeraar + Persoonsgegevens). */
 export interface PersonRegistry {
-  /** Finds the person by koppeling reference or BSN hash (either identifies a person). */
-  find(by: { koppelingRef: string; bsnHash: string }): Promise<PersonRecord | undefined>;
+  /**
+   * Finds the person by koppeling reference or BSN hash (either identifies a person); during a BSN
+   * key rotation pass the hash under every key (BsnKeyring.lookupHashes).
+   */
+  find(by: { koppelingRef: string; bsnHash: string | string[] }): Promise<PersonRecord | undefined>;
   /** Creates the person; when a concurrent request created them first, answers that one. */
   create(person: NewPerson): Promise<{ created: boolean; person: PersonRecord }>;
   setCoach(inburgeraarId: string, coachId: string): Promise<void>;

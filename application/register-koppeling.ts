@@ -10,7 +10,7 @@
 import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
 import { koppelingSchema } from '../domain/commands';
-import { encryptBsn, hashBsn, isValidBsn } from '../api/persons/bsn';
+import { bsnKeyring, isValidBsn, type BsnKeyConfig } from '../api/persons/bsn';
 import { InvalidInputError } from './errors';
 import type { Actor, AuditLog, PersonRecord, PersonRegistry, TrajectoryStarter, UserLookup } from './ports';
 import { workflowIdFor } from './temporal';
@@ -59,7 +59,7 @@ export interface RegisteredKoppeling {
 export interface KoppelingCheckDeps {
   people: Pick<PersonRegistry, 'find'>;
   users: UserLookup;
-  config: { BSN_KEY: string };
+  config: BsnKeyConfig;
 }
 
 export interface RegisterKoppelingDeps extends KoppelingCheckDeps {
@@ -89,7 +89,7 @@ export async function checkKoppeling(
 ): Promise<PersonRecord | undefined> {
   const existing = await deps.people.find({
     koppelingRef: request.koppelingRef,
-    bsnHash: hashBsn(request.persoon.bsn, deps.config.BSN_KEY),
+    bsnHash: bsnKeyring(deps.config).lookupHashes(request.persoon.bsn),
   });
   if (!existing) await assertActiveCoach(deps.users, request.coachId);
   return existing;
@@ -102,6 +102,7 @@ export async function registerKoppeling(
 ): Promise<RegisteredKoppeling> {
   const { persoon, koppelingRef, ...koppeling } = request;
   const { bsn, ...personalData } = persoon;
+  const keyring = bsnKeyring(deps.config);
   let person = await checkKoppeling(deps, request);
   let created = false;
   if (!person) {
@@ -113,8 +114,9 @@ export async function registerKoppeling(
       coachId: koppeling.coachId,
       doelgroep: koppeling.doelgroep,
       gemeenteCode: koppeling.gemeenteCode,
-      bsnHash: hashBsn(bsn, deps.config.BSN_KEY),
-      bsnEncrypted: encryptBsn(bsn, deps.config.BSN_KEY),
+      bsnHash: keyring.hash(bsn),
+      bsnEncrypted: keyring.encrypt(bsn),
+      bsnKeyId: keyring.currentId,
       persoon: personalData,
     }));
   }

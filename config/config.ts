@@ -20,6 +20,37 @@ const key32 = z
  */
 export const DEVELOPMENT_KEY = Buffer.alloc(32, 7).toString('base64');
 
+/**
+ * Retired keys, still used to read what they wrote: `id:base64key,id:base64key` (PAYLOAD_OLD_KEYS,
+ * BSN_OLD_KEYS). Parsed here once, so a malformed list stops the process at start.
+ */
+export function parseKeyList(text: string | undefined): Map<string, string> {
+  const keys = new Map<string, string>();
+  for (const entry of (text ?? '')
+    .split(',')
+    .map((e) => e.trim())
+    .filter(Boolean)) {
+    const colon = entry.indexOf(':');
+    const id = entry.slice(0, colon);
+    const key = entry.slice(colon + 1);
+    if (colon < 1 || Buffer.from(key, 'base64').length !== 32)
+      throw new Error('must be "id:base64key,..." with 32-byte keys');
+    keys.set(id, key);
+  }
+  return keys;
+}
+
+const keyList = z
+  .string()
+  .optional()
+  .superRefine((v, ctx) => {
+    try {
+      parseKeyList(v);
+    } catch (err) {
+      ctx.addIssue({ code: 'custom', message: (err as Error).message });
+    }
+  });
+
 const envSchema = z.object({
   NODE_ENV: z.enum(['development', 'test', 'production']).default('development'),
   PORT: z.coerce.number().int().min(0).max(65535).default(3000),
@@ -42,11 +73,46 @@ const envSchema = z.object({
   TEMPORAL_DEV_SERVER: bool.default(true),
   /** The dev server's state (SQLite); its log goes beside it. */
   TEMPORAL_DEV_SERVER_DB: z.string().default(path.join('data', 'temporal.db')),
+  /**
+   * How long Temporal keeps a closed workflow (the namespace's retention): set by the dev server
+   * start and `npm run temporal:retention`. The database keeps what the gemeente must keep longer.
+   */
+  TEMPORAL_RETENTION_DAYS: z.coerce.number().int().min(1).max(3650).default(30),
 
   PAYLOAD_KEY: key32.default(DEVELOPMENT_KEY),
   PAYLOAD_KEY_ID: z.string().min(1).default('dev-1'),
-  PAYLOAD_OLD_KEYS: z.string().optional(),
+  PAYLOAD_OLD_KEYS: keyList,
   BSN_KEY: key32.default(DEVELOPMENT_KEY),
+  /** Id of BSN_KEY, stored beside every BSN it hashed and encrypted (rotation: api/persons/bsn.ts). */
+  BSN_KEY_ID: z
+    .string()
+    .regex(/^[A-Za-z0-9._-]+$/, 'letters, digits and . _ - only')
+    .default('bsn-1'),
+  BSN_OLD_KEYS: keyList,
+
+  /**
+   * Years after a trajectory's end after which personal data is removed (a policy of the gemeente;
+   * default and the archive rule it follows: domain/retention.ts).
+   */
+  RETENTION_YEARS_AFTER_END: z.coerce.number().int().min(0).max(100).optional(),
+  /** Idempotency-Key answers are kept this long, then cleaned up (hours). */
+  IDEMPOTENCY_TTL_HOURS: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(24 * 90)
+    .default(48),
+
+  /** Requests per minute per API key / token (all routes). */
+  RATE_LIMIT_PER_KEY: z.coerce.number().int().min(1).default(600),
+  /** Requests per minute per client address (all routes, also without credentials). */
+  RATE_LIMIT_PER_ADDRESS: z.coerce.number().int().min(1).default(1200),
+  /** Requests per minute per API key on lists, figures and exports (heavy reads). */
+  RATE_LIMIT_LISTS: z.coerce.number().int().min(1).default(60),
+  /** Failed sign-ins (401: wrong key or token) per address per 15 minutes, then 429. */
+  RATE_LIMIT_AUTH_FAILURES: z.coerce.number().int().min(1).default(30),
+  /** Largest request body accepted (kilobytes); larger answers 413. */
+  REQUEST_BODY_LIMIT_KB: z.coerce.number().int().min(1).max(10_240).default(256),
 
   SMTP_URL: z.string().optional(),
   MAIL_FROM: z.string().default('Inburgering regie <inburgering@gemeente.example>'),

@@ -8,6 +8,7 @@ import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
 import { METADATA_ENCODING_KEY, type Payload, type PayloadCodec, ValueError } from '@temporalio/common';
 import { temporal } from '@temporalio/proto';
 import type { DataConverter } from '@temporalio/common';
+import { parseKeyList } from '../config/config';
 
 const ENCODING = 'binary/encrypted';
 const KEY_ID_METADATA = 'encryption-key-id';
@@ -82,15 +83,22 @@ export interface PayloadKeyConfig {
   PAYLOAD_OLD_KEYS?: string;
 }
 
-export function createDataConverter(config: PayloadKeyConfig): DataConverter {
+/** The codec of the configured keys (also what the remote codec endpoint for the Web UI uses). */
+export function createPayloadCodec(config: PayloadKeyConfig): AesGcmPayloadCodec {
   const keys = new Map<string, Buffer>([[config.PAYLOAD_KEY_ID, Buffer.from(config.PAYLOAD_KEY, 'base64')]]);
-  for (const entry of (config.PAYLOAD_OLD_KEYS ?? '').split(',').filter(Boolean)) {
-    const [id, key] = entry.split(':');
-    if (!id || !key) throw new ValueError('PAYLOAD_OLD_KEYS must be "id:base64key,..."');
-    keys.set(id, Buffer.from(key, 'base64'));
+  let old: Map<string, string>;
+  try {
+    old = parseKeyList(config.PAYLOAD_OLD_KEYS);
+  } catch (err) {
+    throw new ValueError(`PAYLOAD_OLD_KEYS ${(err as Error).message}`);
   }
+  for (const [id, key] of old) keys.set(id, Buffer.from(key, 'base64'));
+  return new AesGcmPayloadCodec(config.PAYLOAD_KEY_ID, keys);
+}
+
+export function createDataConverter(config: PayloadKeyConfig): DataConverter {
   return {
-    payloadCodecs: [new AesGcmPayloadCodec(config.PAYLOAD_KEY_ID, keys)],
+    payloadCodecs: [createPayloadCodec(config)],
     failureConverterPath: FAILURE_CONVERTER_PATH,
   };
 }

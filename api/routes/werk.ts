@@ -21,7 +21,7 @@ import { commandSchemas } from '../../domain/commands';
 import { ROLE_GROUPS, type Principal } from '../auth/principal';
 import type { AppDeps } from '../deps';
 import { defineRoute, type RouteDef } from '../http/route';
-import { hashBsn, isValidBsn } from '../persons/bsn';
+import { bsnKeyring, isValidBsn } from '../persons/bsn';
 import { assertMaySee } from '../../application/access';
 import { createWerkStore, type CaseloadRow, type PersonName } from '../werk/store';
 import { ACTION_NAMES } from './acties';
@@ -209,7 +209,7 @@ export const werkRoutes: RouteDef[] = [
         route: query.route,
       });
       if (query.bsn) {
-        const id = await werk.personByBsnHash(hashBsn(query.bsn, deps.config.BSN_KEY));
+        const id = await werk.personByBsnHash(bsnKeyring(deps.config).lookupHashes(query.bsn));
         rows = rows.filter((r) => r.inburgeraarId === id);
       }
       const names = await werk.names(rows.map((r) => r.inburgeraarId));

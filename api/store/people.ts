@@ -20,8 +20,9 @@ const personRecord = (p: PersonRow): PersonRecord => ({
 
 export function prismaPersonStore(db: Db): PersonStore {
   const find: PersonRegistry['find'] = async ({ koppelingRef, bsnHash }) => {
+    const hashes = typeof bsnHash === 'string' ? [bsnHash] : bsnHash;
     const p = await db.inburgeraar.findFirst({
-      where: { OR: [{ koppelingRef }, { persoonsgegevens: { bsnHash } }] },
+      where: { OR: [{ koppelingRef }, { persoonsgegevens: { bsnHash: { in: hashes } } }] },
     });
     return p ? personRecord(p) : undefined;
   };
@@ -41,6 +42,7 @@ export function prismaPersonStore(db: Db): PersonStore {
               create: {
                 bsnHash: person.bsnHash,
                 bsnCiphertext: person.bsnEncrypted,
+                bsnKeyId: person.bsnKeyId,
                 voornaam: person.persoon.voornaam,
                 achternaam: person.persoon.achternaam,
                 geboortedatum: person.persoon.geboortedatum ?? null,

@@ -48,7 +48,8 @@ export interface WerkStore {
   coaches(): Promise<{ id: string; name: string }[]>;
   usersByIds(ids: string[]): Promise<Map<string, { name: string; role: string }>>;
   names(inburgeraarIds: string[]): Promise<Map<string, PersonName>>;
-  personByBsnHash(bsnHash: string): Promise<string | undefined>;
+  /** The person with one of these BSN hashes (one per configured BSN key, during a rotation). */
+  personByBsnHash(bsnHashes: string[]): Promise<string | undefined>;
   /** The coach of each of these trajectories (read model). */
   coachesOf(inburgeraarIds: string[]): Promise<Map<string, string>>;
   caseload(filter: {
@@ -133,9 +134,9 @@ export function createWerkStore(db: Db): WerkStore {
       });
       return new Map(rows.map((r) => [r.inburgeraarId, { voornaam: r.voornaam, achternaam: r.achternaam }]));
     },
-    async personByBsnHash(bsnHash) {
-      const row = await db.persoonsgegevens.findUnique({
-        where: { bsnHash },
+    async personByBsnHash(bsnHashes) {
+      const row = await db.persoonsgegevens.findFirst({
+        where: { bsnHash: { in: bsnHashes } },
         select: { inburgeraarId: true },
       });
       return row?.inburgeraarId;

@@ -30,6 +30,10 @@ describe('loadConfig', () => {
     [{ OIDC_ISSUER: 'https://login.example' }, 'OIDC_ISSUER/OIDC_AUDIENCE'],
     [{ OIDC_AUDIENCE: 'inburgering' }, 'OIDC_ISSUER/OIDC_AUDIENCE'],
     [{ NODE_ENV: 'production' }, 'set real keys in production'],
+    [{ BSN_OLD_KEYS: 'bsn-1' }, 'BSN_OLD_KEYS: must be "id:base64key,..." with 32-byte keys'],
+    [{ PAYLOAD_OLD_KEYS: 'dev-1:dG9vLXNob3J0' }, 'PAYLOAD_OLD_KEYS: must be "id:base64key'],
+    [{ BSN_KEY_ID: 'a key' }, 'BSN_KEY_ID'],
+    [{ RATE_LIMIT_PER_KEY: '0' }, 'RATE_LIMIT_PER_KEY'],
   ])('refuses %j naming the field', (env, expected) => {
     expect(() => loadConfig(env)).toThrow(ConfigError);
     expect(() => loadConfig(env)).toThrow(expected);
