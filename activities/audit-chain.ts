@@ -15,8 +15,9 @@
  *    and the head moves to the last row.
  *
  * Personal content and retention. `details` has an open part (codes, ids, dates) and a personal
- * part: the free-text fields of the command named by `action` (marked in domain/commands.ts) and
- * anything under the key `persoonlijk`. The chain covers the personal part only through
+ * part: the free-text fields of the command named by `action` (marked in domain/commands.ts),
+ * anything under the key `persoonlijk`, and the koppeling's reference (`koppelingRef`, the
+ * person's file number at COA or DUO). The chain covers the personal part only through
  *      personalDigest = SHA-256(personalSalt + canonical JSON of the personal part)
  * so retention can replace that part by "[verwijderd]" and drop the salt (`anonymiseAuditEvents`)
  * while the stored digest, and with it every hash, stays valid; without the salt the digest of a
@@ -37,6 +38,11 @@ import type { Db, DbTransaction } from '../prisma/db';
 
 /** Details key for personal content that is not a command's free text (e.g. corrected values). */
 export const PERSONAL_DETAILS_KEY = 'persoonlijk';
+/**
+ * Details keys that identify a person outside this system, personal wherever they occur: the
+ * koppeling's reference is COA's or DUO's file number of the person.
+ */
+const IDENTIFYING_DETAIL_KEYS = [PERSONAL_DETAILS_KEY, 'koppelingRef'];
 /** What retention leaves in place of a removed personal value. */
 export const REMOVED = '[verwijderd]';
 /** The audit action retention writes for a person, after anonymising that person's rows. */
@@ -65,7 +71,7 @@ function personalKeysOf(action: string): string[] {
       freeTextFields(commandSchemas[name]),
     ]),
   );
-  return [...(freeTextByCommand.get(action) ?? []), PERSONAL_DETAILS_KEY];
+  return [...(freeTextByCommand.get(action) ?? []), ...IDENTIFYING_DETAIL_KEYS];
 }
 
 /** Splits details into the part the chain covers as is, and the personal part (null if none). */

@@ -7,6 +7,7 @@
  *
  * The workflows import only the types (activities/types.ts) and call them through proxyActivities.
  */
+import type { Client } from '@temporalio/client';
 import type { Logger } from 'pino';
 import type { Config } from '../config/config';
 import type { Db } from '../prisma/db';
@@ -16,6 +17,7 @@ import { recordTrajectoryEvent } from './read-model';
 import { Context } from '@temporalio/activity';
 import { deliverNotifications } from './delivery';
 import { recordStep, type DeliveryTrigger } from './step';
+import { createRetentionActivities, type RetentionActivities } from './retention';
 import type { DeliveryActivities, TrajectoryActivities } from './types';
 import { createWebhookSender, type WebhookSender } from './webhooks';
 
@@ -37,11 +39,15 @@ export interface ActivityDeps {
    * Temporal client). Without it delivery still runs on the delivery workflow's own timer.
    */
   delivery?: DeliveryTrigger | null;
+  /** Default: the worker's client (retention deletes workflow histories through it). */
+  temporal?: Client;
 }
 
 export const systemClock: Clock = { now: () => new Date() };
 
-export function createActivities(deps: ActivityDeps): TrajectoryActivities & DeliveryActivities {
+export function createActivities(
+  deps: ActivityDeps,
+): TrajectoryActivities & DeliveryActivities & RetentionActivities {
   const { db, config } = deps;
   const log = deps.log.child({ component: 'activities' });
   const mailer =
@@ -68,6 +74,7 @@ export function createActivities(deps: ActivityDeps): TrajectoryActivities & Del
     deliverNotifications: (input) => deliverNotifications({ ...notificationDeps, heartbeat }, input),
     recordTrajectoryEvent: (input) => recordTrajectoryEvent(db, input),
     sendNotification: (input) => sendNotification(notificationDeps, input),
+    ...createRetentionActivities({ db, log, ...(deps.temporal ? { temporal: deps.temporal } : {}) }),
   };
 }
 

@@ -3,8 +3,9 @@
  * api/server.ts), so tests run the very same app through supertest against real servers.
  *
  * Order of the chain: metrics and request log first (they must see every answer, also errors),
- * then security headers, the inburgeraar's own page (/mijn, no session), body parsing and
- * authentication; then the route table; then 404 and the
+ * then security headers, the per-address rate limits, the inburgeraar's own page (/mijn, no
+ * session), the Temporal UI's codec endpoint (/codec), body parsing, authentication and the
+ * per-key limit; then the route table; then 404 and the
  * error middleware last.
  */
 import express, { type Express } from 'express';
@@ -12,6 +13,7 @@ import helmet from 'helmet';
 import type { Client } from '@temporalio/client';
 import type { Logger } from 'pino';
 import swaggerUi from 'swagger-ui-express';
+import { createPayloadCodec } from '../worker/payload-codec';
 import type { Config } from '../config/config';
 import type { Db } from '../prisma/db';
 import { authenticationMiddleware, createAuthenticator, type Authenticator } from './auth/authenticator';
@@ -20,9 +22,11 @@ import { createWebSessions, type WebSessions } from './auth/session';
 import { createSignInRouter } from './auth/sign-in';
 import { temporalTrajectories } from '../application/temporal';
 import type { AppDeps } from './deps';
+import { createCodecRouter } from './codec-server';
 import { errorMiddleware, HttpError } from './http/errors';
 import type { IdempotencyStore } from './http/idempotency';
 import { methodNotAllowed, mountRoutes, type RouteDef } from './http/route';
+import { createRateLimits, mountRateLimits } from './http/rate-limit';
 import { createHttpLogger } from './logging';
 import { createPersonalPageRouter } from './mijn/router';
 import { createApiMetrics } from './metrics';
@@ -103,9 +107,24 @@ export function createApp(options: CreateAppOptions): Express {
       strictTransportSecurity: https,
     }),
   );
+  // Abuse limits (api/http/rate-limit.ts): per address and failed sign-ins before anything else.
+  const limits = createRateLimits(options.config);
+  app.use(limits.perAddress, limits.authFailures);
   // The inburgeraar's own page (/mijn/<token>): no session, no API credentials, its own limits.
   app.use(createPersonalPageRouter(deps));
-  app.use(express.json({ limit: '256kb' }));
+  const authenticate = authenticationMiddleware(deps.auth, deps.log);
+  // The Temporal Web UI's remote codec: its own CORS, body limit and authentication (manager only).
+  app.use(
+    '/codec',
+    createCodecRouter({
+      codec: createPayloadCodec(options.config),
+      uiOrigin: new URL(options.config.TEMPORAL_UI_URL).origin,
+      authenticate,
+      limits: [limits.perKey],
+      store,
+    }),
+  );
+  app.use(express.json({ limit: `${options.config.REQUEST_BODY_LIMIT_KB}kb` }));
 
   app.get('/metrics', async (_req, res, next) => {
     try {
@@ -131,8 +150,9 @@ export function createApp(options: CreateAppOptions): Express {
   // request brings no API key or bearer token, and then must carry the CSRF token on writes.
   const sessions = options.sessions ?? createWebSessions({ db: options.db, config: options.config });
   app.use(sessions.session);
-  app.use(authenticationMiddleware(deps.auth, deps.log));
+  app.use(authenticate);
   app.use(sessions.principal);
+  app.use(limits.perKey);
   app.use(
     createSignInRouter({
       config: options.config,
@@ -143,6 +163,7 @@ export function createApp(options: CreateAppOptions): Express {
     }),
   );
   const router = express.Router();
+  mountRateLimits(router, routes, limits);
   mountRoutes(router, routes, deps);
   app.use(router);
   for (const extra of options.extraRouters ?? []) app.use(extra);

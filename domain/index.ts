@@ -11,3 +11,4 @@ export * from './refusals';
 export * from './ports';
 export * from './allowed-actions';
 export * from './next-step';
+export * from './retention';

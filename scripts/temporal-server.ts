@@ -10,6 +10,7 @@ import fs from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
 import { Connection } from '@temporalio/client';
+import { msToTs } from '@temporalio/common/lib/time';
 import { temporal } from '@temporalio/proto';
 import { loadConfig, type Config } from '../config/config';
 import { searchAttributeKeys } from '../workflows/search-attributes';
@@ -27,6 +28,10 @@ export interface DevServerOptions {
   namespace?: string;
   /** Where the server's own output goes; default a log file beside the database or inherited. */
   logFile?: string;
+  /** Days a closed workflow stays in the namespace (the dev server's own default is 1 day). */
+  retentionDays?: number;
+  /** The remote codec the Web UI decrypts payloads with (api/codec-server.ts). */
+  codecEndpoint?: string;
 }
 
 export interface RunningDevServer {
@@ -88,6 +93,24 @@ export async function registerSearchAttributes(
   return missing.map((key) => key.name);
 }
 
+/**
+ * Sets how long Temporal keeps a closed workflow in the namespace (its history, state and search
+ * attributes), then deletes it. The project's own setup: the dev server at start, a self-hosted
+ * cluster with `npm run temporal:retention`. Answers the retention now in force, in days.
+ */
+export async function setNamespaceRetention(
+  connection: Pick<Connection, 'workflowService'>,
+  namespace: string,
+  days: number,
+): Promise<number> {
+  await connection.workflowService.updateNamespace({
+    namespace,
+    config: { workflowExecutionRetentionTtl: msToTs(`${days} days`) },
+  });
+  const described = await connection.workflowService.describeNamespace({ namespace });
+  return Number(described.config?.workflowExecutionRetentionTtl?.seconds ?? 0) / 86_400;
+}
+
 export function searchAttributeArgs(): string[] {
   return searchAttributeKeys.flatMap((key) => ['--search-attribute', `${key.name}=${cliTypeName[key.type]}`]);
 }
@@ -144,6 +167,7 @@ export async function startDevServer(options: DevServerOptions = {}): Promise<Ru
     args.push('--db-filename', options.dbFilename);
   }
   args.push(...(options.headless ? ['--headless'] : ['--ui-port', String(uiPort)]));
+  if (options.codecEndpoint && !options.headless) args.push('--ui-codec-endpoint', options.codecEndpoint);
   args.push(...searchAttributeArgs());
 
   let output: 'inherit' | number = 'inherit';
@@ -157,6 +181,14 @@ export async function startDevServer(options: DevServerOptions = {}): Promise<Ru
   const address = `${ip}:${port}`;
   try {
     await waitForFrontend(address, 60_000, () => exited);
+    if (options.retentionDays) {
+      const connection = await Connection.connect({ address });
+      try {
+        await setNamespaceRetention(connection, options.namespace ?? 'default', options.retentionDays);
+      } finally {
+        await connection.close();
+      }
+    }
   } catch (error) {
     child.kill('SIGKILL');
     throw error;
@@ -179,14 +211,26 @@ export async function stopProcess(child: ChildProcess, graceMs = 10_000): Promis
   clearTimeout(timer);
 }
 
+/** Where the Web UI finds the API's remote codec: PUBLIC_URL, else the API's own address. */
+export const codecEndpointOf = (config: Pick<Config, 'PUBLIC_URL' | 'HOST' | 'PORT'>): string =>
+  `${(config.PUBLIC_URL ?? `http://${config.HOST}:${config.PORT}`).replace(/\/$/, '')}/codec`;
+
 /**
- * The dev server as configured (TEMPORAL_ADDRESS, TEMPORAL_UI_URL, TEMPORAL_DEV_SERVER_DB): what
- * `npm start` and `npm run temporal:server` run. State and log live in the database's folder.
+ * The dev server as configured (TEMPORAL_ADDRESS, TEMPORAL_UI_URL, TEMPORAL_DEV_SERVER_DB,
+ * TEMPORAL_RETENTION_DAYS, the API's codec endpoint): what `npm start` and `npm run temporal:server`
+ * run. State and log live in the database's folder.
  */
 export function startConfiguredDevServer(
   config: Pick<
     Config,
-    'TEMPORAL_ADDRESS' | 'TEMPORAL_UI_URL' | 'TEMPORAL_DEV_SERVER_DB' | 'TEMPORAL_NAMESPACE'
+    | 'TEMPORAL_ADDRESS'
+    | 'TEMPORAL_UI_URL'
+    | 'TEMPORAL_DEV_SERVER_DB'
+    | 'TEMPORAL_NAMESPACE'
+    | 'TEMPORAL_RETENTION_DAYS'
+    | 'PUBLIC_URL'
+    | 'HOST'
+    | 'PORT'
   >,
 ): Promise<RunningDevServer> {
   const [ip, port] = config.TEMPORAL_ADDRESS.split(':');
@@ -198,6 +242,8 @@ export function startConfiguredDevServer(
     namespace: config.TEMPORAL_NAMESPACE,
     dbFilename,
     logFile: path.join(path.dirname(dbFilename), 'temporal-dev-server.log'),
+    retentionDays: config.TEMPORAL_RETENTION_DAYS,
+    codecEndpoint: codecEndpointOf(config),
   });
 }
 

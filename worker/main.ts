@@ -15,6 +15,7 @@ import { connectWorker } from './connection';
 import { createDeliveryTrigger } from './delivery-trigger';
 import { createDataConverter } from './payload-codec';
 import { installRuntime } from './runtime';
+import { ensureSchedules } from './schedules';
 
 export interface RunningWorker {
   worker: Worker;
@@ -29,6 +30,8 @@ export interface StartWorkerOptions {
   db: Db;
   /** Tests pass the bundle built once per run; production bundles `workflows/` at start. */
   workflowBundle?: WorkerOptions['workflowBundle'];
+  /** Install or update the retention and clean-up schedules (worker/schedules.ts); default true. */
+  schedules?: boolean;
 }
 
 export async function startWorker({
@@ -36,13 +39,11 @@ export async function startWorker({
   log,
   db,
   workflowBundle,
+  schedules = true,
 }: StartWorkerOptions): Promise<RunningWorker> {
   const connection = await connectWorker(config);
-  const client = new Client({
-    connection,
-    namespace: config.TEMPORAL_NAMESPACE,
-    dataConverter: createDataConverter(config),
-  });
+  const dataConverter = createDataConverter(config);
+  const client = new Client({ connection, namespace: config.TEMPORAL_NAMESPACE, dataConverter });
   const delivery = createDeliveryTrigger(client);
   const worker = await Worker.create({
     connection,
@@ -50,11 +51,12 @@ export async function startWorker({
     taskQueue: config.TEMPORAL_TASK_QUEUE,
     ...(workflowBundle ? { workflowBundle } : { workflowsPath: require.resolve('../workflows') }),
     activities: createActivities({ db, config, log, delivery }),
-    dataConverter: createDataConverter(config),
+    dataConverter,
     // Let a running activity (an e-mail being sent) finish before shutdown; the outbox makes a
     // retry after a hard kill safe anyway.
     shutdownGraceTime: '10 seconds',
   });
+  if (schedules) log.info({ schedules: await ensureSchedules(client, config) }, 'schedules installed');
   const done = worker.run().finally(() => connection.close());
   // Delivery runs on its own workflow; start it (or nudge it) now, so what was queued or held
   // while no worker ran goes out without waiting for the next step.

@@ -7,3 +7,4 @@ export {
   type DeliveryOptions,
 } from './delivery';
 export { trajectoryWorkflow, type CarriedState } from './trajectory';
+export { cleanupWorkflow, retentionWorkflow } from './retention';

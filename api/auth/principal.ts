@@ -37,5 +37,7 @@ export const ROLE_GROUPS = {
   /** Aggregates without personal data. */
   monitoring: ['manager', 'admin'],
   reassign: ['manager'],
+  /** The person's rights (export, correction) and the retention schedule. */
+  privacy: ['manager'],
   admin: ['admin'],
 } as const satisfies Record<string, readonly Role[]>;

@@ -85,6 +85,8 @@ export interface RouteDef<
   responses: Record<number, ResponseDoc>;
   /** Documented instead of the generic entry (the route stays one handler). */
   docVariants?: DocVariant[];
+  /** `heavy`: lists, figures and exports get the stricter per-key limit (api/http/rate-limit.ts). */
+  rateLimit?: 'heavy';
   handler: (ctx: RouteContext<Out<PS>, Out<QS>, Out<BS>>) => Promise<RouteResult>;
 }
 

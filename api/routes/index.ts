@@ -5,6 +5,7 @@ import { inburgeraarRoutes } from './inburgeraars';
 import { listRoutes } from './lists';
 import { meldingRoutes } from './meldingen';
 import { personalLinkRoutes } from './persoonlijke-links';
+import { privacyRoutes } from './privacy';
 import { systemRoutes } from './system';
 import { userRoutes } from './users';
 import { werkRoutes } from './werk';
@@ -18,4 +19,5 @@ export const routeTable: readonly RouteDef[] = [
   ...userRoutes,
   ...werkRoutes,
   ...personalLinkRoutes,
+  ...privacyRoutes,
 ];

@@ -85,6 +85,7 @@ export const listRoutes: RouteDef[] = [
       'a partner the people referred to it, with only inburgeraarId, phase, route and paused.',
     tag: 'lijsten',
     roles: ROLE_GROUPS.lists,
+    rateLimit: 'heavy',
     query: listQuerySchema,
     responses: {
       200: {
@@ -133,6 +134,7 @@ export const listRoutes: RouteDef[] = [
     summary: 'Counts per phase and per route, and how many are overdue',
     tag: 'monitoring',
     roles: ROLE_GROUPS.monitoring,
+    rateLimit: 'heavy',
     query: kpiQuerySchema,
     responses: {
       200: {
@@ -167,6 +169,7 @@ export const listRoutes: RouteDef[] = [
     summary: 'Monitoring: time from koppeling to intake and to PIP, share of deadlines met, route mix',
     tag: 'monitoring',
     roles: ROLE_GROUPS.monitoring,
+    rateLimit: 'heavy',
     query: kpiQuerySchema,
     responses: { 200: { description: 'The figures', schema: kpisSchema } },
     handler: async ({ query, deps }) => {
@@ -181,6 +184,7 @@ export const listRoutes: RouteDef[] = [
     summary: 'The same figures as CSV (metric,value,unit,as_of)',
     tag: 'monitoring',
     roles: ROLE_GROUPS.monitoring,
+    rateLimit: 'heavy',
     query: kpiQuerySchema,
     responses: { 200: { description: 'CSV', contentType: 'text/csv', schema: z.string() } },
     handler: async ({ query, deps }) => {

@@ -219,6 +219,26 @@ const rows: Row[] = [
     path: (c) => `/api/inburgeraars/${c.personId}/persoonlijke-links/${c.linkId}`,
     allowed: { coach: 200, manager: 200 },
   },
+  {
+    method: 'get',
+    route: '/api/inburgeraars/:id/inzage',
+    path: (c) => `/api/inburgeraars/${c.personId}/inzage`,
+    allowed: { manager: 200 },
+  },
+  {
+    method: 'get',
+    route: '/api/inburgeraars/:id/inzage.html',
+    path: (c) => `/api/inburgeraars/${c.personId}/inzage.html`,
+    allowed: { manager: 200 },
+  },
+  {
+    method: 'post',
+    route: '/api/inburgeraars/:id/correctie',
+    path: (c) => `/api/inburgeraars/${c.personId}/correctie`,
+    body: () => ({ telefoon: '06-12345678', toelichting: 'op verzoek van de inburgeraar' }),
+    allowed: { manager: 200 },
+  },
+  { method: 'get', route: '/api/schedules', path: () => '/api/schedules', allowed: { manager: 200 } },
 ];
 
 let h: ApiHarness;

@@ -61,7 +61,12 @@ function activitiesFor(db: Db, config: Config, log: pino.Logger, delivery: Deliv
   return createActivities({ db, config, log, delivery });
 }
 
-export async function startApiHarness(name: string): Promise<ApiHarness> {
+export interface HarnessOptions {
+  /** Where the app's and the activities' log lines go (default silent, or API_TEST_LOG_LEVEL). */
+  log?: pino.Logger;
+}
+
+export async function startApiHarness(name: string, options: HarnessOptions = {}): Promise<ApiHarness> {
   const env = await createDevServerEnv();
   const taskQueue = uniqueTaskQueue(`api-${name}`);
   const runDir = process.env.TEST_RUN_DIR ?? os.tmpdir();
@@ -74,7 +79,7 @@ export async function startApiHarness(name: string): Promise<ApiHarness> {
   });
   await migrateDatabase(databaseUrl);
   const db = createDb(databaseUrl);
-  const log = pino({ level: process.env.API_TEST_LOG_LEVEL ?? 'silent' });
+  const log = options.log ?? pino({ level: process.env.API_TEST_LOG_LEVEL ?? 'silent' });
 
   // As in production: the delivery workflow is started with the worker and nudged after each step.
   const delivery = createDeliveryTrigger(env.client);
