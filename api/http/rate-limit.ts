@@ -42,7 +42,9 @@ const hasCredentials = (req: Request): boolean => Boolean(req.get('authorization
 function callerKey(req: Request): string {
   const principal = req.principal!;
   if (principal.via !== 'api-key') return `${principal.via}:${principal.userId}`;
-  const credential = req.get('x-api-key') ?? req.get('authorization') ?? '';
+  const credential = (req.get('x-api-key') ?? req.get('authorization') ?? '')
+    .replace(/^Bearer\s+/i, '')
+    .trim();
   return `key:${createHash('sha256').update(credential).digest('hex').slice(0, 32)}`;
 }
 

@@ -15,6 +15,7 @@
  *  - retention: how long all of this is kept (domain/retention.ts).
  * This file reads the tables itself (application service of the privacy routes).
  */
+import { ServiceError } from '@temporalio/client';
 import { WorkflowNotFoundError } from '@temporalio/common';
 import { retentionDate } from '../../domain/retention';
 import type { TrajectoryState } from '../../domain/types';
@@ -92,6 +93,8 @@ async function workflowState(deps: AppDeps, inburgeraarId: string): Promise<Traj
     return await deps.temporal.workflow.getHandle(workflowIdFor(inburgeraarId)).query(getState);
   } catch (err) {
     if (err instanceof WorkflowNotFoundError) return null;
+    // A run closed before its first workflow task (terminated at once) has no state to query.
+    if (err instanceof ServiceError && (err.cause as { code?: number } | undefined)?.code === 9) return null;
     throw err;
   }
 }
