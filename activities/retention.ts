@@ -13,7 +13,8 @@
  *       "[verwijderd]" (activities/audit-chain.ts keeps the hash chain valid) and a
  *       RETENTION_APPLIED audit event is appended;
  *     - their outbox rows keep kind, template, channel, audience, status and dates; subject, body,
- *       payload (the webhook body), recipient and error are emptied;
+ *       payload (the webhook body), recipient and error are emptied, and a message still waiting
+ *       for delivery becomes `failed` (never sent without its text);
  *     - their referrals and the Idempotency-Key answers that name them are deleted;
  *     - the read-model row and its deadlines stay (only opaque ids, dates and codes: the
  *       monitoring figures do not change) and get `anonymisedAt`.
@@ -117,6 +118,11 @@ async function anonymisePerson(tx: DbTransaction, inburgeraarId: string, at: Dat
       lastError: null,
       anonymisedAt: at,
     },
+  });
+  // A message still waiting for delivery is not sent any more (it has no text now).
+  await tx.notificationOutbox.updateMany({
+    where: { inburgeraarId, status: { in: ['pending', 'held', 'sending'] } },
+    data: { status: 'failed', lastError: 'bewaartermijn verstreken: niet verstuurd', nextAttemptAt: null },
   });
   await tx.referral.deleteMany({ where: { inburgeraarId } });
   await tx.idempotencyRecord.deleteMany({

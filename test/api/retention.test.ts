@@ -184,8 +184,11 @@ describe('retention with an injected clock', () => {
     expect(await h.db.inburgeraar.count({ where: { id } })).toBe(0);
     const outbox = await h.db.notificationOutbox.findMany({ where: { inburgeraarId: id } });
     expect(outbox.length).toBeGreaterThan(0);
-    for (const row of outbox)
+    for (const row of outbox) {
       expect(row).toMatchObject({ subject: '', body: '', payload: '{}', recipient: null });
+      // Nothing is left for the delivery workflow to send.
+      expect(['pending', 'held', 'sending']).not.toContain(row.status);
+    }
     expect(await h.db.referral.count({ where: { inburgeraarId: id } })).toBe(0);
 
     // Temporal: the closed workflow's history is deleted.

@@ -98,7 +98,7 @@ if (SKIP_BROWSER)
     ])
       expect({ text, shown: body.includes(text) }).toEqual({ text, shown: true });
     expect(body).toContain('El Amrani<script>window.__ran = true</script>');
-    expect(await page.evaluate(() => (window as unknown as { __ran?: boolean }).__ran)).toBeUndefined();
+    expect(await page.evaluate(() => (globalThis as unknown as { __ran?: boolean }).__ran)).toBeUndefined();
     fs.mkdirSync(path.dirname(SCREENSHOT), { recursive: true });
     await page.screenshot({ path: SCREENSHOT, fullPage: false });
     await page.close();
