@@ -124,7 +124,9 @@ export async function runTrajectory(report: Report, deps: TrajectoryDeps): Promi
         h.executeUpdate(m.commandUpdates.completeModule, { args: [{ module: 'PVT', date: '2040-09-15' }] }),
       );
       await at('2041-01-15', () =>
-        h.executeUpdate(m.commandUpdates.completeModule, { args: [{ module: 'MAP', date: '2041-01-15', hours: 45 }] }),
+        h.executeUpdate(m.commandUpdates.completeModule, {
+          args: [{ module: 'MAP', date: '2041-01-15', hours: 45 }],
+        }),
       );
       await at('2041-02-20', () =>
         h.executeUpdate(m.commandUpdates.recordVoortgangsgesprek, { args: [{ date: '2041-02-20' }] }),

@@ -47,7 +47,10 @@ it('a worker restart in the middle of a trajectory loses nothing', async () => {
   const u = updater(h);
   await u(m.commandUpdates.planBredeIntake, { plannedDate: '2040-01-23' });
   await advanceTo(env, '2040-01-23');
-  await u(m.commandUpdates.completeBredeIntake, { date: '2040-01-23', lbt: { date: '2040-01-23', adviesRoute: 'B1' } });
+  await u(m.commandUpdates.completeBredeIntake, {
+    date: '2040-01-23',
+    lbt: { date: '2040-01-23', adviesRoute: 'B1' },
+  });
   await advanceTo(env, '2040-03-06'); // after the 14-day reminder of the PIP term (due 2040-03-19)
   const before = await h.query(m.getState);
 
@@ -99,7 +102,10 @@ it('continueAsNew carries the state; nothing is sent twice across runs', async (
     const u = updater(h);
     await u(m.commandUpdates.planBredeIntake, { plannedDate: '2045-01-16' });
     await advanceTo(env, '2045-01-16');
-    await u(m.commandUpdates.completeBredeIntake, { date: '2045-01-16', lbt: { date: '2045-01-16', adviesRoute: 'Z' } });
+    await u(m.commandUpdates.completeBredeIntake, {
+      date: '2045-01-16',
+      lbt: { date: '2045-01-16', adviesRoute: 'Z' },
+    });
     await u(m.commandUpdates.setPip, {
       decisionDate: '2045-01-16',
       route: 'Z',

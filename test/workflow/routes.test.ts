@@ -71,7 +71,11 @@ describe('leerroutes', () => {
       },
     });
     await advanceTo(suite.env, '2040-03-10');
-    await u(m.commandUpdates.startModule, { module: 'PVT', date: '2040-03-10', partnerId: 'vluchtelingenwerk' });
+    await u(m.commandUpdates.startModule, {
+      module: 'PVT',
+      date: '2040-03-10',
+      partnerId: 'vluchtelingenwerk',
+    });
     await advanceTo(suite.env, '2040-06-01');
     await u(m.commandUpdates.startModule, { module: 'MAP', date: '2040-06-01' });
     await advanceTo(suite.env, '2040-08-30');
@@ -93,7 +97,12 @@ describe('leerroutes', () => {
     for (const component of ['LUISTEREN', 'SCHRIJVEN', 'SPREKEN', 'KNM'] as const)
       await u(m.commandUpdates.recordExamResult, { component, attempt: 1, date: '2041-06-01', passed: true });
     await expectRefused(
-      u(m.commandUpdates.recordExamResult, { component: 'LEZEN', attempt: 1, date: '2041-06-01', passed: true }),
+      u(m.commandUpdates.recordExamResult, {
+        component: 'LEZEN',
+        attempt: 1,
+        date: '2041-06-01',
+        passed: true,
+      }),
       'EXAM_ATTEMPT_OUT_OF_ORDER',
     );
     expect((await h.query(m.getSummary)).phase).toBe('EXAMENS');
@@ -178,10 +187,20 @@ describe('leerroutes', () => {
     await advanceTo(suite.env, '2045-12-01');
     await u(m.commandUpdates.recordVoortgangsgesprek, { date: '2045-12-01' });
     await expectRefused(
-      u(m.commandUpdates.recordExamResult, { component: 'LEZEN', attempt: 1, date: '2045-12-01', passed: true }),
+      u(m.commandUpdates.recordExamResult, {
+        component: 'LEZEN',
+        attempt: 1,
+        date: '2045-12-01',
+        passed: true,
+      }),
       'EXAM_NOT_IN_ROUTE',
     );
-    await u(m.commandUpdates.recordExamResult, { component: 'KNM', attempt: 1, date: '2045-12-01', passed: true });
+    await u(m.commandUpdates.recordExamResult, {
+      component: 'KNM',
+      attempt: 1,
+      date: '2045-12-01',
+      passed: true,
+    });
     await advanceTo(suite.env, '2046-07-10');
     await u(m.commandUpdates.completeLeerroute, {
       date: '2046-07-10',
@@ -268,7 +287,10 @@ describe('leerroutes', () => {
       if (i === 6) {
         await u(m.commandUpdates.completeModule, { module: 'PVT', date: periodEnd });
         await u(m.commandUpdates.completeModule, { module: 'MAP', date: periodEnd, hours: 40 });
-        await expectRefused(u(m.commandUpdates.completeLeerroute, { date: periodEnd }), 'Z_ROUTE_HOURS_INSUFFICIENT');
+        await expectRefused(
+          u(m.commandUpdates.completeLeerroute, { date: periodEnd }),
+          'Z_ROUTE_HOURS_INSUFFICIENT',
+        );
       }
     }
     // A partner fact that the rules refuse is recorded, not applied.

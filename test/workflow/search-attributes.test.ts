@@ -55,7 +55,11 @@ it('upserts phase, route, coach, next deadline and overdue flag', async () => {
     // The PIP term: 10 weeks after kennisgeving/BRP, as midnight Amsterdam of its date.
     expect(sa.get(VolgendeDeadline)?.toISOString()).toBe(instantAt(addPeriod(today, { weeks: 10 }), 0));
 
-    await u(m.commandUpdates.setPip, { decisionDate: today, route: 'Z', modules: [{ module: 'PVT' }, { module: 'MAP' }] });
+    await u(m.commandUpdates.setPip, {
+      decisionDate: today,
+      route: 'Z',
+      modules: [{ module: 'PVT' }, { module: 'MAP' }],
+    });
     await u(m.commandUpdates.reassignCoach, { coachId: 'coach-sa-2' });
     sa = (await h.describe()).typedSearchAttributes;
     expect(sa.get(InburgeringFase)).toBe('LEERROUTE');

@@ -38,7 +38,10 @@ it('a missed PIP term: reminders to the coach, escalation to the manager the day
   expect(s.nextDeadline).toMatchObject({ key: 'PIP_VASTSTELLEN', dueDate: '2040-03-26' }); // 16 Jan + 10 weeks
   await u(m.commandUpdates.planBredeIntake, { plannedDate: '2040-02-01' });
   await advanceTo(suite.env, '2040-02-01');
-  await u(m.commandUpdates.completeBredeIntake, { date: '2040-02-01', lbt: { date: '2040-01-30', adviesRoute: 'B1' } });
+  await u(m.commandUpdates.completeBredeIntake, {
+    date: '2040-02-01',
+    lbt: { date: '2040-01-30', adviesRoute: 'B1' },
+  });
   await advanceTo(suite.env, '2040-04-01');
   expect(await h.query(m.getSummary)).toMatchObject({ phase: 'PIP', overdue: true });
   expect(suite.recorder.sent(h.workflowId)).toEqual([
@@ -91,7 +94,10 @@ it('an extension after illness moves the end of the termijn and its reminders', 
   const u = updater(h);
   await u(m.commandUpdates.planBredeIntake, { plannedDate: '2045-01-16' });
   await advanceTo(suite.env, '2045-01-16');
-  await u(m.commandUpdates.completeBredeIntake, { date: '2045-01-16', lbt: { date: '2045-01-16', adviesRoute: 'B1' } });
+  await u(m.commandUpdates.completeBredeIntake, {
+    date: '2045-01-16',
+    lbt: { date: '2045-01-16', adviesRoute: 'B1' },
+  });
   const pip = await u(m.commandUpdates.setPip, {
     decisionDate: '2045-01-16',
     route: 'B1',
@@ -117,7 +123,10 @@ it('an extension after illness moves the end of the termijn and its reminders', 
     period: { unit: 'MONTHS', amount: 6 },
     reason: 'ziekte > 3 maanden',
   } as const;
-  await expectRefused(u(m.commandUpdates.grantExtension, { ...ziekte, decisionDate: '2047-07-16' }), 'EXTENSION_TOO_EARLY');
+  await expectRefused(
+    u(m.commandUpdates.grantExtension, { ...ziekte, decisionDate: '2047-07-16' }),
+    'EXTENSION_TOO_EARLY',
+  );
   await advanceTo(suite.env, '2047-07-17');
   const extended = await u(m.commandUpdates.grantExtension, { ...ziekte, decisionDate: '2047-07-17' });
   expect(extended.milestones.termijnEnd).toBe('2048-07-16');
@@ -218,7 +227,10 @@ it('an exemption after a first reminder ends the trajectory and drops the open d
   const u = updater(h);
   await u(m.commandUpdates.planBredeIntake, { plannedDate: '2055-01-18' });
   await advanceTo(suite.env, '2055-01-18');
-  await u(m.commandUpdates.completeBredeIntake, { date: '2055-01-18', lbt: { date: '2055-01-18', adviesRoute: 'Z' } });
+  await u(m.commandUpdates.completeBredeIntake, {
+    date: '2055-01-18',
+    lbt: { date: '2055-01-18', adviesRoute: 'Z' },
+  });
   await u(m.commandUpdates.setPip, {
     decisionDate: '2055-01-18',
     route: 'Z',
@@ -312,13 +324,20 @@ it('a person who never shows up for the intake: warning, fine, second fine, PIP 
   await u(m.commandUpdates.recordIntakeNoShow, { date: '2065-01-19', nextPlannedDate: '2065-02-02' });
   await advanceTo(suite.env, '2065-02-02');
   await expectRefused(
-    u(m.commandUpdates.setPip, { decisionDate: '2065-02-02', route: 'Z', modules: [{ module: 'PVT' }, { module: 'MAP' }] }),
+    u(m.commandUpdates.setPip, {
+      decisionDate: '2065-02-02',
+      route: 'Z',
+      modules: [{ module: 'PVT' }, { module: 'MAP' }],
+    }),
     'PIP_REQUIRES_INTAKE',
   );
   await u(m.commandUpdates.recordIntakeNoShow, { date: '2065-02-02', nextPlannedDate: '2065-02-16' });
   await advanceTo(suite.env, '2065-02-16');
   await u(m.commandUpdates.recordIntakeNoShow, { date: '2065-02-16' });
-  await expectRefused(u(m.commandUpdates.recordIntakeNoShow, { date: '2065-02-16' }), 'INTAKE_SANCTIONS_EXHAUSTED');
+  await expectRefused(
+    u(m.commandUpdates.recordIntakeNoShow, { date: '2065-02-16' }),
+    'INTAKE_SANCTIONS_EXHAUSTED',
+  );
   await advanceTo(suite.env, '2065-03-05');
   const pip = await u(m.commandUpdates.setPip, {
     decisionDate: '2065-03-05',
