@@ -115,6 +115,8 @@ async function anonymisePerson(tx: DbTransaction, inburgeraarId: string, at: Dat
       body: REMOVED_TEXT,
       payload: '{}',
       recipient: null,
+      // Also keeps requeueFor (activities/delivery.ts) from ever picking these rows up again.
+      recipientId: null,
       lastError: null,
       anonymisedAt: at,
     },

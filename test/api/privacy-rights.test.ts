@@ -5,6 +5,7 @@
  * correction's old and new values sit in the audit row's personal part. Coaches and others may not.
  */
 import { randomUUID } from 'node:crypto';
+import { WorkflowNotFoundError } from '@temporalio/common';
 import request from 'supertest';
 import { verifyAuditChain } from '../../activities/audit-chain';
 import {
@@ -139,16 +140,21 @@ describe('right of access (AVG art. 15)', () => {
       namespace: 'default',
       workflowExecution: { workflowId: `inburgering-${gone}` },
     });
-    const until = Date.now() + 30_000;
-    let x: { trajectory: { source: string; summary: { phase: string } | null } } | undefined;
-    while (Date.now() < until) {
-      x = (
-        await request(h.app).get(`/api/inburgeraars/${gone}/inzage`).set('X-Api-Key', manager()).expect(200)
-      ).body;
-      if (x?.trajectory.source === 'readModel') break;
+    // Deleting is asynchronous in Temporal: wait until the workflow is gone, then export once.
+    const until = Date.now() + 60_000;
+    for (;;) {
+      const deleted = await handle.describe().then(
+        () => false,
+        (err: unknown) => err instanceof WorkflowNotFoundError,
+      );
+      if (deleted) break;
+      if (Date.now() > until) throw new Error('the workflow was not deleted');
       await new Promise((r) => setTimeout(r, 250));
     }
-    expect(x?.trajectory).toMatchObject({
+    const x = (
+      await request(h.app).get(`/api/inburgeraars/${gone}/inzage`).set('X-Api-Key', manager()).expect(200)
+    ).body as { trajectory: { source: string; summary: { phase: string } | null } };
+    expect(x.trajectory).toMatchObject({
       source: 'readModel',
       state: null,
       summary: { phase: 'KOPPELING' },
