@@ -21,7 +21,7 @@
  *  `now` comes from the workflow's clock, so a test moves time by passing another `now`.
  *
  * cleanupExpired({ now, idempotencyTtlHours }): deletes Idempotency-Key answers older than their
- * time to live. (Browser sessions, once they exist, expire here too.)
+ * time to live, and browser sessions (WebSession) past their idle timeout.
  *
  * Logs carry counts only.
  */
@@ -62,6 +62,8 @@ export interface CleanupInput {
 
 export interface CleanupResult {
   idempotencyRecords: number;
+  /** Browser sessions past their idle timeout (their row holds who was signed in). */
+  webSessions: number;
 }
 
 export interface RetentionActivities {
@@ -191,9 +193,11 @@ export async function applyRetention(deps: RetentionDeps, input: RetentionInput)
 
 export async function cleanupExpired(deps: RetentionDeps, input: CleanupInput): Promise<CleanupResult> {
   const before = new Date(Date.parse(input.now) - input.idempotencyTtlHours * 3_600_000);
-  const { count } = await deps.db.idempotencyRecord.deleteMany({ where: { createdAt: { lt: before } } });
-  deps.log.info({ idempotencyRecords: count }, 'expired records cleaned up');
-  return { idempotencyRecords: count };
+  const idempotency = await deps.db.idempotencyRecord.deleteMany({ where: { createdAt: { lt: before } } });
+  const sessions = await deps.db.webSession.deleteMany({ where: { expiresAt: { lt: new Date(input.now) } } });
+  const result = { idempotencyRecords: idempotency.count, webSessions: sessions.count };
+  deps.log.info(result, 'expired records cleaned up');
+  return result;
 }
 
 export function createRetentionActivities(deps: RetentionDeps): RetentionActivities {

@@ -22,7 +22,7 @@ import { createWebSessions, type WebSessions } from './auth/session';
 import { createSignInRouter } from './auth/sign-in';
 import { temporalTrajectories } from '../application/temporal';
 import type { AppDeps } from './deps';
-import { createCodecRouter } from './codec-server';
+import { codecSessionPrincipal, createCodecRouter } from './codec-server';
 import { errorMiddleware, HttpError } from './http/errors';
 import type { IdempotencyStore } from './http/idempotency';
 import { methodNotAllowed, mountRoutes, type RouteDef } from './http/route';
@@ -110,16 +110,23 @@ export function createApp(options: CreateAppOptions): Express {
   // Abuse limits (api/http/rate-limit.ts): per address and failed sign-ins before anything else.
   const limits = createRateLimits(options.config);
   app.use(limits.perAddress, limits.authFailures);
+  app.use('/auth', limits.signIn);
   // The inburgeraar's own page (/mijn/<token>): no session, no API credentials, its own limits.
   app.use(createPersonalPageRouter(deps));
   const authenticate = authenticationMiddleware(deps.auth, deps.log);
-  // The Temporal Web UI's remote codec: its own CORS, body limit and authentication (manager only).
+  // Browser sessions: loaded before authentication; a session user is the principal only when the
+  // request brings no API key or bearer token, and then must carry the CSRF token on writes.
+  const sessions = options.sessions ?? createWebSessions({ db: options.db, config: options.config });
+  app.use(sessions.session);
+  // The Temporal Web UI's remote codec: its own CORS, body limit and authentication (manager only:
+  // API key, bearer token, or the signed-in session of a page the UI's origin sends).
+  const uiOrigin = new URL(options.config.TEMPORAL_UI_URL).origin;
   app.use(
     '/codec',
     createCodecRouter({
       codec: createPayloadCodec(options.config),
-      uiOrigin: new URL(options.config.TEMPORAL_UI_URL).origin,
-      authenticate,
+      uiOrigin,
+      authenticate: [authenticate, codecSessionPrincipal(uiOrigin)],
       limits: [limits.perKey],
       store,
     }),
@@ -146,10 +153,6 @@ export function createApp(options: CreateAppOptions): Express {
     }),
   );
 
-  // Browser sessions: loaded before authentication; a session user is the principal only when the
-  // request brings no API key or bearer token, and then must carry the CSRF token on writes.
-  const sessions = options.sessions ?? createWebSessions({ db: options.db, config: options.config });
-  app.use(sessions.session);
   app.use(authenticate);
   app.use(sessions.principal);
   app.use(limits.perKey);

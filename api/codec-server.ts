@@ -5,9 +5,9 @@
  * /codec/encode does the reverse (a signal or start typed in the UI). So a manager reads a
  * workflow's state in the UI while Temporal only ever stores ciphertext.
  *
- * Who may: the principal that the app's authentication resolves (today an API key or an OIDC
- * bearer token, `Authorization: ...`; browser sessions plug into the same authenticator), with
- * role manager. Everyone else gets 401/403 and the payloads stay encrypted. CORS lets only the
+ * Who may: the principal that the app's authentication resolves (an API key or an OIDC bearer
+ * token, `Authorization: ...`, or the browser session of a signed-in manager when the request
+ * comes from the UI's origin: `codecSessionPrincipal`), with role manager. Everyone else gets 401/403 and the payloads stay encrypted. CORS lets only the
  * Web UI's origin (TEMPORAL_UI_URL) call it from a browser, with credentials. Every decode is an
  * audit event (who, how many payloads).
  *
@@ -20,6 +20,7 @@ import express, { type RequestHandler, type Router } from 'express';
 import type { Payload, PayloadCodec } from '@temporalio/common';
 import { z } from 'zod';
 import type { Role } from './auth/principal';
+import { toPrincipal } from './auth/session';
 import { forbidden, HttpError, unauthorized } from './http/errors';
 import { parseOrThrow } from './http/validation';
 import type { ApiStore } from './store';
@@ -51,14 +52,28 @@ export interface CodecRouterOptions {
   codec: PayloadCodec;
   /** Origin of the Temporal Web UI (from TEMPORAL_UI_URL): the only one CORS lets in. */
   uiOrigin: string;
-  /** Resolves `req.principal` from the request's credentials (the app's authentication middleware). */
-  authenticate: RequestHandler;
+  /** Resolve `req.principal` from the request's credentials (the app's authentication middleware). */
+  authenticate: RequestHandler[];
   /** Limits applied once the caller is known (per key). */
   limits: RequestHandler[];
   store: Pick<ApiStore, 'audit'>;
   /** Largest request body (a page of history can hold many payloads). */
   bodyLimit?: string;
 }
+
+/**
+ * A signed-in browser session (api/auth/session.ts) counts for the codec when the request comes
+ * from the Web UI's own origin (the UI sends the cookie with "include credentials"; the session
+ * cookie is SameSite=Lax, so only same-site pages can). No CSRF token: the UI cannot send one, and
+ * a decode changes nothing; CORS keeps any other origin from reading the answer.
+ */
+export const codecSessionPrincipal =
+  (uiOrigin: string): RequestHandler =>
+  (req, _res, next) => {
+    const user = req.session?.user;
+    if (!req.principal && user && req.get('origin') === uiOrigin) req.principal = toPrincipal(user);
+    next();
+  };
 
 /** Refuses callers without a principal (401) or without one of `roles` (403). */
 export const requireRole =
@@ -82,7 +97,7 @@ export function createCodecRouter(options: CodecRouterOptions): Router {
     }),
   );
   router.use(express.json({ limit: options.bodyLimit ?? '8mb' }));
-  router.use(options.authenticate, requireRole(CODEC_ROLES), ...options.limits);
+  router.use(...options.authenticate, requireRole(CODEC_ROLES), ...options.limits);
 
   const codecRoute =
     (direction: 'decode' | 'encode'): RequestHandler =>

@@ -111,6 +111,8 @@ const envSchema = z.object({
   RATE_LIMIT_LISTS: z.coerce.number().int().min(1).default(60),
   /** Failed sign-ins (401: wrong key or token) per address per 15 minutes, then 429. */
   RATE_LIMIT_AUTH_FAILURES: z.coerce.number().int().min(1).default(30),
+  /** Requests to the browser sign-in routes (/auth/*) per address per 15 minutes. */
+  RATE_LIMIT_SIGN_IN: z.coerce.number().int().min(1).default(100),
   /** Largest request body accepted (kilobytes); larger answers 413. */
   REQUEST_BODY_LIMIT_KB: z.coerce.number().int().min(1).max(10_240).default(256),
 

@@ -60,7 +60,9 @@ export function privacySchedules(config: ScheduleConfig): PrivacySchedule[] {
     },
     {
       id: `${queue}-opschonen`,
-      omschrijving: `Verwijdert antwoorden op herhaalde verzoeken (Idempotency-Key) na ${config.IDEMPOTENCY_TTL_HOURS} uur.`,
+      omschrijving:
+        `Verwijdert antwoorden op herhaalde verzoeken (Idempotency-Key) na ${config.IDEMPOTENCY_TTL_HOURS} uur, ` +
+        'en verlopen aanmeldingen (sessies) van de webpagina’s.',
       wanneer: 'elk uur',
       spec: { intervals: [{ every: '1 hour' }] },
       action: {

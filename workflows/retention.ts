@@ -2,7 +2,8 @@
  * The privacy maintenance workflows, each started by a Temporal Schedule (worker/schedules.ts):
  *  - retentionWorkflow (daily): removes the personal data of trajectories whose retention period
  *    (domain/retention.ts) has passed, in the database and in Temporal (activities/retention.ts);
- *  - cleanupWorkflow (hourly): deletes Idempotency-Key answers past their time to live.
+ *  - cleanupWorkflow (hourly): deletes Idempotency-Key answers past their time to live and expired
+ *    browser sessions.
  * Deterministic and small: `now` is the workflow's own clock, handed to the activity, so the
  * activity never reads a clock of its own.
  */

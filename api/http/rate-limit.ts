@@ -5,6 +5,8 @@
  *  - failed sign-ins per address: a wrong API key or token (401 to a request that carried
  *    credentials) is counted; after RATE_LIMIT_AUTH_FAILURES in 15 minutes that address gets 429,
  *    also with a good key, until the window passes (guessing keys or tokens stops there);
+ *  - the browser sign-in routes (/auth/*) per address: RATE_LIMIT_SIGN_IN in 15 minutes (one
+ *    office behind one address signs in many people at 9:00: keep it well above their number);
  *  - per API key / token, after authentication (RATE_LIMIT_PER_KEY a minute);
  *  - stricter per key on routes marked `rateLimit: 'heavy'` in the route table: lists, figures and
  *    exports (RATE_LIMIT_LISTS a minute).
@@ -21,7 +23,11 @@ import type { RouteDef } from './route';
 
 export type RateLimitConfig = Pick<
   Config,
-  'RATE_LIMIT_PER_KEY' | 'RATE_LIMIT_PER_ADDRESS' | 'RATE_LIMIT_LISTS' | 'RATE_LIMIT_AUTH_FAILURES'
+  | 'RATE_LIMIT_PER_KEY'
+  | 'RATE_LIMIT_PER_ADDRESS'
+  | 'RATE_LIMIT_LISTS'
+  | 'RATE_LIMIT_AUTH_FAILURES'
+  | 'RATE_LIMIT_SIGN_IN'
 >;
 
 export interface RateLimits {
@@ -29,6 +35,8 @@ export interface RateLimits {
   authFailures: RequestHandler;
   perKey: RequestHandler;
   heavy: RequestHandler;
+  /** Per address on the sign-in routes (/auth/*). */
+  signIn: RequestHandler;
 }
 
 const MINUTE = 60_000;
@@ -79,6 +87,11 @@ export function createRateLimits(config: RateLimitConfig): RateLimits {
       skipSuccessfulRequests: true,
       // Only a rejected credential counts; a request without credentials is not a sign-in attempt.
       requestWasSuccessful: (req, res) => !(res.statusCode === 401 && hasCredentials(req)),
+    }),
+    signIn: limiter({
+      identifier: 'sign-in',
+      windowMs: 15 * MINUTE,
+      limit: config.RATE_LIMIT_SIGN_IN,
     }),
     perKey: limiter({
       identifier: 'per-key',

@@ -73,6 +73,19 @@ it('stops guessing keys: after the failed sign-ins even a good key waits', async
     .expect(200);
 });
 
+it('limits the browser sign-in routes per address', async () => {
+  const app = h.appWith({ RATE_LIMIT_SIGN_IN: 2 });
+  await request(app)
+    .get('/auth/login')
+    .expect((res) => expect(res.status).not.toBe(429));
+  await request(app)
+    .get('/auth/login')
+    .expect((res) => expect(res.status).not.toBe(429));
+  expectLimited(await request(app).post('/auth/dev').type('form').send({ userId: h.users.coach.user.id }));
+  // The API itself is not affected.
+  await request(app).get('/api/me').set('X-Api-Key', h.users.coach.key).expect(200);
+});
+
 it('refuses a request body over the limit with 413, and changes nothing', async () => {
   const app = h.appWith({ REQUEST_BODY_LIMIT_KB: 1 });
   const before = await h.db.user.count();

@@ -11,6 +11,7 @@ import type { AddressInfo } from 'node:net';
 import { promisify } from 'node:util';
 import type { Express } from 'express';
 import request from 'supertest';
+import { SIGN_IN_PATH } from '../../api/auth/sign-in';
 import { DEVELOPMENT_KEY } from '../../config/config';
 import { ensureTemporalCli } from '../../scripts/temporal-binaries';
 import {
@@ -138,6 +139,30 @@ it('refuses everyone but managers, and bad input, without decrypting anything', 
     .send({ payloads: stored.slice(0, 1) })
     .expect(422);
   expect(foreign.body.error).toBe('CODEC_ERROR');
+});
+
+/** A browser signed in through the development sign-in (the pages' session cookie). */
+async function signedIn(userId: string) {
+  const agent = request.agent(app);
+  const page = await agent.get(SIGN_IN_PATH).expect(200);
+  const csrf = /name="_csrf" value="([^"]+)"/.exec(page.text)?.[1];
+  await agent.post('/auth/dev').type('form').send({ userId, _csrf: csrf }).expect(303);
+  return agent;
+}
+
+it("takes a signed-in manager's browser session, from the Web UI's origin only", async () => {
+  const manager = await signedIn(h.users.manager.user.id);
+  const res = await manager.post('/codec/decode').set('Origin', UI).send({ payloads: stored }).expect(200);
+  expect(res.body.payloads.map((p: JsonPayload) => text(p.data)).join('\n')).toContain(REASON);
+  // The same cookie from another page (or without an Origin) is not enough.
+  await manager
+    .post('/codec/decode')
+    .set('Origin', 'http://127.0.0.1:3999')
+    .send({ payloads: stored })
+    .expect(401);
+  await manager.post('/codec/decode').send({ payloads: stored }).expect(401);
+  const coach = await signedIn(h.users.coach.user.id);
+  await coach.post('/codec/decode').set('Origin', UI).send({ payloads: stored }).expect(403);
 });
 
 it('lets only the Web UI origin in (CORS), preflight included', async () => {

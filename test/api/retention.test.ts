@@ -265,6 +265,10 @@ describe('the retention and clean-up schedules', () => {
         createdAt: new Date(Date.now() - (h.config.IDEMPOTENCY_TTL_HOURS + 1) * 3_600_000),
       },
     });
+    // An expired browser session goes too; a live one stays.
+    const session = (sid: string, expiresAt: Date) => ({ sid: `${sid}-${unique}`, data: '{}', expiresAt });
+    await h.db.webSession.create({ data: session('expired', new Date(Date.now() - 60_000)) });
+    await h.db.webSession.create({ data: session('live', new Date(Date.now() + 3_600_000)) });
     for (const s of [retention!, cleanup!]) await h.env.client.schedule.getHandle(s.id).trigger();
     const until = Date.now() + 60_000;
     let body: { id: string; lastRun: { status: string | null } | null; nextRuns: string[] }[] = [];
@@ -293,6 +297,8 @@ describe('the retention and clean-up schedules', () => {
     for (const s of body) expect(Date.parse(s.nextRuns[0]!)).toBeGreaterThan(Date.now());
     expect(await h.db.idempotencyRecord.count({ where: { key: `old-${unique}` } })).toBe(0);
     expect(await h.db.idempotencyRecord.count({ where: { key: `new-${unique}` } })).toBe(1);
+    expect(await h.db.webSession.count({ where: { sid: `expired-${unique}` } })).toBe(0);
+    expect(await h.db.webSession.count({ where: { sid: `live-${unique}` } })).toBe(1);
 
     await request(h.app).get('/api/schedules').set('X-Api-Key', h.users.coach.key).expect(403);
   });
