@@ -18,6 +18,7 @@ import {
   type NotificationDeps,
 } from './notifications';
 import { DELIVERY_POLICY } from './delivery';
+import { AUDIT_TRANSACTION_OPTIONS } from './audit-chain';
 import { appendAuditEvents, upsertReadModelIn } from './read-model';
 import type { StepRecord, StepResult } from './types';
 
@@ -41,7 +42,6 @@ export async function recordStep(
   const { db } = deps;
   const updatedAt = new Date(input.events.at(-1)?.at ?? input.notifications.at(-1)?.at ?? Date.now());
   const result = await db.$transaction(async (tx: DbTransaction) => {
-    const events = await appendAuditEvents(tx, input.workflowId, input.inburgeraarId, input.events);
     await upsertReadModelIn(tx, input.workflowId, input.snapshot, updatedAt);
     let queued = 0;
     let held = 0;
@@ -70,8 +70,10 @@ export async function recordStep(
         else queued += 1;
       }
     }
+    // Last: appending locks the audit chain's head until the commit (./audit-chain.ts).
+    const events = await appendAuditEvents(tx, input.workflowId, input.inburgeraarId, input.events);
     return { events, queued, held };
-  });
+  }, AUDIT_TRANSACTION_OPTIONS);
   if (result.queued > 0 && deps.delivery && taskQueue) {
     try {
       await deps.delivery.kick(taskQueue);
