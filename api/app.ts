@@ -128,7 +128,7 @@ export function createApp(options: CreateAppOptions): Express {
       uiOrigin,
       authenticate: [authenticate, codecSessionPrincipal(uiOrigin)],
       limits: [limits.perKey],
-      store,
+      audit: stores.audit,
     }),
   );
   app.use(express.json({ limit: `${options.config.REQUEST_BODY_LIMIT_KB}kb` }));

@@ -23,7 +23,7 @@ import type { Role } from './auth/principal';
 import { toPrincipal } from './auth/session';
 import { forbidden, HttpError, unauthorized } from './http/errors';
 import { parseOrThrow } from './http/validation';
-import type { ApiStore } from './store';
+import type { AuditLog } from '../application/ports';
 
 /** The roles that may see decrypted payloads. */
 export const CODEC_ROLES: readonly Role[] = ['manager'];
@@ -56,7 +56,7 @@ export interface CodecRouterOptions {
   authenticate: RequestHandler[];
   /** Limits applied once the caller is known (per key). */
   limits: RequestHandler[];
-  store: Pick<ApiStore, 'audit'>;
+  audit: AuditLog;
   /** Largest request body (a page of history can hold many payloads). */
   bodyLimit?: string;
 }
@@ -111,7 +111,7 @@ export function createCodecRouter(options: CodecRouterOptions): Router {
           throw new HttpError(422, 'CODEC_ERROR', `cannot ${direction}: ${(err as Error).message}`);
         }
         if (direction === 'decode') {
-          await options.store.audit({
+          await options.audit.record({
             actorId: req.principal!.userId,
             actorRole: req.principal!.role,
             action: 'TEMPORAL_PAYLOADS_DECODED',

@@ -17,8 +17,8 @@ import type { Principal } from '../auth/principal';
 import type { AppDeps } from '../deps';
 import { HttpError, notFound } from '../http/errors';
 import { bsnKeyring } from '../persons/bsn';
-import type { PersonalData } from '../store';
-import { persoonSchema } from '../routes/inburgeraars';
+import type { PersonalData } from '../../application/ports';
+import { persoonSchema } from '../../application/register-koppeling';
 
 export const CORRECTION_ACTION = 'PERSONAL_DATA_CORRECTED';
 
@@ -53,7 +53,9 @@ export async function correctPersonalData(
     });
     if (other) throw conflict();
   }
-  const changed = (Object.keys(values) as (keyof typeof values)[]).filter((k) => values[k] !== current[k]);
+  const changed = (Object.keys(values) as (keyof typeof values & keyof typeof current)[]).filter(
+    (k) => values[k] !== current[k],
+  );
   const fields = [...changed, ...(bsn ? ['bsn'] : [])];
   const pick = (source: Record<string, unknown>) =>
     Object.fromEntries(changed.map((k) => [k, source[k] ?? null]));

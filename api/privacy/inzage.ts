@@ -24,7 +24,7 @@ import { retentionPolicyOf } from '../../worker/schedules';
 import type { AppDeps } from '../deps';
 import { notFound } from '../http/errors';
 import { bsnKeyring } from '../persons/bsn';
-import { workflowIdFor } from '../trajectories';
+import { workflowIdFor } from '../../application/temporal';
 
 const parseJson = (text: string): unknown => {
   try {

@@ -20,7 +20,7 @@ import { errorResponses, idParams } from './common';
 
 async function exportFor(deps: AppDeps, principal: Principal, id: string, format: 'json' | 'html') {
   // The export is a read of everything: recorded before it is gathered, so it shows in itself.
-  await deps.store.audit({
+  await deps.audit.record({
     actorId: principal.userId,
     actorRole: principal.role,
     action: 'INZAGE_EXPORTED',

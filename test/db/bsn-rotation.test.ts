@@ -9,8 +9,7 @@ import { spawnSync } from 'node:child_process';
 import path from 'node:path';
 import { BsnKeyring, decryptBsn, hashBsn } from '../../api/persons/bsn';
 import { rotateBsnKeys } from '../../api/persons/bsn-rotation';
-import { createPrismaStore } from '../../api/prisma-store';
-import type { ApiStore } from '../../api/store';
+import { prismaPersonStore, type PersonStore } from '../../api/store/people';
 import { DEVELOPMENT_KEY } from '../../config/config';
 import type { Db } from '../../prisma/db';
 import { testBsn } from '../api/helpers/harness';
@@ -26,9 +25,9 @@ const during = BsnKeyring.fromConfig({
 });
 const after = new BsnKeyring('bsn-2', NEW_KEY);
 
-async function addPerson(store: ApiStore, keyring: BsnKeyring, bsn: string): Promise<string> {
+async function addPerson(store: PersonStore, keyring: BsnKeyring, bsn: string): Promise<string> {
   const inburgeraarId = randomUUID();
-  await store.createPerson({
+  await store.create({
     inburgeraarId,
     workflowId: `inburgering-${inburgeraarId}`,
     koppelingRef: `COA-${inburgeraarId}`,
@@ -42,17 +41,17 @@ async function addPerson(store: ApiStore, keyring: BsnKeyring, bsn: string): Pro
   return inburgeraarId;
 }
 
-const findByBsn = (store: ApiStore, keyring: BsnKeyring, bsn: string) =>
-  store.findPerson({ koppelingRef: 'not-this-one', bsnHash: keyring.lookupHashes(bsn) });
+const findByBsn = (store: PersonStore, keyring: BsnKeyring, bsn: string) =>
+  store.find({ koppelingRef: 'not-this-one', bsnHash: keyring.lookupHashes(bsn) });
 
 for (const { provider, run } of providersUnderTest('test/db/bsn-rotation')) {
   (run ? describe : describe.skip)(`BSN key rotation on ${provider}`, () => {
     let db: Db;
-    let store: ApiStore;
+    let store: PersonStore;
     let close: () => Promise<void>;
     beforeAll(async () => {
       ({ db, close } = await openMigratedDb(provider, 'bsnrotation'));
-      store = createPrismaStore(db);
+      store = prismaPersonStore(db);
     });
     afterAll(async () => close?.());
 
@@ -132,7 +131,7 @@ for (const { provider, run } of providersUnderTest('test/db/bsn-rotation')) {
 it('npm run bsn:rotate moves the rows and says when the old key can go', async () => {
   const { db, url, close } = await openMigratedDb('sqlite', 'bsnrotatecli');
   try {
-    const store = createPrismaStore(db);
+    const store = prismaPersonStore(db);
     for (let n = 0; n < 3; n++) await addPerson(store, before, testBsn(900_300 + n));
     const result = spawnSync(process.execPath, [require.resolve('tsx/cli'), 'scripts/bsn-rotate.ts'], {
       cwd: path.join(__dirname, '../..'),
