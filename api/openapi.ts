@@ -98,6 +98,15 @@ function operation(
       content: jsonContent(errorRef),
     };
   }
+  // Every route is behind the rate limits (api/http/rate-limit.ts); bodies have a size limit.
+  responses['429'] ??= {
+    description: 'Too many requests from this key, session or address: try again after Retry-After seconds',
+    headers: {
+      'Retry-After': { description: 'Seconds until the limit resets', schema: { type: 'integer' } },
+    },
+    content: jsonContent(errorSchema(['RATE_LIMITED'])),
+  };
+  if (body) responses['413'] ??= { description: 'Request body too large', content: jsonContent(errorRef) };
   if (write) {
     responses['422'] ??= {
       description: 'Idempotency-Key reused for a different request',

@@ -372,7 +372,18 @@ describe('route mechanism', () => {
       required: ['naam', 'aantal'],
       properties: { naam: { type: 'string', minLength: 2 }, aantal: { type: 'integer' } },
     });
-    expect(Object.keys(op.responses).sort()).toEqual(['201', '400', '401', '403', '404', '409', '422']);
+    expect(Object.keys(op.responses).sort()).toEqual([
+      '201',
+      '400',
+      '401',
+      '403',
+      '404',
+      '409',
+      '413',
+      '422',
+      '429',
+    ]);
+    expect(op.responses['429'].headers['Retry-After']).toBeDefined();
     expect(doc.paths['/api/open'].get.security).toEqual([]);
   });
 });
