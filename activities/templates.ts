@@ -62,7 +62,15 @@ const ACTIONS: [prefix: string, action: string][] = [
   ],
   [
     'INBURGERINGSTERMIJN',
-    'Bespreek de voortgang en, bij ziekte of bijzondere omstandigheden, een verlengingsverzoek bij DUO.',
+    'Bespreek de voortgang en, bij ziekte, bijzondere omstandigheden of aanzienlijke inspanningen, een verlengingsverzoek bij DUO (mogelijk vanaf 6 maanden voor het einde van de termijn).',
+  ],
+  [
+    'TIJDIG_AANBOD',
+    'Zorg dat de lessen starten en registreer de eerste lesdag. Lukt dat niet op tijd, meld dan aan DUO dat het aanbod uitblijft en geef de inburgeraar een verklaring: het is een grond voor verlenging zonder verwijt.',
+  ],
+  [
+    'BOETE_TERMIJN',
+    'Ga na of de inburgeraar aan de brede intake heeft meegedaan. Zo niet, dan kan het college opnieuw een boete opleggen (Wi2021 art. 22) of, na drie oproepen, de intake zonder de inburgeraar afronden.',
   ],
   [
     'ROUTE_SWITCH',
@@ -114,7 +122,14 @@ const TEMPLATES: Record<string, Template> = {
     subject: `Brede intake gemist op ${datumNl(p.noShowDate)}: schriftelijke waarschuwing`,
     lines: [
       `Inburgeraar ${r.inburgeraarId} is op ${datumNl(p.noShowDate)} niet verschenen bij de brede intake.`,
-      'Wat te doen: stuur een schriftelijke waarschuwing en plan een nieuwe afspraak. Bij een volgende keer volgt een boete.',
+      'Wat te doen: stuur een schriftelijke waarschuwing en een nieuwe oproep met een nieuwe termijn (Wi2021 art. 14 lid 2). Het college kan ook een boete opleggen (Wi2021 art. 22).',
+    ],
+  }),
+  INTAKE_ZONDER_INBURGERAAR: (p, r) => ({
+    subject: `Brede intake: ook de derde oproep gemist (${datumNl(p.noShowDate)})`,
+    lines: [
+      `Inburgeraar ${r.inburgeraarId} is ook na de derde oproep niet verschenen bij de brede intake (${datumNl(p.noShowDate)}).`,
+      'Wat te doen: rond de brede intake af zonder de inburgeraar (Wi2021 art. 14 lid 2) en stel daarna het PIP vast. Het college kan een boete opleggen (Wi2021 art. 22: € 250, met een nieuwe termijn van ten hoogste 2 maanden).',
     ],
   }),
   INTAKE_BOETE: (p, r) => ({
@@ -184,7 +199,12 @@ export function render(request: NotificationRequest, ctx: RenderContext): Render
 }
 
 export function kindOf(template: string): NotificationKind {
-  if (template === 'REMINDER' || template === 'INTAKE_WAARSCHUWING') return 'reminder';
+  if (
+    template === 'REMINDER' ||
+    template === 'INTAKE_WAARSCHUWING' ||
+    template === 'INTAKE_ZONDER_INBURGERAAR'
+  )
+    return 'reminder';
   if (template === 'ESCALATION' || template.startsWith('INTAKE_')) return 'escalation';
   if (template === 'PIP_REFERRAL' || template === 'TRANSFER') return 'handoff';
   return 'info';

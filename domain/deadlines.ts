@@ -14,14 +14,28 @@
  */
 import { addDays, addPeriod, daysBetween, instantAt, maxDate, subtractPeriod, toMillis } from './dates';
 import {
-  EXTENSION_REQUEST_FROM,
+  INBURGERINGSTERMIJN_WET,
+  ONTZORGEN_WET,
+  PIP_TERMIJN,
+  PIP_TERMIJN_NA_VERHUIZING,
+  SCHAKELEN,
+  TIJDIG_AANBOD_WET,
+  VERLENGING_AANVRAAG,
+  inForce,
+  lawFor,
+  rulesVersionOf,
+  versionsFor,
+  type PipAnchor,
+} from './law';
+import {
+  BOETE_TERMIJN,
   HUISVESTING,
   INBURGERINGSTERMIJN,
   MODULE_AFSPRAAK,
   ONTZORGEN,
-  PIP_THIRD_PARTY_GRACE_WEEKS,
   PIP_VASTSTELLEN,
   ROUTE_SWITCH,
+  TIJDIG_AANBOD,
   VOORTGANGSGESPREK,
   type TermRule,
 } from './rules';
@@ -33,29 +47,74 @@ import {
   type TrajectoryState,
 } from './types';
 
+/** The PIP term of a case: when it starts, its due date, and the version of the law that decided it. */
+export interface PipTerm {
+  start: string;
+  dueDate: string;
+  source: string;
+  /** Besluit art. 5.3 lid 2 (since 2023): the PIP is due at most this many weeks after third-party information arrives. */
+  thirdPartyGraceWeeks?: number;
+}
+
+function anchorDate(anchor: PipAnchor, kennisgeving?: string, brp?: string): string | undefined {
+  if (anchor === 'BRP') return brp;
+  return kennisgeving && brp ? maxDate(kennisgeving, brp) : undefined;
+}
+
 /**
- * Besluit art. 5.3 (*check*): while third-party information is awaited the PIP term is on hold;
- * after it arrives the PIP is due 2 weeks later, or at the 10-week date if that is later.
+ * The PIP term (Besluit art. 5.3): a term follows the version in force on the day it starts, so
+ * each version's start is computed and the version that is in force on its own start decides.
+ * A person who moved here: 10 weeks from the BRP registration here (art. 5.3 lid 3).
+ */
+export function pipTerm(
+  s: Pick<TrajectoryState, 'dates' | 'transferIn' | 'rulesVersion'>,
+): PipTerm | undefined {
+  const { kennisgeving, brpInschrijving: brp } = s.dates;
+  if (s.transferIn) {
+    if (!brp) return undefined;
+    const v = lawFor(s, PIP_TERMIJN_NA_VERHUIZING, brp);
+    return { start: brp, dueDate: addPeriod(brp, v.values.length), source: v.source };
+  }
+  const rulesVersion = rulesVersionOf(s);
+  const newestFirst = versionsFor(PIP_TERMIJN, rulesVersion).sort((a, b) =>
+    b.validFrom.localeCompare(a.validFrom),
+  );
+  for (const v of newestFirst) {
+    const start = anchorDate(v.values.anchor, kennisgeving, brp);
+    if (!start || inForce(PIP_TERMIJN, start, rulesVersion) !== v) continue;
+    const term: PipTerm = { start, dueDate: addPeriod(start, v.values.length), source: v.source };
+    if (v.values.thirdPartyGraceWeeks !== undefined)
+      term.thirdPartyGraceWeeks = v.values.thirdPartyGraceWeeks;
+    return term;
+  }
+  return undefined;
+}
+
+/**
+ * Besluit art. 5.3 lid 2 (since 2023): while third-party information is awaited the PIP term is on
+ * hold; after it arrives the PIP is due 2 weeks later, or at the 10-week date if that is later.
  */
 export function pipWaitEffect(
   state: TrajectoryState,
-  base: string,
+  term: PipTerm,
 ): { dueDate?: string; suspended?: boolean } {
   const waits = state.pipWaits ?? [];
-  if (!waits.length) return {};
+  if (!waits.length || term.thirdPartyGraceWeeks === undefined) return {};
   if (waits.some((w) => !w.receivedDate))
     // Set while still on hold (the information turned out not to be needed): in time.
     return state.dates.pipDecision
-      ? { dueDate: maxDate(base, state.dates.pipDecision)! }
+      ? { dueDate: maxDate(term.dueDate, state.dates.pipDecision)! }
       : { suspended: true };
-  const grace = waits.map((w) => addPeriod(w.receivedDate!, { weeks: PIP_THIRD_PARTY_GRACE_WEEKS }));
-  return { dueDate: maxDate(base, ...grace)! };
+  const grace = waits.map((w) => addPeriod(w.receivedDate!, { weeks: term.thirdPartyGraceWeeks! }));
+  return { dueDate: maxDate(term.dueDate, ...grace)! };
 }
 
 interface Draft {
   key: string;
   rule: TermRule;
   label: string;
+  /** The article of the version that decided this case (or the policy). */
+  source: string;
   originalDueDate: string;
   /** A due date other than original + extensions (PIP term after third-party information). */
   dueDate?: string;
@@ -74,49 +133,85 @@ export function lastDayOf(start: string, period: Parameters<typeof addPeriod>[1]
   return clamped ? end : addDays(end, -1);
 }
 
-/** Last day of the inburgeringstermijn before extensions (= PIP decision date + 3 years). */
+/** Last day of the inburgeringstermijn before extensions (= PIP decision date + 3 years: Wi2021 art. 11). */
 export function termijnEndDate(termijnStart: string): string {
-  return lastDayOf(termijnStart, INBURGERINGSTERMIJN.length!);
+  return lastDayOf(termijnStart, inForce(INBURGERINGSTERMIJN_WET, termijnStart)!.values.length);
 }
 
+/** Last day a route switch is possible without an exception (Besluit art. 5.4). */
 export function routeSwitchLastDay(termijnStart: string): string {
-  return lastDayOf(termijnStart, ROUTE_SWITCH.length!);
+  return lastDayOf(termijnStart, inForce(SCHAKELEN, termijnStart)!.values.window);
 }
 
-export function extensionRequestFrom(termijnStart: string): string {
-  return addPeriod(termijnStart, EXTENSION_REQUEST_FROM);
+/**
+ * First day an extension can be requested: 6 months before the end of the termijn as it runs now
+ * (`termijnEnd` is its last day, extensions included: Wi2021 art. 12, Besluit art. 4.5).
+ */
+export function extensionRequestOpens(termijnEnd: string): string {
+  const v = inForce(VERLENGING_AANVRAAG, termijnEnd)!;
+  return subtractPeriod(addDays(termijnEnd, 1), v.values.notBeforeEnd);
 }
 
-export function pipDueDate(kennisgeving: string, brp: string): string {
-  return addPeriod(maxDate(kennisgeving, brp)!, PIP_VASTSTELLEN.length!);
+/** Whether ontzorgen applies: an asylum permit (when the koppeling gave the kind), or an asielstatushouder. */
+export function ontzorgenApplies(
+  s: Pick<TrajectoryState, 'doelgroep' | 'verblijfsvergunning'>,
+  date: string,
+): boolean {
+  const { permits } = inForce(ONTZORGEN_WET, date)!.values;
+  return s.verblijfsvergunning
+    ? permits.includes(s.verblijfsvergunning)
+    : s.doelgroep === 'asielstatushouder';
+}
+
+/** The route the first PIP set (the timely course offer is counted from it). */
+function firstRoute(s: TrajectoryState) {
+  return s.routeSwitches[0]?.from ?? s.route;
+}
+
+/**
+ * The timely course offer (Wi2021 art. 16): asielstatushouders whose PIP was set here under rules
+ * version 2 or later (for imported or older PIPs the start of the lessons was never asked).
+ */
+export function tijdigAanbodTerm(s: TrajectoryState): { dueDate: string; source: string } | undefined {
+  const pipDate = s.dates.pipDecision;
+  if (!pipDate || !s.pip?.rulesVersion) return undefined;
+  const v = inForce(TIJDIG_AANBOD_WET, pipDate, rulesVersionOf(s));
+  if (!v || !v.values.doelgroepen.includes(s.doelgroep)) return undefined;
+  const within = firstRoute(s) === 'ONDERWIJS' ? v.values.withinOnderwijsroute : v.values.within;
+  return { dueDate: addPeriod(pipDate, within), source: v.source };
 }
 
 function drafts(state: TrajectoryState): Draft[] {
   const { dates, settings } = state;
   const out: Draft[] = [];
-  if (state.doelgroep === 'asielstatushouder') {
+  if (state.doelgroep === 'asielstatushouder' && !state.transferIn)
     out.push({
       key: 'HUISVESTING',
       rule: HUISVESTING,
       label: HUISVESTING.label,
+      source: HUISVESTING.source!,
       originalDueDate: addPeriod(dates.koppeling, { weeks: settings.huisvestingTargetWeeks }),
       fulfilledDate: dates.huisvesting,
     });
-    if (dates.bijstandStart)
-      out.push({
-        key: 'ONTZORGEN',
-        rule: ONTZORGEN,
-        label: ONTZORGEN.label,
-        originalDueDate: lastDayOf(dates.bijstandStart, ONTZORGEN.length!),
-      });
+  if (dates.bijstandStart && ontzorgenApplies(state, dates.bijstandStart)) {
+    const v = inForce(ONTZORGEN_WET, dates.bijstandStart)!;
+    out.push({
+      key: 'ONTZORGEN',
+      rule: ONTZORGEN,
+      label: ONTZORGEN.label,
+      source: v.source,
+      originalDueDate: lastDayOf(dates.bijstandStart, v.values.length),
+    });
   }
-  if (dates.kennisgeving && dates.brpInschrijving)
+  const pip = pipTerm(state);
+  if (pip)
     out.push({
       key: 'PIP_VASTSTELLEN',
       rule: PIP_VASTSTELLEN,
       label: PIP_VASTSTELLEN.label,
-      originalDueDate: pipDueDate(dates.kennisgeving, dates.brpInschrijving),
-      ...pipWaitEffect(state, pipDueDate(dates.kennisgeving, dates.brpInschrijving)),
+      source: pip.source,
+      originalDueDate: pip.dueDate,
+      ...pipWaitEffect(state, pip),
       fulfilledDate: dates.pipDecision,
     });
   if (dates.termijnStart) {
@@ -124,6 +219,7 @@ function drafts(state: TrajectoryState): Draft[] {
       key: 'INBURGERINGSTERMIJN',
       rule: INBURGERINGSTERMIJN,
       label: INBURGERINGSTERMIJN.label,
+      source: inForce(INBURGERINGSTERMIJN_WET, dates.termijnStart)!.source,
       originalDueDate: termijnEndDate(dates.termijnStart),
       fulfilledDate: state.ended?.reason === 'VOLDAAN' ? state.ended.date : undefined,
     });
@@ -131,10 +227,34 @@ function drafts(state: TrajectoryState): Draft[] {
       key: 'ROUTE_SWITCH',
       rule: ROUTE_SWITCH,
       label: ROUTE_SWITCH.label,
+      source: inForce(SCHAKELEN, dates.termijnStart)!.source,
       originalDueDate: routeSwitchLastDay(dates.termijnStart),
     });
   }
+  (state.fines ?? []).forEach((f, i) => {
+    if (!f.newTermEnd) return;
+    out.push({
+      key: `BOETE_TERMIJN-${i + 1}`,
+      rule: BOETE_TERMIJN,
+      label: `${BOETE_TERMIJN.label} (${f.decisionDate})`,
+      source: f.source,
+      originalDueDate: f.newTermEnd,
+      // Settled once the intake is completed after the fine (also when the college completed it
+      // without the person: no further brede-intake fine is possible then).
+      fulfilledDate: dates.intake && dates.intake >= f.decisionDate ? dates.intake : undefined,
+    });
+  });
   if (dates.pipDecision) {
+    const aanbod = tijdigAanbodTerm(state);
+    if (aanbod)
+      out.push({
+        key: 'TIJDIG_AANBOD',
+        rule: TIJDIG_AANBOD,
+        label: TIJDIG_AANBOD.label,
+        source: aanbod.source,
+        originalDueDate: aanbod.dueDate,
+        fulfilledDate: dates.lessenStart,
+      });
     // Gesprek n is due interval months after gesprek n-1 (or the PIP); gesprek n fulfils it.
     const held = state.voortgangsgesprekken;
     const interval = { months: settings.voortgangsgesprekIntervalMonths };
@@ -144,6 +264,7 @@ function drafts(state: TrajectoryState): Draft[] {
         key: `VOORTGANGSGESPREK-${n + 1}`,
         rule: VOORTGANGSGESPREK,
         label: `${VOORTGANGSGESPREK.label} ${n + 1}`,
+        source: VOORTGANGSGESPREK.source!,
         originalDueDate: addPeriod(from, interval),
         fulfilledDate: held[n],
       });
@@ -154,6 +275,7 @@ function drafts(state: TrajectoryState): Draft[] {
           key: `MODULE-${m.module}`,
           rule: MODULE_AFSPRAAK,
           label: `Module ${m.module} afgerond`,
+          source: MODULE_AFSPRAAK.source!,
           originalDueDate: m.agreedEndDate,
           fulfilledDate: m.completedDate,
         });
@@ -162,12 +284,17 @@ function drafts(state: TrajectoryState): Draft[] {
   return out;
 }
 
-/** Days a deadline moves: every extension granted while it was still unfulfilled. */
+/**
+ * Days a deadline moves: every extension granted, and every gap in the obligation registered,
+ * while it was still unfulfilled.
+ */
 function extensionShift(state: TrajectoryState, d: Draft): number {
   if (!d.rule.movesWithExtension) return 0;
-  return state.extensions
-    .filter((e) => !d.fulfilledDate || d.fulfilledDate > e.decisionDate)
-    .reduce((sum, e) => sum + e.periodDays, 0);
+  const moves = [
+    ...state.extensions.map((e) => ({ on: e.decisionDate, days: e.periodDays })),
+    ...(state.onderbrekingen ?? []).map((g) => ({ on: g.registeredOn, days: g.periodDays })),
+  ];
+  return moves.filter((m) => !d.fulfilledDate || d.fulfilledDate > m.on).reduce((sum, m) => sum + m.days, 0);
 }
 
 function statusOf(state: TrajectoryState, d: Draft, dueDate: string): DeadlineStatus {
@@ -190,7 +317,7 @@ export function computeDeadlines(state: TrajectoryState): Deadline[] {
         dueDate,
         originalDueDate: d.originalDueDate,
         status: statusOf(state, d, dueDate),
-        source: d.rule.source,
+        source: d.source,
         binds: d.rule.binds,
         label: d.label,
       };

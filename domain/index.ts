@@ -12,3 +12,4 @@ export * from './ports';
 export * from './allowed-actions';
 export * from './next-step';
 export * from './retention';
+export * from './law';

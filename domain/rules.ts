@@ -1,31 +1,43 @@
 /**
- * Every legal term and every *policy* value as a named rule: its length, the event that starts it,
- * who it binds, what happens when it passes, and its source. Values marked *check* come from a
- * secondary source (shared/domain.md): they are single named constants so one edit corrects them.
- * Values marked *policy* are gemeente choices: they live in GemeenteSettings (domain/settings.ts).
+ * The deadlines and terms of a trajectory as named rules: what starts each, who it binds, what
+ * happens when it passes, and where its length and article come from. Lengths and articles of the
+ * law live, per version and date, in ./law.ts; a deadline shows the article of the version that
+ * decided its case. *Policy* values (the law sets no number) are gemeente settings (./settings.ts).
+ *
+ * Also here: what a route requires (modules, exams), derived from the law rows of a trajectory.
  */
-import type { Period } from './dates';
+import {
+  BOETE_BREDE_INTAKE,
+  INBURGERINGSTERMIJN_WET,
+  LEERROUTE_EISEN,
+  ONTZORGEN_WET,
+  PIP_TERMIJN,
+  SCHAKELEN,
+  TIJDIG_AANBOD_WET,
+  WI2021_IN_FORCE,
+  inForce,
+  rulesVersionOf,
+  type LawRule,
+  type RouteWay,
+} from './law';
 import type { Binds, DeadlineKind, ExamComponent, Leerroute, ModuleCode } from './types';
 
 export interface TermRule {
   id: string;
   label: string;
   kind: DeadlineKind;
-  /** Length of the term; `undefined` when it comes from settings or a PIP agreement. */
-  length?: Period;
   startEvent: string;
   binds: Binds;
   whenPassed: string;
-  source: string;
-  /** Deadlines of this rule move when DUO grants an extension of the inburgeringstermijn. */
+  /** The law rule that gives its length and article (per version and date). */
+  law?: LawRule<unknown>;
+  /** The source shown when no law rule decides it: the gemeente's policy, or the PIP itself. */
+  source?: string;
+  /** Deadlines of this rule move when the inburgeringstermijn is extended (or a gap extends it). */
   movesWithExtension: boolean;
 }
 
-/**
- * Housing target. Source: *policy* (domain.md phase 1: "gemeente target ~10 weeks for housing").
- * Starts at the koppeling; only for asielstatushouders (gezinsmigranten arrive with housing).
- * Length: settings.huisvestingTargetWeeks (default 10). Passed: escalate to the manager.
- */
+/** Housing target (*policy*: settings.huisvestingTargetWeeks, ~10 weeks). Asielstatushouders only. */
 export const HUISVESTING: TermRule = {
   id: 'HUISVESTING',
   label: 'Huisvesting (doel)',
@@ -33,101 +45,99 @@ export const HUISVESTING: TermRule = {
   startEvent: 'koppeling',
   binds: 'gemeente',
   whenPassed: 'escalatie naar manager (monitoringcijfer)',
-  source: 'beleid gemeente (huisvestingsdoel ~10 weken na koppeling)',
+  source: 'beleid gemeente (huisvestingsdoel na koppeling)',
   movesWithExtension: false,
 };
 
 /**
- * PIP term. Source: Wi2021 art. 15 jo. Besluit inburgering 2021 art. 5.3 (*check*): the college
- * sets the PIP within 10 weeks of the DUO kennisgeving, or of the BRP registration if that is later.
- * Passed: escalate to the manager; it counts in the monitoring figures.
- * Waiting for third-party information (registered within the term) holds the term; once the
- * information arrives the PIP is due PIP_THIRD_PARTY_GRACE_WEEKS later, or at the 10-week date if
- * that is later (Besluit inburgering 2021 art. 5.3, *check*).
+ * PIP term: 10 weeks (law.ts PIP_TERMIJN, and PIP_TERMIJN_NA_VERHUIZING for a person who moved
+ * here). Waiting for third-party information puts it on hold where the version in force allows.
  */
 export const PIP_VASTSTELLEN: TermRule = {
   id: 'PIP_VASTSTELLEN',
   label: 'PIP vaststellen',
   kind: 'DEADLINE',
-  length: { weeks: 10 },
-  startEvent: 'DUO-kennisgeving of BRP-inschrijving, de laatste van beide',
+  startEvent:
+    'DUO-kennisgeving, of de latere BRP-inschrijving (vanaf 2023); BRP-inschrijving (2022; na verhuizing)',
   binds: 'gemeente',
   whenPassed: 'escalatie naar manager (monitoringcijfer)',
-  source: 'Wi2021 art. 15; Besluit inburgering 2021 art. 5.3 (check)',
+  law: PIP_TERMIJN,
   movesWithExtension: false,
 };
-export const PIP_THIRD_PARTY_GRACE_WEEKS = 2; // *check* Besluit art. 5.3
 
-/**
- * Inburgeringstermijn. Source: Wi2021 art. 7 (*check*): 3 years, starting the day after the date on
- * the PIP decision; PIP revisions do not move it; DUO extensions do. The last day of the term is
- * start + 3 years - 1 day (= the PIP decision date + 3 years).
- * Passed: DUO decides: extension when not the person's fault, otherwise a fine and a new term.
- */
+/** Inburgeringstermijn (Wi2021 art. 11): 3 years from the day after the date on the first PIP. */
 export const INBURGERINGSTERMIJN: TermRule = {
   id: 'INBURGERINGSTERMIJN',
   label: 'Inburgeringstermijn',
   kind: 'DEADLINE',
-  length: { years: 3 },
-  startEvent: 'dag na de datum van het PIP-besluit',
+  startEvent: 'dag na de datum van het (eerste) PIP-besluit',
   binds: 'inburgeraar',
   whenPassed: 'DUO: verlenging (niet verwijtbaar) of boete + nieuwe termijn; escalatie naar manager',
-  source: 'Wi2021 art. 7 (check)',
+  law: INBURGERINGSTERMIJN_WET,
   movesWithExtension: true,
 };
 
-/**
- * Route switch window (schakelen). Source: Wi2021 / Besluit inburgering 2021 art. 4.x, DUO
- * explanation (*check*): a route can be switched within 1.5 years of the start of the termijn;
- * onderwijsroute → B1-route at any time. Passed: switching is no longer possible.
- */
+/** Route switch window (Besluit art. 5.4): 1.5 years from the start of the termijn. */
 export const ROUTE_SWITCH: TermRule = {
   id: 'ROUTE_SWITCH',
   label: 'Schakelen van leerroute mogelijk',
   kind: 'TERM_END',
-  length: { months: 18 },
   startEvent: 'start inburgeringstermijn',
   binds: 'gemeente+inburgeraar',
-  whenPassed: 'schakelen niet meer mogelijk (behalve onderwijsroute → B1-route)',
-  source: 'Besluit inburgering 2021 (schakelen binnen 1,5 jaar, check)',
+  whenPassed:
+    'schakelen niet meer mogelijk, behalve onderwijsroute → B1-route en (vanaf 2023) na een niet-vrijstellende opleiding of in bijzondere gevallen',
+  law: SCHAKELEN,
   movesWithExtension: false,
 };
 
-/**
- * Ontzorgen. Source: Wi2021 art. 16 (*check*): for asielstatushouders on bijstand, the gemeente pays
- * fixed costs from the benefit for the first 6 months from the start of the bijstand.
- * Passed: ontzorgen ends; the coach decides on follow-up.
- */
+/** Ontzorgen (Participatiewet art. 56a): 6 months from the day the right to bijstand arises. */
 export const ONTZORGEN: TermRule = {
   id: 'ONTZORGEN',
   label: 'Ontzorgen (6 maanden)',
   kind: 'TERM_END',
-  length: { months: 6 },
-  startEvent: 'start bijstand',
+  startEvent: 'dag waarop het recht op bijstand ontstaat',
   binds: 'gemeente',
   whenPassed: 'ontzorgen eindigt; besluit over vervolg',
-  source: 'Wi2021 art. 16 (check)',
+  law: ONTZORGEN_WET,
   movesWithExtension: false,
 };
 
 /**
- * Extension request. Source: Besluit inburgering 2021 art. 3.x / DUO (*check*): an extension of the
- * termijn can be requested no sooner than 2.5 years into the termijn. Not a deadline: a date before
- * which grantExtension is refused.
+ * Timely course offer (Wi2021 art. 16): lessons start within 3 months of the PIP (6 in the
+ * onderwijsroute), asielstatushouders. Passed: a ground for an extension without blame, and the
+ * gemeente reports it to DUO (Besluit art. 9.3 lid 2 b).
  */
-export const EXTENSION_REQUEST_FROM: Period = { months: 30 };
+export const TIJDIG_AANBOD: TermRule = {
+  id: 'TIJDIG_AANBOD',
+  label: 'Lessen gestart (tijdig aanbod)',
+  kind: 'DEADLINE',
+  startEvent: 'PIP-besluit',
+  binds: 'gemeente',
+  whenPassed:
+    'grond voor verlenging zonder verwijt (Besluit art. 4.3); de gemeente meldt het aan DUO en geeft de inburgeraar een verklaring',
+  law: TIJDIG_AANBOD_WET,
+  movesWithExtension: false,
+};
 
 /**
- * Extension grounds and periods (DUO decides). Source: Besluit inburgering 2021 art. 3.x (*check*):
- * illness > 3 months (self or close family), birth (16 weeks), special circumstances ≥ 3 months,
- * a non-exempting course. All deadlines with movesWithExtension move by the granted period.
+ * The new term a brede-intake fine sets (Wi2021 art. 22: at most 2 months): the person must still
+ * take part; when the term passes, the college may impose a further fine.
  */
-export const EXTENSION_MIN_MONTHS = 3;
-export const EXTENSION_BIRTH_WEEKS = 16;
+export const BOETE_TERMIJN: TermRule = {
+  id: 'BOETE_TERMIJN',
+  label: 'Nieuwe termijn na boete brede intake',
+  kind: 'DEADLINE',
+  startEvent: 'boetebesluit (Wi2021 art. 22)',
+  binds: 'inburgeraar',
+  whenPassed:
+    'escalatie naar manager: een volgende boete van het college is mogelijk; afgesloten zodra de intake is afgerond',
+  law: BOETE_BREDE_INTAKE,
+  movesWithExtension: false,
+};
 
 /**
- * Voortgangsgesprek. Source: *policy* (domain.md: every 3 months): counted from the PIP decision,
- * then from the last gesprek. Passed: reminder, then escalation to the manager.
+ * Voortgangsgesprek (*policy*, settings.voortgangsgesprekIntervalMonths): counted from the PIP,
+ * then from the last gesprek; the number of gesprekken is part of the PIP (Besluit art. 5.3 lid 4).
  */
 export const VOORTGANGSGESPREK: TermRule = {
   id: 'VOORTGANGSGESPREK',
@@ -136,14 +146,11 @@ export const VOORTGANGSGESPREK: TermRule = {
   startEvent: 'PIP-besluit of vorig voortgangsgesprek',
   binds: 'coach',
   whenPassed: 'escalatie naar manager',
-  source: 'beleid gemeente (elke 3 maanden)',
+  source: 'beleid gemeente (interval); aantal gesprekken in het PIP: Besluit inburgering 2021 art. 5.3 lid 4',
   movesWithExtension: false,
 };
 
-/**
- * A module's agreed end date from the PIP. Source: the PIP itself (Wi2021 art. 15: the PIP names the
- * modules and how progress is followed). Passed: escalate; it moves with a DUO extension.
- */
+/** A module's agreed end date in the PIP (Wi2021 art. 15). Moves with an extension. */
 export const MODULE_AFSPRAAK: TermRule = {
   id: 'MODULE_AFSPRAAK',
   label: 'Module afgerond (PIP-afspraak)',
@@ -151,7 +158,7 @@ export const MODULE_AFSPRAAK: TermRule = {
   startEvent: 'PIP-besluit (afgesproken einddatum)',
   binds: 'gemeente+inburgeraar',
   whenPassed: 'escalatie naar manager; bespreken in voortgangsgesprek',
-  source: 'PIP (Wi2021 art. 15)',
+  source: 'afspraak in het PIP (Wi2021 art. 15)',
   movesWithExtension: true,
 };
 
@@ -161,37 +168,44 @@ export const TERM_RULES: Record<string, TermRule> = {
   INBURGERINGSTERMIJN,
   ROUTE_SWITCH,
   ONTZORGEN,
+  TIJDIG_AANBOD,
+  BOETE_TERMIJN,
   VOORTGANGSGESPREK,
   MODULE_AFSPRAAK,
 };
 
-/** DUO gives two free attempts per exam (*check*); later attempts are at the person's cost. */
-export const FREE_EXAM_ATTEMPTS = 2;
+/** The source a user sees for a term rule without a case (its newest version, or its policy). */
+export function currentSourceOf(rule: TermRule): string {
+  if (rule.law) return inForce(rule.law, '9999-12-31')!.source;
+  return rule.source ?? '';
+}
 
-/** Afschalen B1 → A2 only after at least 600 hours of NT2 lessons at a keurmerk school (*check*). */
-export const DOWNGRADE_MIN_LESSON_HOURS = 600;
+// ---------------------------------------------------------------------------------------------
+// What a route requires (Wi2021 art. 6-9), per trajectory's rules version
+// ---------------------------------------------------------------------------------------------
 
-/** Z-route: 800 h lessons (NT2 + KNM); asielstatushouders also 800 h participation (*check*). */
-export const Z_ROUTE_LESSON_HOURS = 800;
-export const Z_ROUTE_PARTICIPATION_HOURS = 800;
+type VersionOf = { rulesVersion?: number };
 
-/** MAP: at least 40 hours (8 themes, final interview). Source: Regeling inburgering 2021 (check). */
-export const MAP_MIN_HOURS = 40;
+function eisen(s: VersionOf) {
+  return inForce(LEERROUTE_EISEN, WI2021_IN_FORCE, rulesVersionOf(s))!.values;
+}
 
-/** Fine for not taking part in the brede intake (*check*). */
-export const INTAKE_FINE_EUR = 250;
+/** The ways a route can be met: completion and/or exams. */
+export function routeWays(s: VersionOf, route: Leerroute): readonly RouteWay[] {
+  return eisen(s).ways[route];
+}
 
-/** The routes in which MAP is part of the plicht (not the onderwijsroute) (*check* for Z). */
-export const MAP_ROUTES: readonly Leerroute[] = ['B1', 'Z'];
+/** The routes in which MAP is part of the plicht (B1- and Z-route; not the onderwijsroute). */
+export function mapRoutes(s: VersionOf): readonly Leerroute[] {
+  return eisen(s).mapRoutes;
+}
 
-/** The exams each route requires for the plicht (Z-route: no compulsory exam). */
-export const REQUIRED_EXAMS: Record<Leerroute, readonly ExamComponent[]> = {
-  B1: ['LEZEN', 'LUISTEREN', 'SCHRIJVEN', 'SPREKEN', 'KNM'],
-  ONDERWIJS: ['KNM'],
-  Z: [],
-};
+/** Exams that count in a route (any of its ways). */
+export function examsInRoute(s: VersionOf, route: Leerroute): ExamComponent[] {
+  return [...new Set(routeWays(s, route).flatMap((w) => w.exams))];
+}
 
-/** Modules a PIP must contain per route (PVT always; MAP where it applies). */
-export function requiredModules(route: Leerroute): ModuleCode[] {
-  return MAP_ROUTES.includes(route) ? ['PVT', 'MAP'] : ['PVT'];
+/** Modules a PIP must contain per route: PVT always, MAP where it applies. */
+export function requiredModules(s: VersionOf, route: Leerroute): ModuleCode[] {
+  return mapRoutes(s).includes(route) ? ['PVT', 'MAP'] : ['PVT'];
 }

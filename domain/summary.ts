@@ -7,12 +7,17 @@
  * (activities/read-model.ts). Add a field here and every one of them follows.
  */
 import { z } from 'zod';
-import { extensionRequestFrom, isOverdue, isPending, routeSwitchLastDay } from './deadlines';
+import { extensionRequestOpens, isOverdue, isPending, routeSwitchLastDay } from './deadlines';
+import { BOETE_MAXIMUM, inForce, rulesVersionOf } from './law';
+import { extensionGroundsShown } from './transitions';
 import {
   DEADLINE_KINDS,
   DEADLINE_STATUSES,
   DOELGROEPEN,
   ENDED_REASONS,
+  EXTENSION_GROUNDS,
+  FINE_GROUNDS,
+  LANGUAGE_SKILLS,
   LEERROUTES,
   PHASES,
   TAALNIVEAUS,
@@ -33,7 +38,9 @@ export const deadlineSummarySchema = z
     status: z
       .enum(DEADLINE_STATUSES)
       .describe('open, met, missed, moved (by an extension), dropped, expired'),
-    source: z.string().describe('The article it comes from, or "beleid" for a gemeente policy'),
+    source: z
+      .string()
+      .describe('The article it comes from, in the version that decided this case, or the gemeente policy'),
     fulfilledDate: date('The day it was met (also when late)').optional(),
     suspended: z.boolean().optional().describe('On hold (the PIP term while waiting for third parties)'),
   })
@@ -62,9 +69,77 @@ export const trajectorySummarySchema = z
         termijnStart: date('Start of the inburgeringstermijn').optional(),
         termijnEnd: date('End of the inburgeringstermijn (with extensions)').optional(),
         routeSwitchUntil: date('Last day a route switch is possible').optional(),
-        extensionRequestFrom: date('First day an extension can be requested').optional(),
+        extensionRequestFrom: date(
+          'First day an extension can be requested: 6 months before the end of the termijn as it runs now',
+        ).optional(),
+        maatschappelijkeBegeleidingStart: date(
+          'Start of maatschappelijke begeleiding (Wi2021 art. 13)',
+        ).optional(),
+        lessenStart: date('First lesson of the course of the leerroute').optional(),
       })
       .describe('Dates that mark progress'),
+    rulesVersion: z
+      .number()
+      .int()
+      .optional()
+      .describe(
+        'Version of the rule set the trajectory is computed with (1: before the review per article of December 2026)',
+      ),
+    transferIn: z
+      .object({
+        fromGemeenteCode: z.string().describe('CBS code of the previous gemeente'),
+        firstPipDecisionDate: date('Date on the first PIP, from which the termijn runs'),
+      })
+      .optional()
+      .describe(
+        'Moved in from another gemeente: same leerroute, new PIP within 10 weeks of BRP registration here',
+      ),
+    downgradedSkills: z
+      .array(z.enum(LANGUAGE_SKILLS))
+      .optional()
+      .describe('Language skills afgeschaald to A2 (Wi2021 art. 17 lid 3)'),
+    tijdigAanbod: z
+      .object({
+        dueDate: date('The lessons must start by then (3 months after the PIP, 6 in the onderwijsroute)'),
+        status: z.enum(DEADLINE_STATUSES),
+        lessenStart: date('First lesson').optional(),
+        extensionGround: z
+          .boolean()
+          .describe('The lessons did not start in time: a ground for an extension without blame'),
+        reportedToDuo: date(
+          'Day the gemeente reported it to DUO (Besluit inburgering 2021 art. 9.3 lid 2 b)',
+        ).optional(),
+        source: z.string(),
+      })
+      .optional()
+      .describe('Timely course offer for an asielstatushouder (Wi2021 art. 16)'),
+    extensionGrounds: z
+      .array(
+        z.object({
+          ground: z.enum(EXTENSION_GROUNDS),
+          source: z.string().describe('Article'),
+          reason: z.string().describe('Why the trajectory shows this ground'),
+        }),
+      )
+      .optional()
+      .describe('Grounds for an extension of the termijn that the facts of the trajectory show'),
+    fines: z
+      .object({
+        totalEur: z.number().describe('All gemeente fines together'),
+        maxEur: z.number().describe('Maximum of all gemeente fines per termijn (Wi2021 art. 26)'),
+        items: z.array(
+          z.object({
+            decisionDate: date('Date of the fine decision'),
+            ground: z.enum(FINE_GROUNDS),
+            article: z.enum(['WI2021_ART_22', 'WI2021_ART_23']),
+            amountEur: z.number(),
+            newTermEnd: date('End of the new term the fine set (art. 22)').optional(),
+            source: z.string(),
+          }),
+        ),
+      })
+      .optional()
+      .describe('Fines the gemeente imposed, with amount, date and ground'),
     endedReason: z.enum(ENDED_REASONS).optional().describe('Why the trajectory ended'),
     endedDate: date('When it ended').optional(),
     eventSeq: z
@@ -108,13 +183,15 @@ export function summarize(state: TrajectoryState): TrajectorySummary {
       ...(dates.intake ? { intake: dates.intake } : {}),
       ...(dates.pipDecision ? { pip: dates.pipDecision } : {}),
       ...(dates.termijnStart
-        ? {
-            termijnStart: dates.termijnStart,
-            routeSwitchUntil: routeSwitchLastDay(dates.termijnStart),
-            extensionRequestFrom: extensionRequestFrom(dates.termijnStart),
-          }
+        ? { termijnStart: dates.termijnStart, routeSwitchUntil: routeSwitchLastDay(dates.termijnStart) }
         : {}),
-      ...(termijn ? { termijnEnd: termijn.dueDate } : {}),
+      ...(termijn
+        ? { termijnEnd: termijn.dueDate, extensionRequestFrom: extensionRequestOpens(termijn.dueDate) }
+        : {}),
+      ...(state.modules.MAATSCHAPPELIJKE_BEGELEIDING?.startDate
+        ? { maatschappelijkeBegeleidingStart: state.modules.MAATSCHAPPELIJKE_BEGELEIDING.startDate }
+        : {}),
+      ...(dates.lessenStart ? { lessenStart: dates.lessenStart } : {}),
     },
     eventSeq: state.eventSeq,
     asOf: state.today,
@@ -126,5 +203,37 @@ export function summarize(state: TrajectoryState): TrajectorySummary {
     summary.endedReason = state.ended.reason;
     summary.endedDate = state.ended.date;
   }
+  if (state.rulesVersion) summary.rulesVersion = rulesVersionOf(state);
+  if (state.transferIn)
+    summary.transferIn = {
+      fromGemeenteCode: state.transferIn.fromGemeenteCode,
+      firstPipDecisionDate: state.transferIn.firstPipDecisionDate,
+    };
+  if (state.downgradedSkills?.length) summary.downgradedSkills = [...state.downgradedSkills];
+  const aanbod = state.deadlines.find((d) => d.key === 'TIJDIG_AANBOD');
+  if (aanbod)
+    summary.tijdigAanbod = {
+      dueDate: aanbod.dueDate,
+      status: aanbod.status,
+      ...(dates.lessenStart ? { lessenStart: dates.lessenStart } : {}),
+      extensionGround: aanbod.status === 'missed',
+      ...(dates.aanbodGemeldBijDuo ? { reportedToDuo: dates.aanbodGemeldBijDuo } : {}),
+      source: aanbod.source,
+    };
+  const grounds = extensionGroundsShown(state);
+  if (grounds.length) summary.extensionGrounds = grounds;
+  if (state.fines?.length)
+    summary.fines = {
+      totalEur: state.fines.reduce((sum, f) => sum + f.amountEur, 0),
+      maxEur: inForce(BOETE_MAXIMUM, state.fines.at(-1)!.decisionDate)!.values.totalEur,
+      items: state.fines.map((f) => ({
+        decisionDate: f.decisionDate,
+        ground: f.ground,
+        article: f.article,
+        amountEur: f.amountEur,
+        ...(f.newTermEnd ? { newTermEnd: f.newTermEnd } : {}),
+        source: f.source,
+      })),
+    };
   return summary;
 }

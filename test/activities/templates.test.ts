@@ -57,6 +57,23 @@ it.each([
     /Brede intake gemist op 12 januari 2027/,
     /schriftelijke waarschuwing/,
   ],
+  [
+    'INTAKE_ZONDER_INBURGERAAR',
+    { noShowDate: '2027-02-26', summons: 3 },
+    /derde oproep gemist \(26 februari 2027\)/,
+    /zonder de inburgeraar \(Wi2021 art\. 14 lid 2\)/,
+  ],
+  [
+    'REMINDER',
+    {
+      deadlineKey: 'TIJDIG_AANBOD',
+      label: 'Lessen gestart (tijdig aanbod)',
+      dueDate: '2027-06-30',
+      daysBefore: 14,
+    },
+    /uiterlijk 30 juni 2027/,
+    /meld dan aan DUO.*verlenging zonder verwijt/s,
+  ],
   ['INTAKE_BOETE', { noShowDate: '2027-02-12', fineEur: 250 }, /Boetebesluit/, /€ 250/],
   ['INTAKE_TWEEDE_BOETE', { noShowDate: '2027-03-12', fineEur: 250 }, /Tweede boete/, /PIP zonder inbreng/],
   [
@@ -83,6 +100,7 @@ it('covers every template id the domain emits', () => {
       'INTAKE_BOETE',
       'INTAKE_TWEEDE_BOETE',
       'INTAKE_WAARSCHUWING',
+      'INTAKE_ZONDER_INBURGERAAR',
       'PIP_REFERRAL',
       'REMINDER',
       'TERM_ENDED',

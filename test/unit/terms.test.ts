@@ -1,20 +1,13 @@
-/** Every legal term and policy value: length, start event and what happens when it passes. */
+/**
+ * Every legal term and policy value of a trajectory: length, start event, source and what happens
+ * when it passes (the law's versions by date are tested per article in law.test.ts).
+ */
 import {
   computeDeadlines,
+  currentSourceOf,
   DEFAULT_SETTINGS,
-  EXTENSION_BIRTH_WEEKS,
-  EXTENSION_MIN_MONTHS,
-  FREE_EXAM_ATTEMPTS,
-  INBURGERINGSTERMIJN,
-  MAP_MIN_HOURS,
-  ONTZORGEN,
-  PIP_VASTSTELLEN,
-  ROUTE_SWITCH,
-  DOWNGRADE_MIN_LESSON_HOURS,
-  Z_ROUTE_LESSON_HOURS,
-  Z_ROUTE_PARTICIPATION_HOURS,
-  extensionRequestFrom,
-  pipDueDate,
+  extensionRequestOpens,
+  pipTerm,
   routeSwitchLastDay,
   summarize,
   termijnEndDate,
@@ -25,27 +18,22 @@ import { b1Trajectory, cmd, noon, run, start, toPipPhase } from './fixtures';
 
 const due = (s: ReturnType<typeof start>, key: string) => s.deadlines.find((d) => d.key === key);
 
-describe('rules carry their source, length and consequence', () => {
+describe('rules carry their source and consequence', () => {
   it.each(Object.values(TERM_RULES))('$id', (rule) => {
-    expect(rule.source).toMatch(/\S/);
+    expect(currentSourceOf(rule)).toMatch(rule.law ? /art\. \d/ : /beleid|PIP/);
     expect(rule.startEvent).toMatch(/\S/);
     expect(rule.whenPassed).toMatch(/\S/);
   });
 
-  it('has the lengths of domain.md', () => {
-    expect(PIP_VASTSTELLEN.length).toEqual({ weeks: 10 });
-    expect(INBURGERINGSTERMIJN.length).toEqual({ years: 3 });
-    expect(ROUTE_SWITCH.length).toEqual({ months: 18 });
-    expect(ONTZORGEN.length).toEqual({ months: 6 });
-    expect(EXTENSION_BIRTH_WEEKS).toBe(16);
-    expect(EXTENSION_MIN_MONTHS).toBe(3);
-    expect(FREE_EXAM_ATTEMPTS).toBe(2);
-    expect(DOWNGRADE_MIN_LESSON_HOURS).toBe(600);
-    expect([Z_ROUTE_LESSON_HOURS, Z_ROUTE_PARTICIPATION_HOURS]).toEqual([800, 800]);
-    expect(MAP_MIN_HOURS).toBe(40);
+  it('every deadline of a trajectory names its article or policy, never a placeholder', () => {
+    const s = b1Trajectory();
+    for (const d of s.deadlines) {
+      expect([d.key, d.source]).toEqual([d.key, expect.stringMatching(/art\. \d|beleid/)]);
+      expect(d.source).not.toMatch(/check/i);
+    }
   });
 
-  it('has the policy defaults of domain.md', () => {
+  it('has the policy defaults', () => {
     expect(DEFAULT_SETTINGS).toMatchObject({
       reminderDaysBefore: [14, 3],
       escalationDaysAfter: 1,
@@ -56,18 +44,25 @@ describe('rules carry their source, length and consequence', () => {
   });
 });
 
-describe('PIP term: 10 weeks from the later of kennisgeving and BRP registration', () => {
+describe('PIP term (since 2023): 10 weeks from the kennisgeving, or the later BRP registration', () => {
   it.each([
     ['2025-01-20', '2025-02-03', '2025-04-14'],
     ['2025-03-01', '2025-02-03', '2025-05-10'],
     ['2025-02-03', '2025-02-03', '2025-04-14'],
   ])('kennisgeving %s, BRP %s → due %s', (k, b, expected) => {
-    expect(pipDueDate(k, b)).toBe(expected);
+    expect(
+      pipTerm({ dates: { koppeling: '2025-01-06', kennisgeving: k, brpInschrijving: b } })?.dueDate,
+    ).toBe(expected);
     const s = run(start(), [
       [k > b ? k : b, cmd('registerKennisgeving', { date: k })],
       [k > b ? k : b, cmd('registerBrpInschrijving', { date: b })],
     ]);
-    expect(due(s, 'PIP_VASTSTELLEN')).toMatchObject({ dueDate: expected, status: 'open', binds: 'gemeente' });
+    expect(due(s, 'PIP_VASTSTELLEN')).toMatchObject({
+      dueDate: expected,
+      status: 'open',
+      binds: 'gemeente',
+      source: 'Besluit inburgering 2021 art. 5.3 lid 1 en 2 (Wi2021 art. 15 lid 5)',
+    });
   });
 
   it('does not exist before both facts are known', () => {
@@ -143,7 +138,7 @@ describe('PIP term while waiting for third parties: on hold, then ≤ 2 weeks af
   });
 });
 
-describe('inburgeringstermijn: 3 years from the day after the PIP decision date', () => {
+describe('inburgeringstermijn (Wi2021 art. 11): 3 years from the day after the PIP decision date', () => {
   it.each([
     ['2025-03-31', '2025-04-01', '2028-03-31'],
     ['2024-02-28', '2024-02-29', '2027-02-28'], // 29 Feb 2027 does not exist: end of February
@@ -159,6 +154,7 @@ describe('inburgeringstermijn: 3 years from the day after the PIP decision date'
       dueDate: '2028-03-31',
       binds: 'inburgeraar',
       status: 'open',
+      source: 'Wi2021 art. 11',
     });
     const revised = run(s, [
       ['2025-09-01', cmd('revisePip', { decisionDate: '2025-09-01', reason: 'extra module' })],
@@ -172,23 +168,35 @@ describe('inburgeringstermijn: 3 years from the day after the PIP decision date'
   });
 });
 
-describe('route switch window: 1.5 years from the termijn start', () => {
+describe('route switch window (Besluit art. 5.4): 1.5 years from the termijn start', () => {
   it('last day is termijn start + 18 months - 1 day', () => {
     expect(routeSwitchLastDay('2025-04-01')).toBe('2026-09-30');
-    expect(due(b1Trajectory(), 'ROUTE_SWITCH')).toMatchObject({ dueDate: '2026-09-30', kind: 'TERM_END' });
+    expect(due(b1Trajectory(), 'ROUTE_SWITCH')).toMatchObject({
+      dueDate: '2026-09-30',
+      kind: 'TERM_END',
+      source: 'Wi2021 art. 17 lid 2; Besluit inburgering 2021 art. 5.4',
+    });
   });
   it('expires the day after', () => {
     expect(due(tick(b1Trajectory(), noon('2026-10-01')).state, 'ROUTE_SWITCH')!.status).toBe('expired');
   });
 });
 
-describe('ontzorgen: 6 months from the start of bijstand (asielstatushouders)', () => {
+describe('ontzorgen (Participatiewet art. 56a): 6 months from the day the right to bijstand arises', () => {
   it.each([
-    ['asielstatushouder' as const, '2025-02-01', '2025-07-31'],
-    ['gezinsmigrant' as const, '2025-02-01', undefined],
-  ])('%s with bijstand from %s → ends %s', (doelgroep, bijstand, end) => {
-    const s = start({ doelgroep, bijstandStartDate: bijstand });
+    ['asielstatushouder' as const, undefined, '2025-02-01', '2025-07-31'],
+    ['asielstatushouder' as const, 'ASIEL_BEPAALDE_TIJD' as const, '2025-02-01', '2025-07-31'],
+    // A family member of a status holder on a regular permit: no ontzorgen.
+    ['asielstatushouder' as const, 'REGULIER' as const, '2025-02-01', undefined],
+    ['gezinsmigrant' as const, undefined, '2025-02-01', undefined],
+  ])('%s, permit %s, bijstand from %s → ends %s', (doelgroep, verblijfsvergunning, bijstand, end) => {
+    const s = start({
+      doelgroep,
+      bijstandStartDate: bijstand,
+      ...(verblijfsvergunning ? { verblijfsvergunning } : {}),
+    });
     expect(due(s, 'ONTZORGEN')?.dueDate).toBe(end);
+    if (end) expect(due(s, 'ONTZORGEN')!.source).toBe('Participatiewet art. 56a');
   });
   it('starts when bijstand is registered later', () => {
     const s = run(start(), [['2025-03-10', cmd('registerBijstand', { startDate: '2025-03-01' })]]);
@@ -196,10 +204,24 @@ describe('ontzorgen: 6 months from the start of bijstand (asielstatushouders)', 
   });
 });
 
-describe('extension request: not before 2.5 years into the termijn', () => {
-  it('opens at termijn start + 30 months', () => {
-    expect(extensionRequestFrom('2025-04-01')).toBe('2027-10-01');
+describe('extension request (Besluit art. 4.5): not earlier than 6 months before the end of the current termijn', () => {
+  it('opens 6 months before the end, and moves with each extension', () => {
+    expect(extensionRequestOpens('2028-03-31')).toBe('2027-10-01');
     expect(summarize(b1Trajectory()).milestones.extensionRequestFrom).toBe('2027-10-01');
+    const extended = run(b1Trajectory(), [
+      [
+        '2027-10-01',
+        cmd('grantExtension', {
+          ground: 'ZIEKTE',
+          period: { unit: 'MONTHS', amount: 4 },
+          decisionDate: '2027-10-01',
+        }),
+      ],
+    ]);
+    expect(summarize(extended).milestones).toMatchObject({
+      termijnEnd: '2028-07-31',
+      extensionRequestFrom: '2028-02-01',
+    });
   });
 });
 

@@ -155,10 +155,10 @@ const allowed: Row[] = [
   ],
   ['start module', b1, '2025-04-10', cmd('startModule', { module: 'PVT', date: '2025-04-10' }), 'LEERROUTE'],
   [
-    'complete module',
+    'complete PVT with 12 hours',
     () => withModule(b1(), 'PVT'),
     '2025-05-10',
-    cmd('completeModule', { module: 'PVT', date: '2025-05-10' }),
+    cmd('completeModule', { module: 'PVT', date: '2025-05-10', hours: 12 }),
     'LEERROUTE',
   ],
   [
@@ -180,6 +180,13 @@ const allowed: Row[] = [
     b1,
     '2025-10-01',
     cmd('recordExamResult', { component: 'LEZEN', attempt: 1, date: '2025-10-01', passed: false }),
+    'EXAMENS',
+  ],
+  [
+    'a B1 language exam in the onderwijsroute (the other way to meet the plicht)',
+    onderwijs,
+    '2025-10-01',
+    cmd('recordExamResult', { component: 'LEZEN', attempt: 1, date: '2025-10-01', passed: true }),
     'EXAMENS',
   ],
   [
@@ -283,6 +290,49 @@ const allowed: Row[] = [
     'BEEINDIGD',
   ],
   ['reassign coach', b1, '2025-06-01', cmd('reassignCoach', { coachId: 'coach-2' }), 'LEERROUTE'],
+  [
+    'register the start of the lessons',
+    b1,
+    '2025-04-15',
+    cmd('registerStartLessen', { date: '2025-04-15', partnerId: 'taalschool-1' }),
+    'LEERROUTE',
+  ],
+  [
+    'report a late course offer to DUO',
+    b1,
+    '2025-07-15',
+    cmd('registerMeldingAanbodDuo', { date: '2025-07-15' }),
+    'LEERROUTE',
+  ],
+  [
+    'fine for not keeping to the PIP (art. 23)',
+    b1,
+    '2025-06-01',
+    cmd('imposeFine', { ground: 'PIP_NIET_NAGEKOMEN', decisionDate: '2025-06-01' }),
+    'LEERROUTE',
+  ],
+  [
+    'fine for a missed intake (art. 22) with a new term',
+    intakePlanned,
+    '2025-02-20',
+    cmd('imposeFine', {
+      ground: 'INTAKE_NIET_VERSCHENEN',
+      decisionDate: '2025-02-20',
+      newTermEnd: '2025-04-20',
+    }),
+    'BREDE_INTAKE',
+  ],
+  [
+    'a gap in the obligation',
+    b1,
+    '2026-01-10',
+    cmd('registerPlichtOnderbreking', {
+      from: '2025-10-01',
+      to: '2026-01-01',
+      reason: 'vergunning vervallen',
+    }),
+    'LEERROUTE',
+  ],
 ];
 
 /** Forbidden transitions: [name, state, date, command, rule code]. */
@@ -540,11 +590,18 @@ const forbidden: Row[] = [
     'complete a module twice',
     () =>
       run(withModule(b1(), 'PVT'), [
-        ['2025-05-10', cmd('completeModule', { module: 'PVT', date: '2025-05-10' })],
+        ['2025-05-10', cmd('completeModule', { module: 'PVT', date: '2025-05-10', hours: 14 })],
       ]),
     '2025-05-11',
-    cmd('completeModule', { module: 'PVT', date: '2025-05-11' }),
+    cmd('completeModule', { module: 'PVT', date: '2025-05-11', hours: 14 }),
     'MODULE_ALREADY_COMPLETED',
+  ],
+  [
+    'PVT with fewer than 12 hours',
+    () => withModule(b1(), 'PVT'),
+    '2025-05-10',
+    cmd('completeModule', { module: 'PVT', date: '2025-05-10', hours: 10 }),
+    'PVT_MIN_HOURS',
   ],
   [
     'MAP with fewer than 40 hours',
@@ -568,8 +625,8 @@ const forbidden: Row[] = [
     'PIP_NOT_SET',
   ],
   [
-    'a language exam in the onderwijsroute',
-    onderwijs,
+    'a language exam in the Z-route',
+    z,
     '2025-10-01',
     cmd('recordExamResult', { component: 'LEZEN', attempt: 1, date: '2025-10-01', passed: true }),
     'EXAM_NOT_IN_ROUTE',
@@ -805,6 +862,48 @@ const forbidden: Row[] = [
     'END_REASON_REQUIRES_TOELICHTING',
   ],
   [
+    'the lessons started twice',
+    () => run(b1(), [['2025-04-15', cmd('registerStartLessen', { date: '2025-04-15' })]]),
+    '2025-04-20',
+    cmd('registerStartLessen', { date: '2025-04-20' }),
+    'LESSEN_ALREADY_STARTED',
+  ],
+  [
+    'lessons dated before the PIP',
+    b1,
+    '2025-04-15',
+    cmd('registerStartLessen', { date: '2025-03-01' }),
+    'DATE_OUT_OF_ORDER',
+  ],
+  [
+    'a report to DUO while the course can still start in time',
+    b1,
+    '2025-06-30',
+    cmd('registerMeldingAanbodDuo', { date: '2025-06-30' }),
+    'COURSE_OFFER_NOT_LATE',
+  ],
+  [
+    'an art. 22 fine without a new term',
+    intakePlanned,
+    '2025-02-20',
+    cmd('imposeFine', { ground: 'INTAKE_NIET_VERSCHENEN', decisionDate: '2025-02-20' }),
+    'FINE_NEW_TERM_REQUIRED',
+  ],
+  [
+    'an art. 23 fine before the PIP',
+    intakePlanned,
+    '2025-02-20',
+    cmd('imposeFine', { ground: 'PIP_NIET_NAGEKOMEN', decisionDate: '2025-02-20' }),
+    'PIP_NOT_SET',
+  ],
+  [
+    'a gap before the termijn',
+    pipPhase,
+    '2025-03-01',
+    cmd('registerPlichtOnderbreking', { from: '2025-02-01', to: '2025-03-01' }),
+    'TERMIJN_NOT_STARTED',
+  ],
+  [
     'reassign to the same coach',
     b1,
     '2025-05-02',
@@ -862,7 +961,7 @@ describe('effects', () => {
     ]);
   });
 
-  it('intake no-shows go warning → fine → second fine, then a PIP without input', () => {
+  it('missed intake summonses (Wi2021 art. 14 lid 2): warning, warning, then completed without the person', () => {
     const steps: Step[] = [
       ['2025-02-20', cmd('recordIntakeNoShow', { date: '2025-02-20' })],
       ['2025-03-01', cmd('recordIntakeNoShow', { date: '2025-03-01' })],
@@ -875,8 +974,33 @@ describe('effects', () => {
       got.push(...t.notifications.map((n) => `${n.template}>${n.recipient.role}`));
       s = t.state;
     }
-    expect(got).toEqual(['INTAKE_WAARSCHUWING>coach', 'INTAKE_BOETE>manager', 'INTAKE_TWEEDE_BOETE>manager']);
-    expect(s.intake.noShows.map((n) => n.sanction)).toEqual(['WAARSCHUWING', 'BOETE', 'TWEEDE_BOETE']);
+    expect(got).toEqual([
+      'INTAKE_WAARSCHUWING>coach',
+      'INTAKE_WAARSCHUWING>coach',
+      'INTAKE_ZONDER_INBURGERAAR>coach',
+    ]);
+    expect(s.intake.noShows.map((n) => [n.summons, n.sanction])).toEqual([
+      [1, 'WAARSCHUWING'],
+      [2, 'WAARSCHUWING'],
+      [3, 'GEEN'],
+    ]);
+    expect(s.fines).toBeUndefined(); // a fine is a decision of its own (imposeFine)
+    const withoutPerson = apply(
+      s,
+      cmd('completeBredeIntake', { date: '2025-03-12', withoutPerson: true }),
+      noon('2025-03-12'),
+    );
+    expect(withoutPerson.state).toMatchObject({ phase: 'PIP', intake: { withoutPerson: true } });
+    const pipAfter = apply(
+      withoutPerson.state,
+      cmd('setPip', {
+        decisionDate: '2025-03-20',
+        route: 'Z',
+        modules: [{ module: 'PVT' }, { module: 'MAP' }],
+      }),
+      noon('2025-03-20'),
+    );
+    expect(pipAfter.state.pip!.withoutInput).toBe(true);
     const pip = apply(
       s,
       cmd('setPip', {
@@ -892,7 +1016,7 @@ describe('effects', () => {
   it('the B1-route is voldaan when all exams, PVT and MAP are done', () => {
     let s = withModule(withModule(b1(), 'PVT'), 'MAP');
     s = run(s, [
-      ['2025-06-01', cmd('completeModule', { module: 'PVT', date: '2025-06-01' })],
+      ['2025-06-01', cmd('completeModule', { module: 'PVT', date: '2025-06-01', hours: 12 })],
       ['2025-12-01', cmd('completeModule', { module: 'MAP', date: '2025-12-01', hours: 40 })],
       [
         '2026-05-01',

@@ -81,6 +81,10 @@ export const ACTIES: Partial<Record<CommandName, string>> = {
   transfer: 'Verhuisd naar een andere gemeente',
   endTrajectory: 'Traject beëindigen',
   reassignCoach: 'Andere klantmanager',
+  registerStartLessen: 'Start van de lessen vastleggen',
+  registerMeldingAanbodDuo: 'Te laat aanbod gemeld bij DUO',
+  imposeFine: 'Boete van de gemeente vastleggen',
+  registerPlichtOnderbreking: 'Onderbreking van de inburgeringsplicht vastleggen',
 };
 
 /** What happened, for the timeline (past tense). */
@@ -88,7 +92,9 @@ export const GEBEURTENISSEN: Record<string, string> = {
   KOPPELING: 'Traject gestart (koppeling)',
   PHASE_CHANGED: 'Nieuwe fase',
   DEADLINE_STATUS: 'Deadline veranderd',
-  INTAKE_SANCTION: 'Sanctie brede intake',
+  INTAKE_SANCTION: 'Oproep brede intake gemist',
+  FINE_RECORDED: 'Boete vastgelegd (bedrag, datum, grond)',
+  RULES_UPGRADED: 'Rekenregels bijgewerkt naar de gecontroleerde wet',
   NOTIFICATION_REMINDER: 'Herinnering gestuurd',
   NOTIFICATION_ESCALATION: 'Melding aan de manager',
   NOTIFICATION_TERM_ENDED: 'Termijn voorbij',
@@ -126,6 +132,10 @@ export const GEBEURTENISSEN: Record<string, string> = {
   transfer: 'Verhuisd naar andere gemeente',
   endTrajectory: 'Traject beëindigd',
   reassignCoach: 'Andere klantmanager',
+  registerStartLessen: 'Lessen gestart',
+  registerMeldingAanbodDuo: 'Te laat aanbod gemeld bij DUO',
+  imposeFine: 'Boete opgelegd',
+  registerPlichtOnderbreking: 'Onderbreking inburgeringsplicht vastgelegd',
 };
 
 /** Notification templates (activities/templates.ts), for the list of messages. */
@@ -135,6 +145,7 @@ export const BERICHTEN: Record<string, string> = {
   TERM_ENDED: 'Termijn voorbij',
   PIP_REFERRAL: 'Verwijzing naar partner',
   INTAKE_WAARSCHUWING: 'Waarschuwing intake',
+  INTAKE_ZONDER_INBURGERAAR: 'Intake afronden zonder inburgeraar',
   INTAKE_BOETE: 'Boete intake',
   INTAKE_TWEEDE_BOETE: 'Tweede boete intake',
   TRANSFER: 'Overdracht naar gemeente',
