@@ -29,12 +29,24 @@
  *    change is guarded with `patched()` or no old workflow runs any more.
  * 3. When no workflow started before the change is still running (check with a visibility query),
  *    replace `patched` by `deprecatePatch('<same id>')`; after those are gone too, remove it.
+ * A change of the law is a new row in domain/law.ts; when it changes what running trajectories do,
+ * the row comes with a new rules version (CURRENT_RULES_VERSION) and its patch id in RULES_PATCHES
+ * below: nothing else in this file changes.
+ *
  * Active patches:
  * - `2026-12-record-step` (December 2026): effects are written as one `recordStep` per step and
  *   delivered by the delivery workflow, instead of `recordTrajectoryEvent` per event and
  *   `sendNotification` per notification inside the flush (which held updates open while a mail
  *   server or partner was down). Histories recorded before it replay on the old path; both old
  *   activities stay registered until no such trajectory runs any more.
+ * - `2026-12-rules-v2` (rules version 2: the law checked per article, the Besluit as in force on
+ *   the date of the case). It changes what a running trajectory computes: the onderwijsroute is met
+ *   by the taalschakeltraject without a KNM exam, the PIP term of a 2022 case counts from the BRP
+ *   registration, a missed intake summons no longer fines by itself, and PIPs set from now on get
+ *   the timely-course-offer deadline. Histories recorded before it replay with rules version 1
+ *   (`patched` is false there: the state keeps `rulesVersion` 1); a trajectory started under version
+ *   1 moves to version 2 at its first new workflow task (`RULES_UPGRADED` event), so its past replays
+ *   as it ran and its future follows the law as checked. New trajectories start on version 2.
  */
 import {
   ApplicationFailure,
@@ -53,19 +65,23 @@ import {
   apply,
   applyValidated,
   COMMAND_NAMES,
+  CURRENT_RULES_VERSION,
   commandOf,
   commandSchemas,
   INVALID_INPUT,
   initialState,
+  initialStateForRules,
   instantAt,
   isEnded,
   koppelingSchema,
   nextWakeUp,
+  rulesVersionOf,
   summarize,
   tick,
   toNotificationRequest,
   toRecordEventInput,
   toStepRecord,
+  upgradeRules,
   validate,
   type Command,
   type CommandInput,
@@ -120,6 +136,15 @@ const { sendNotification } = proxyActivities<TrajectoryActivities>({
   },
 });
 
+/** The patch through which a trajectory adopts each rules version of domain/law.ts (see the header). */
+const RULES_PATCHES: Record<number, string> = { 2: '2026-12-rules-v2' };
+
+/** The newest rules version whose patch this history has (or, when not replaying, the current one). */
+function startRulesVersion(): number {
+  for (let v = CURRENT_RULES_VERSION; v > 1; v--) if (patched(RULES_PATCHES[v]!)) return v;
+  return 1;
+}
+
 type Effect =
   | { kind: 'event'; event: TrajectoryEvent; snapshot: TrajectorySummary }
   | { kind: 'notification'; intent: NotificationIntent; at: string };
@@ -147,7 +172,11 @@ export async function trajectoryWorkflow(
         `INVALID_KOPPELING: ${parsed.error.message}`,
         'INVALID_KOPPELING',
       );
-    state = initialState(parsed.data, nowIso());
+    const version = startRulesVersion();
+    state =
+      version === CURRENT_RULES_VERSION
+        ? initialState(parsed.data, nowIso())
+        : initialStateForRules(version, parsed.data, nowIso());
   }
   const firstSeqOfRun = state.eventSeq;
   let lastSearchAttributes = ''; // a new run upserts once, then only on change
@@ -164,6 +193,22 @@ export async function trajectoryWorkflow(
     for (const intent of t.notifications) effects.push({ kind: 'notification', intent, at: now });
     enqueued += t.events.length + t.notifications.length;
     return enqueued;
+  }
+
+  /**
+   * Moves a trajectory on an older rules version to the current one, through the patch of each
+   * version: during replay of a history without that patch nothing changes (it replays as it ran).
+   */
+  function adoptCurrentRules(): void {
+    while (rulesVersionOf(state) < CURRENT_RULES_VERSION) {
+      const next = rulesVersionOf(state) + 1;
+      if (!patched(RULES_PATCHES[next]!)) return;
+      const now = nowIso();
+      const t = upgradeRules(state, now, next);
+      state = t.state;
+      enqueue(t, now);
+      dirty = true;
+    }
   }
 
   if (!carried?.state) {
@@ -270,6 +315,7 @@ export async function trajectoryWorkflow(
   async function handle<N extends CommandName>(name: N, input: CommandInput<N>): Promise<TrajectorySummary> {
     const parsed = (parsedInputs.get(input) ?? commandSchemas[name].parse(input)) as CommandInput<N>;
     parsedInputs.delete(input);
+    adoptCurrentRules();
     const now = nowIso();
     const t = applyValidated(state, commandOf(name, parsed), now);
     state = t.state;
@@ -322,6 +368,7 @@ export async function trajectoryWorkflow(
 
   /** Partner facts: applied when the rules allow, otherwise recorded as refused (no exception). */
   function partnerFact<N extends 'recordProgressHours' | 'recordExamResult'>(name: N, input: unknown): void {
+    adoptCurrentRules();
     const parsed = commandSchemas[name].safeParse(input);
     if (!parsed.success) return refusedFact(name, 'INVALID_INPUT', parsed.error.message);
     const command = { type: name, input: parsed.data } as Command;
@@ -348,6 +395,7 @@ export async function trajectoryWorkflow(
   };
 
   for (;;) {
+    adoptCurrentRules();
     const now = nowIso();
     const t = tick(state, now);
     state = t.state;

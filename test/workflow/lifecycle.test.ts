@@ -125,7 +125,7 @@ it('continueAsNew carries the state; nothing is sent twice across runs', async (
       phase: 'LEERROUTE',
       route: 'Z',
       dates: { pipDecision: '2045-01-16', termijnStart: '2045-01-17' },
-      hours: { LESSEN: 120, PARTICIPATIE: 0 },
+      hours: { LESSEN: 120, PARTICIPATIE: 0, KNM: 0 },
       voortgangsgesprekken: ['2045-04-20'],
       modules: { PVT: { startDate: '2045-01-16' } },
     });
@@ -147,12 +147,12 @@ it('continueAsNew carries the state; nothing is sent twice across runs', async (
     histories.push({
       workflowId: h.workflowId,
       history: await env.client.workflow.getHandle(h.workflowId, firstRunId).fetchHistory(),
-      fixture: 'continue-as-new-run-1',
+      fixture: 'v2-continue-as-new-run-1',
     });
     histories.push({
       workflowId: h.workflowId,
       history: await h.fetchHistory(),
-      fixture: 'continue-as-new-run-2',
+      fixture: 'v2-continue-as-new-run-2',
     });
   } finally {
     await stopWorker(w);

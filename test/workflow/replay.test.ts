@@ -6,7 +6,7 @@
  *
  * Re-record the fixtures only after a change deliberately guarded with `patched()`, or when no
  * workflow started before the change still runs (see histories/README.md):
- *   RECORD_HISTORIES=1 npx jest test/workflow/routes.test.ts test/workflow/terms.test.ts test/workflow/lifecycle.test.ts
+ *   RECORD_HISTORIES=1 npx jest test/workflow/routes.test.ts test/workflow/terms.test.ts test/workflow/lifecycle.test.ts test/workflow/law.test.ts
  */
 import fs from 'node:fs';
 import path from 'node:path';
@@ -16,8 +16,23 @@ import { workflowBundle } from '../helpers/temporal';
 import { HISTORIES_DIR } from './harness';
 import { historyFromJSON } from '@temporalio/common/lib/proto-utils';
 
-/** The representative set recorded by routes, terms and lifecycle (incl. both runs of a continueAsNew). */
-const MIN_FIXTURES = 8;
+/**
+ * The histories recorded under rules version 1 (before the patch `2026-12-rules-v2`: 8, incl. both
+ * runs of a continueAsNew) and the `v2-*` set recorded by routes, terms, lifecycle and law (14).
+ */
+const MIN_FIXTURES = 22;
+
+/** Recorded before `2026-12-rules-v2`: they prove trajectories started under the old rules replay. */
+const RULES_V1_FIXTURES = [
+  'b1-route',
+  'continue-as-new-run-1',
+  'continue-as-new-run-2',
+  'exemption',
+  'extension',
+  'missed-pip-term',
+  'onderwijsroute',
+  'route-switch',
+];
 
 const fixtures = fs
   .readdirSync(HISTORIES_DIR)
@@ -32,6 +47,7 @@ const fixtures = fs
 
 it(`at least ${MIN_FIXTURES} committed histories are there to replay`, () => {
   expect(fixtures.length).toBeGreaterThanOrEqual(MIN_FIXTURES);
+  expect(fixtures.map((f) => f.workflowId)).toEqual(expect.arrayContaining(RULES_V1_FIXTURES));
   for (const f of fixtures) expect(f.history.events?.length ?? 0).toBeGreaterThan(10);
 });
 

@@ -63,14 +63,20 @@ describe('leerroutes', () => {
     expect(afterPip).toMatchObject({
       phase: 'LEERROUTE',
       route: 'B1',
+      rulesVersion: 2,
       milestones: {
         pip: '2040-03-01',
         termijnStart: '2040-03-02',
         termijnEnd: '2043-03-01',
         routeSwitchUntil: '2041-09-01',
+        // Wi2021 art. 13: from the day of BRP registration.
+        maatschappelijkeBegeleidingStart: '2040-01-23',
       },
+      // Wi2021 art. 16: the lessons must start within 3 months of the PIP.
+      tijdigAanbod: { dueDate: '2040-06-01', status: 'open', extensionGround: false },
     });
     await advanceTo(suite.env, '2040-03-10');
+    await u(m.commandUpdates.registerStartLessen, { date: '2040-03-10', partnerId: 'taalschool-zwolle' });
     await u(m.commandUpdates.startModule, {
       module: 'PVT',
       date: '2040-03-10',
@@ -81,7 +87,7 @@ describe('leerroutes', () => {
     await advanceTo(suite.env, '2040-08-30');
     await u(m.commandUpdates.recordVoortgangsgesprek, { date: '2040-08-30' });
     await advanceTo(suite.env, '2040-09-15');
-    await u(m.commandUpdates.completeModule, { module: 'PVT', date: '2040-09-15' });
+    await u(m.commandUpdates.completeModule, { module: 'PVT', date: '2040-09-15', hours: 12 });
     await advanceTo(suite.env, '2041-01-15');
     await u(m.commandUpdates.completeModule, { module: 'MAP', date: '2041-01-15', hours: 45 });
     await advanceTo(suite.env, '2041-02-20');
@@ -126,6 +132,7 @@ describe('leerroutes', () => {
     expect(status).toEqual({
       HUISVESTING: 'met',
       PIP_VASTSTELLEN: 'met',
+      TIJDIG_AANBOD: 'met',
       'MODULE-PVT': 'met',
       'VOORTGANGSGESPREK-1': 'met',
       'VOORTGANGSGESPREK-2': 'met',
@@ -147,10 +154,14 @@ describe('leerroutes', () => {
       [2, true, 'coach'],
     ]);
     expect(suite.recorder.eventTypes(h.workflowId).at(-1)).toBe('TRAJECTORY_ENDED');
-    suite.histories.push({ workflowId: h.workflowId, history: await h.fetchHistory(), fixture: 'b1-route' });
+    suite.histories.push({
+      workflowId: h.workflowId,
+      history: await h.fetchHistory(),
+      fixture: 'v2-b1-route',
+    });
   });
 
-  it('onderwijsroute: taalschakeltraject and KNM, no MAP', async () => {
+  it('onderwijsroute: the taalschakeltraject meets the route, without a KNM exam and without MAP', async () => {
     await advanceTo(suite.env, '2045-01-09');
     const h = await startTrajectory(suite.env, suite.taskQueue, {
       koppelingDate: '2045-01-09',
@@ -183,23 +194,19 @@ describe('leerroutes', () => {
     });
     await u(m.commandUpdates.startModule, { module: 'PVT', date: '2045-01-20' });
     await advanceTo(suite.env, '2045-04-01');
-    await u(m.commandUpdates.completeModule, { module: 'PVT', date: '2045-04-01' });
+    await expectRefused(
+      u(m.commandUpdates.completeModule, { module: 'PVT', date: '2045-04-01', hours: 8 }),
+      'PVT_MIN_HOURS',
+    );
+    await u(m.commandUpdates.completeModule, { module: 'PVT', date: '2045-04-01', hours: 12 });
     await advanceTo(suite.env, '2045-12-01');
     await u(m.commandUpdates.recordVoortgangsgesprek, { date: '2045-12-01' });
-    await expectRefused(
-      u(m.commandUpdates.recordExamResult, {
-        component: 'LEZEN',
-        attempt: 1,
-        date: '2045-12-01',
-        passed: true,
-      }),
-      'EXAM_NOT_IN_ROUTE',
-    );
+    // A B1 language exam counts in the onderwijsroute as the other way to meet the plicht (Wi2021 art. 8 lid 4).
     await u(m.commandUpdates.recordExamResult, {
-      component: 'KNM',
+      component: 'LEZEN',
       attempt: 1,
       date: '2045-12-01',
-      passed: true,
+      passed: false,
     });
     await advanceTo(suite.env, '2046-07-10');
     await u(m.commandUpdates.completeLeerroute, {
@@ -213,6 +220,9 @@ describe('leerroutes', () => {
       endedDate: '2046-07-10',
       route: 'ONDERWIJS',
     });
+    // Met without a KNM exam: only the failed LEZEN attempt is on record.
+    const state = await h.query(m.getState);
+    expect(Object.keys(state.exams)).toEqual(['LEZEN']);
     expect(suite.recorder.sent(h.workflowId)).toEqual([
       '2045-01-20 PIP_REFERRAL partner:hogeschool-windesheim',
       // The switch window (until 2046-07-20) is still open: 14-day reminder; done before the 3-day one.
@@ -222,11 +232,11 @@ describe('leerroutes', () => {
     suite.histories.push({
       workflowId: h.workflowId,
       history: await h.fetchHistory(),
-      fixture: 'onderwijsroute',
+      fixture: 'v2-onderwijsroute',
     });
   });
 
-  it('Z-route with 800 + 800 hours reported by partners, and ontzorgen for 6 months', async () => {
+  it('Z-route: 800 course hours, 800 participation hours with MAP and PVT counted, final interview; ontzorgen for 6 months', async () => {
     await advanceTo(suite.env, '2050-01-10');
     const h = await startTrajectory(suite.env, suite.taskQueue, {
       koppelingDate: '2050-01-10',
@@ -235,6 +245,7 @@ describe('leerroutes', () => {
       kennisgevingDate: '2050-01-10',
       brpInschrijvingDate: '2050-01-10',
       bijstandStartDate: '2050-01-10',
+      verblijfsvergunning: 'ASIEL_BEPAALDE_TIJD',
       settings: { voortgangsgesprekIntervalMonths: 12 },
     });
     const u = updater(h);
@@ -258,6 +269,7 @@ describe('leerroutes', () => {
     });
     for (const module of ['PVT', 'MAP', 'ONTZORGEN'] as const)
       await u(m.commandUpdates.startModule, { module, date: '2050-01-24' });
+    await u(m.commandUpdates.registerStartLessen, { date: '2050-01-24', partnerId: 'taalschool-z' });
     // Partners report hours per quarter: 8 x 100 lesson hours and 8 x 100 participation hours.
     const quarters = [
       '2050-04-30',
@@ -285,10 +297,10 @@ describe('leerroutes', () => {
         partnerId: 'werkgever-1',
       });
       if (i === 6) {
-        await u(m.commandUpdates.completeModule, { module: 'PVT', date: periodEnd });
+        await u(m.commandUpdates.completeModule, { module: 'PVT', date: periodEnd, hours: 12 });
         await u(m.commandUpdates.completeModule, { module: 'MAP', date: periodEnd, hours: 40 });
         await expectRefused(
-          u(m.commandUpdates.completeLeerroute, { date: periodEnd }),
+          u(m.commandUpdates.completeLeerroute, { date: periodEnd, finalInterviewWithCollege: true }),
           'Z_ROUTE_HOURS_INSUFFICIENT',
         );
       }
@@ -296,10 +308,18 @@ describe('leerroutes', () => {
     // A partner fact that the rules refuse is recorded, not applied.
     await h.signal(m.partnerExamResult, { component: 'KNM', attempt: 1, date: '2052-01-31', passed: true });
     const state = await h.query(m.getState);
-    expect(state.hours).toEqual({ LESSEN: 800, PARTICIPATIE: 800 });
+    expect(state.hours).toEqual({ LESSEN: 800, PARTICIPATIE: 800, KNM: 0 });
     expect(state.exams).toEqual({});
     await advanceTo(suite.env, '2052-02-10');
-    await u(m.commandUpdates.completeLeerroute, { date: '2052-02-10', note: 'eindgesprek Z-route' });
+    await expectRefused(
+      u(m.commandUpdates.completeLeerroute, { date: '2052-02-10', note: 'eindgesprek door de taalschool' }),
+      'Z_ROUTE_FINAL_INTERVIEW_REQUIRED',
+    );
+    await u(m.commandUpdates.completeLeerroute, {
+      date: '2052-02-10',
+      note: 'eindgesprek Z-route',
+      finalInterviewWithCollege: true,
+    });
     const result = await finalResult(suite.env, h.workflowId);
     expect(result).toMatchObject({ phase: 'AFGEROND', endedReason: 'VOLDAAN', endedDate: '2052-02-10' });
     expect(suite.recorder.eventTypes(h.workflowId)).toContain('PARTNER_FACT_REFUSED');

@@ -1,7 +1,7 @@
 /**
  * The law's terms in whole trajectories on the time-skipping server: a missed PIP term, an
  * extension after illness, route switching inside and after 1.5 years, an exemption, a transfer
- * (of an imported caseload), and a person who never shows up for the intake. Every scenario
+ * (of an imported caseload), and a person who misses three intake summonses and is fined. Every scenario
  * asserts the local dates on which its notifications went out.
  */
 import * as m from '../../workflows/messages';
@@ -78,7 +78,7 @@ it('a missed PIP term: reminders to the coach, escalation to the manager the day
     phase: 'VERTROKKEN',
     endedReason: 'VERTROKKEN',
   });
-  await keepHistory(h, 'missed-pip-term');
+  await keepHistory(h, 'v2-missed-pip-term');
 });
 
 it('an extension after illness moves the end of the termijn and its reminders', async () => {
@@ -160,7 +160,7 @@ it('an extension after illness moves the end of the termijn and its reminders', 
     phase: 'BEEINDIGD',
     endedReason: 'OVERIG',
   });
-  await keepHistory(h, 'extension');
+  await keepHistory(h, 'v2-extension');
 });
 
 it('a route switch inside 1.5 years, one refused after, onderwijsroute → B1 still allowed', async () => {
@@ -212,7 +212,7 @@ it('a route switch inside 1.5 years, one refused after, onderwijsroute → B1 st
   ]);
   await u(m.commandUpdates.endTrajectory, { reason: 'OVERLEDEN', date: '2051-07-18' });
   expect(await finalResult(suite.env, h.workflowId)).toMatchObject({ phase: 'OVERLEDEN' });
-  await keepHistory(h, 'route-switch');
+  await keepHistory(h, 'v2-route-switch');
 });
 
 it('an exemption after a first reminder ends the trajectory and drops the open deadlines', async () => {
@@ -261,7 +261,7 @@ it('an exemption after a first reminder ends the trajectory and drops the open d
   // window (until 2056-07-18) and the termijn (until 2058-01-18): nothing more goes out.
   await advanceTo(suite.env, '2058-02-01');
   expect(suite.recorder.sent(h.workflowId)).toEqual(['2055-04-04 REMINDER VOORTGANGSGESPREK-1']);
-  await keepHistory(h, 'exemption');
+  await keepHistory(h, 'v2-exemption');
 });
 
 it('a transfer to another gemeente of a trajectory imported mid-way (warm transfer)', async () => {
@@ -309,7 +309,7 @@ it('a transfer to another gemeente of a trajectory imported mid-way (warm transf
   await keepHistory(h);
 });
 
-it('a person who never shows up for the intake: warning, fine, second fine, PIP without input', async () => {
+it('three missed summonses, two intake fines with their new terms, the intake completed without the person', async () => {
   await advanceTo(suite.env, '2065-01-05');
   const h = await startTrajectory(suite.env, suite.taskQueue, {
     koppelingDate: '2065-01-05',
@@ -319,9 +319,16 @@ it('a person who never shows up for the intake: warning, fine, second fine, PIP 
     brpInschrijvingDate: '2065-01-05',
   });
   const u = updater(h);
+  const intakeFine = (decisionDate: string, newTermEnd: string) =>
+    u(m.commandUpdates.imposeFine, { ground: 'INTAKE_NIET_VERSCHENEN', decisionDate, newTermEnd });
   await u(m.commandUpdates.planBredeIntake, { plannedDate: '2065-01-19' });
   await advanceTo(suite.env, '2065-01-19');
   await u(m.commandUpdates.recordIntakeNoShow, { date: '2065-01-19', nextPlannedDate: '2065-02-02' });
+  await advanceTo(suite.env, '2065-01-20');
+  // Wi2021 art. 22: €250 and a new term of at most 2 months.
+  await expectRefused(intakeFine('2065-01-20', '2065-03-21'), 'FINE_TERM_TOO_LONG');
+  const fined = await intakeFine('2065-01-20', '2065-02-19');
+  expect(fined.fines).toMatchObject({ totalEur: 250, items: [{ amountEur: 250, article: 'WI2021_ART_22' }] });
   await advanceTo(suite.env, '2065-02-02');
   await expectRefused(
     u(m.commandUpdates.setPip, {
@@ -338,6 +345,14 @@ it('a person who never shows up for the intake: warning, fine, second fine, PIP 
     u(m.commandUpdates.recordIntakeNoShow, { date: '2065-02-16' }),
     'INTAKE_SANCTIONS_EXHAUSTED',
   );
+  // A further fine only once the new term passed without taking part.
+  await expectRefused(intakeFine('2065-02-16', '2065-03-16'), 'FINE_TERM_RUNNING');
+  await advanceTo(suite.env, '2065-02-20');
+  const again = await intakeFine('2065-02-20', '2065-03-10');
+  expect(again.fines).toMatchObject({ totalEur: 500, maxEur: 2400 });
+  await advanceTo(suite.env, '2065-02-23');
+  // Wi2021 art. 14 lid 2: after three summonses the college completes the intake without the person.
+  await u(m.commandUpdates.completeBredeIntake, { date: '2065-02-23', withoutPerson: true });
   await advanceTo(suite.env, '2065-03-05');
   const pip = await u(m.commandUpdates.setPip, {
     decisionDate: '2065-03-05',
@@ -345,23 +360,32 @@ it('a person who never shows up for the intake: warning, fine, second fine, PIP 
     modules: [{ module: 'PVT' }, { module: 'MAP' }],
   });
   expect(pip.phase).toBe('LEERROUTE');
+  expect(
+    Object.fromEntries(pip.deadlines.filter((d) => d.key.startsWith('BOETE')).map((d) => [d.key, d.status])),
+  ).toEqual({ 'BOETE_TERMIJN-1': 'missed', 'BOETE_TERMIJN-2': 'met' });
   const state = await h.query(m.getState);
   expect(state.pip!.withoutInput).toBe(true);
-  expect(state.intake.noShows.map((n) => `${n.date} ${n.sanction}`)).toEqual([
-    '2065-01-19 WAARSCHUWING',
-    '2065-02-02 BOETE',
-    '2065-02-16 TWEEDE_BOETE',
+  expect(state.intake.noShows.map((n) => `${n.date} ${n.summons} ${n.sanction}`)).toEqual([
+    '2065-01-19 1 WAARSCHUWING',
+    '2065-02-02 2 WAARSCHUWING',
+    '2065-02-16 3 GEEN',
   ]);
   expect(suite.recorder.sent(h.workflowId)).toEqual([
     '2065-01-19 INTAKE_WAARSCHUWING coach:coach-f',
-    '2065-02-02 INTAKE_BOETE manager:',
-    '2065-02-16 INTAKE_TWEEDE_BOETE manager:',
+    '2065-02-02 INTAKE_WAARSCHUWING coach:coach-f',
+    '2065-02-05 REMINDER BOETE_TERMIJN-1',
+    '2065-02-16 REMINDER BOETE_TERMIJN-1',
+    '2065-02-16 INTAKE_ZONDER_INBURGERAAR coach:coach-f',
+    '2065-02-20 ESCALATION BOETE_TERMIJN-1', // the term passed: the manager decides on a further fine
     '2065-03-02 REMINDER PIP_VASTSTELLEN', // due 2065-03-16, set on 2065-03-05
   ]);
-  const fine = suite.recorder.notifications.find(
-    (n) => n.workflowId === h.workflowId && n.template === 'INTAKE_BOETE',
-  )!;
-  expect(fine.data).toMatchObject({ fineEur: 250, sanction: 'BOETE' });
+  const recorded = suite.recorder.events.filter(
+    (e) => e.workflowId === h.workflowId && e.type === 'FINE_RECORDED',
+  );
+  expect(recorded.map((e) => [e.data.decisionDate, e.data.amountEur, e.data.ground, e.data.source])).toEqual([
+    ['2065-01-20', 250, 'INTAKE_NIET_VERSCHENEN', 'Wi2021 art. 22; Besluit inburgering 2021 art. 7.1 lid 1'],
+    ['2065-02-20', 250, 'INTAKE_NIET_VERSCHENEN', 'Wi2021 art. 22; Besluit inburgering 2021 art. 7.1 lid 1'],
+  ]);
   await u(m.commandUpdates.endTrajectory, { reason: 'VERTROKKEN', date: '2065-03-05' });
   await keepHistory(h);
 });
