@@ -121,7 +121,9 @@ export async function runTrajectory(report: Report, deps: TrajectoryDeps): Promi
         h.executeUpdate(m.commandUpdates.recordVoortgangsgesprek, { args: [{ date: '2040-08-30' }] }),
       );
       await at('2040-09-15', () =>
-        h.executeUpdate(m.commandUpdates.completeModule, { args: [{ module: 'PVT', date: '2040-09-15' }] }),
+        h.executeUpdate(m.commandUpdates.completeModule, {
+          args: [{ module: 'PVT', date: '2040-09-15', hours: 12 }],
+        }),
       );
       await at('2041-01-15', () =>
         h.executeUpdate(m.commandUpdates.completeModule, {
@@ -157,7 +159,7 @@ export async function runTrajectory(report: Report, deps: TrajectoryDeps): Promi
       await at('2042-08-01', () =>
         h.executeUpdate(m.commandUpdates.recordVoortgangsgesprek, { args: [{ date: '2042-08-01' }] }),
       );
-      // 2.5 years after the start of the termijn (2040-03-02): DUO extends it by 6 months.
+      // 6 months before the end of the termijn (2043-03-01; Besluit art. 4.5): DUO extends it by 6 months.
       await at('2042-09-02', () =>
         h.executeUpdate(m.commandUpdates.grantExtension, {
           args: [

@@ -1,6 +1,6 @@
 /**
- * Per-gemeente settings: every *policy* value of shared/domain.md (the law sets no number there, so
- * the gemeente chooses) with the defaults from that document. A trajectory carries its settings in
+ * Per-gemeente settings: every *policy* value (the law sets no number there, so the gemeente
+ * chooses; docs/wet-inburgering.md) with its default. A trajectory carries its settings in
  * its state, so a running workflow keeps the values it started with (a change for running ones goes
  * through `patched()` in the workflow, see workflows/trajectory.ts).
  */

@@ -188,8 +188,8 @@ export function summarize(state: TrajectoryState): TrajectorySummary {
       ...(termijn
         ? { termijnEnd: termijn.dueDate, extensionRequestFrom: extensionRequestOpens(termijn.dueDate) }
         : {}),
-      ...(state.modules.MAATSCHAPPELIJKE_BEGELEIDING?.startDate
-        ? { maatschappelijkeBegeleidingStart: state.modules.MAATSCHAPPELIJKE_BEGELEIDING.startDate }
+      ...(dates.maatschappelijkeBegeleidingStart
+        ? { maatschappelijkeBegeleidingStart: dates.maatschappelijkeBegeleidingStart }
         : {}),
       ...(dates.lessenStart ? { lessenStart: dates.lessenStart } : {}),
     },

@@ -176,10 +176,7 @@ export function initialStateForRules(rulesVersion: number, input: Koppeling, now
 /** Wi2021 art. 13: maatschappelijke begeleiding of an asielstatushouder starts on the day of BRP registration. */
 function startMaatschappelijkeBegeleiding(s: TrajectoryState, brp: string): void {
   const v = inForce(MAATSCHAPPELIJKE_BEGELEIDING_WET, brp, rulesVersionOf(s));
-  if (!v || !v.values.doelgroepen.includes(s.doelgroep)) return;
-  const current = s.modules.MAATSCHAPPELIJKE_BEGELEIDING ?? emptyModule('MAATSCHAPPELIJKE_BEGELEIDING');
-  if (current.completedDate) return;
-  s.modules.MAATSCHAPPELIJKE_BEGELEIDING = { ...current, startDate: brp };
+  if (v && v.values.doelgroepen.includes(s.doelgroep)) s.dates.maatschappelijkeBegeleidingStart = brp;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -863,7 +860,10 @@ function mergeModules(
 ): void {
   for (const m of modules) {
     const current = ctx.s.modules[m.module] ?? emptyModule(m.module);
-    ctx.s.modules[m.module] = { ...current, ...m, inPip: true };
+    // Maatschappelijke begeleiding in the PIP runs since the BRP registration (Wi2021 art. 13).
+    const since =
+      m.module === 'MAATSCHAPPELIJKE_BEGELEIDING' ? ctx.s.dates.maatschappelijkeBegeleidingStart : undefined;
+    ctx.s.modules[m.module] = { ...(since ? { startDate: since } : {}), ...current, ...m, inPip: true };
   }
 }
 

@@ -276,6 +276,8 @@ export interface StateDates {
   intake?: string;
   pipDecision?: string;
   termijnStart?: string;
+  /** Maatschappelijke begeleiding of an asielstatushouder started: the BRP registration (Wi2021 art. 13). */
+  maatschappelijkeBegeleidingStart?: string;
   /** First lesson of the course of the leerroute (NT2, taalschakeltraject or Z-route course). */
   lessenStart?: string;
   /** The gemeente reported to DUO that the course did not start in time (Besluit art. 9.3 lid 2 b). */

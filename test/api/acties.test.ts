@@ -31,6 +31,20 @@ interface Case {
 const b1 = { fixture: 'b1' as const };
 const PIP_MODULES = [{ module: 'PVT' }, { module: 'MAP', agreedEndDate: '2027-06-01' }, { module: 'KNM' }];
 
+/** A PIP set in this service (rules version 2) in 2023: its course had to start by 2024-01-02. */
+const pipSet2023: Start = {
+  fixture: 'pip',
+  importOverrides: {
+    intakePlannedDate: '2023-09-10',
+    intakeDate: '2023-09-15',
+    kennisgevingDate: '2023-09-05',
+    brpInschrijvingDate: '2023-09-03',
+  },
+  before: [
+    ['setPip', { decisionDate: '2023-10-02', route: 'B1', modules: [{ module: 'PVT' }, { module: 'MAP' }] }],
+  ],
+};
+
 const cases: Record<string, Case> = {
   planBredeIntake: {
     ok: {
@@ -140,7 +154,7 @@ const cases: Record<string, Case> = {
     ok: {
       ...b1,
       before: [['startModule', { module: 'PVT', date: '2026-10-10' }]],
-      body: { module: 'PVT', date: '2026-11-01' },
+      body: { module: 'PVT', date: '2026-11-01', hours: 12 },
     },
     refused: { ...b1, body: { module: 'PVT', date: '2026-11-01' }, code: 'MODULE_NOT_STARTED' },
     invalid: { body: { module: 'PVT' }, field: 'date' },
@@ -264,6 +278,42 @@ const cases: Record<string, Case> = {
       code: 'END_REASON_REQUIRES_TOELICHTING',
     },
     invalid: { body: { reason: 'WEG', date: '2026-11-01' }, field: 'reason' },
+  },
+  registerStartLessen: {
+    ok: { ...b1, body: { date: '2026-10-12', partnerId: 'taalschool-1' } },
+    refused: { fixture: 'pip', body: { date: '2026-10-12' }, code: 'PIP_NOT_SET' },
+    invalid: { body: { date: 'maandag' }, field: 'date' },
+  },
+  registerMeldingAanbodDuo: {
+    ok: { ...pipSet2023, body: { date: '2026-11-20', note: 'Wachtlijst bij de taalschool' } },
+    refused: {
+      ...pipSet2023,
+      before: [...pipSet2023.before!, ['registerStartLessen', { date: '2023-11-01' }]],
+      body: { date: '2026-11-20' },
+      code: 'COURSE_OFFER_NOT_LATE',
+    },
+    invalid: { body: { date: '2026-11-20', note: '' }, field: 'note' },
+  },
+  imposeFine: {
+    ok: {
+      ...b1,
+      body: { ground: 'PIP_NIET_NAGEKOMEN', decisionDate: '2026-11-01', reason: 'PVT niet gevolgd' },
+    },
+    refused: {
+      fixture: 'pip',
+      body: { ground: 'PIP_NIET_NAGEKOMEN', decisionDate: '2026-11-01' },
+      code: 'PIP_NOT_SET',
+    },
+    invalid: { body: { ground: 'TE_LAAT', decisionDate: '2026-11-01' }, field: 'ground' },
+  },
+  registerPlichtOnderbreking: {
+    ok: { ...b1, body: { from: '2026-10-10', to: '2026-11-01', reason: 'Vergunning tijdelijk vervallen' } },
+    refused: {
+      fixture: 'pip',
+      body: { from: '2026-10-10', to: '2026-11-01' },
+      code: 'TERMIJN_NOT_STARTED',
+    },
+    invalid: { body: { from: '2026-10-10' }, field: 'to' },
   },
 };
 

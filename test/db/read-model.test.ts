@@ -100,7 +100,7 @@ for (const { provider, run } of providersUnderTest('test/db/read-model')) {
             dueDate: '2030-03-15',
             originalDueDate: '2030-03-15',
             status: 'open',
-            source: 'Wi2021 art. 7',
+            source: 'Wi2021 art. 11',
             suspended: true,
           },
         ],

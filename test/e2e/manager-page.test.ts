@@ -207,7 +207,7 @@ describeBrowser('the manager page', () => {
     await page.getByRole('heading', { level: 1, name: /^Amira Test-/ }).waitFor();
     expect(page.url()).toBe(`${baseUrl}/werk#/persoon/${ids.b1}`);
     const termijn = page.locator('#deadlines ~ table tr', { hasText: 'Inburgeringstermijn' });
-    await expect(termijn.innerText()).resolves.toMatch(/1 oktober 2029.*Wi2021 art\. 7/s);
+    await expect(termijn.innerText()).resolves.toMatch(/1 oktober 2029.*Wi2021 art\. 11/s);
     await expect(
       page.getByRole('link', { name: /Bekijk de workflow in Temporal/ }).getAttribute('href'),
     ).resolves.toBe(

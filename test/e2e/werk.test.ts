@@ -248,7 +248,7 @@ describeBrowser('the coach workspace and the managers page', () => {
     await expect(phase(anna)).resolves.toBe('Leerroute');
     await expect(
       anna.locator('#deadlines ~ table tr', { hasText: 'Inburgeringstermijn' }).innerText(),
-    ).resolves.toMatch(/31 maart 2028.*Wi2021 art\. 7/s);
+    ).resolves.toMatch(/31 maart 2028.*Wi2021 art\. 11/s);
 
     for (const [module, start, end] of [
       ['PVT', '2025-04-10', '2025-05-01'],
@@ -261,7 +261,8 @@ describeBrowser('the coach workspace and the managers page', () => {
       await act(anna, 'completeModule', async (f) => {
         await f.getByLabel('Module', { exact: true }).selectOption(module);
         await f.getByLabel('Datum', { exact: true }).fill(end);
-        if (module === 'MAP') await f.getByLabel('Aantal uren').fill('40');
+        // PVT at least 12 hours, MAP at least 40 (Besluit inburgering 2021 art. 3.1 and 3.2).
+        await f.getByLabel('Aantal uren').fill(module === 'MAP' ? '40' : '12');
       });
     }
     // Only the modules still open are offered: the rules narrowed the choices.

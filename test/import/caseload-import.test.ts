@@ -148,7 +148,7 @@ describe('caseload import', () => {
     expect(route.dates.termijnStart).toBe('2025-06-03');
     expect(deadline(route, 'INBURGERINGSTERMIJN')).toMatchObject({
       dueDate: '2028-06-02',
-      source: expect.stringContaining('Wi2021 art. 7'),
+      source: 'Wi2021 art. 11',
     });
     expect(deadline(route, 'PIP_VASTSTELLEN')).toMatchObject({ status: 'met', fulfilledDate: '2025-06-02' });
     expect(route.deadlines.filter((d) => d.rule === 'MODULE_AFSPRAAK').map((d) => d.dueDate)).toEqual([

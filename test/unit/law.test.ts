@@ -629,13 +629,26 @@ describe('Wi2021 art. 13: maatschappelijke begeleiding starts on the day of BRP 
     const s = run(start({ doelgroep }), [
       ['2025-02-03', cmd('registerBrpInschrijving', { date: '2025-02-03' })],
     ]);
-    expect(s.modules.MAATSCHAPPELIJKE_BEGELEIDING?.startDate).toBe(startDate);
+    expect(s.dates.maatschappelijkeBegeleidingStart).toBe(startDate);
     expect(summarize(s).milestones.maatschappelijkeBegeleidingStart).toBe(startDate);
   });
-  it('also when the koppeling brings the BRP date', () => {
-    expect(start({ brpInschrijvingDate: '2025-01-08' }).modules.MAATSCHAPPELIJKE_BEGELEIDING?.startDate).toBe(
-      '2025-01-08',
-    );
+  it('also when the koppeling brings the BRP date; in the PIP the module runs since then', () => {
+    const s = start({ brpInschrijvingDate: '2025-01-08' });
+    expect(s.dates.maatschappelijkeBegeleidingStart).toBe('2025-01-08');
+    expect(s.modules.MAATSCHAPPELIJKE_BEGELEIDING).toBeUndefined(); // not a PIP module until the PIP says so
+    const pip = run(s, [
+      ...toPipPhase.slice(0, 1),
+      ...toPipPhase.slice(2),
+      [
+        '2025-03-31',
+        cmd('setPip', {
+          decisionDate: '2025-03-31',
+          route: 'Z',
+          modules: [{ module: 'PVT' }, { module: 'MAP' }, { module: 'MAATSCHAPPELIJKE_BEGELEIDING' }],
+        }),
+      ],
+    ]);
+    expect(pip.modules.MAATSCHAPPELIJKE_BEGELEIDING).toMatchObject({ inPip: true, startDate: '2025-01-08' });
   });
 });
 
