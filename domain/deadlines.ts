@@ -148,9 +148,17 @@ export function routeSwitchLastDay(termijnStart: string): string {
  * (`termijnEnd` is its last day, extensions included: Wi2021 art. 12, Besluit art. 4.5).
  */
 export function extensionRequestOpens(termijnEnd: string): string {
+  const cached = opensMemo.get(termijnEnd);
+  if (cached !== undefined) return cached;
   const v = inForce(VERLENGING_AANVRAAG, termijnEnd)!;
-  return subtractPeriod(addDays(termijnEnd, 1), v.values.notBeforeEnd);
+  const opens = subtractPeriod(addDays(termijnEnd, 1), v.values.notBeforeEnd);
+  if (opensMemo.size >= 1024) opensMemo.clear();
+  opensMemo.set(termijnEnd, opens);
+  return opens;
 }
+
+/** Memo of a pure date function (the "what now" probes ask it per input); bounded. */
+const opensMemo = new Map<string, string>();
 
 /** Whether ontzorgen applies: an asylum permit (when the koppeling gave the kind), or an asielstatushouder. */
 export function ontzorgenApplies(

@@ -71,11 +71,29 @@ export const BESLUIT_2023 = '2023-01-01';
 
 const rule = <V>(r: LawRule<V>): LawRule<V> => r;
 
-/** The rows a rules version applies. */
+/** The rows a rules version applies, oldest `validFrom` first. */
 export function versionsFor<V>(r: LawRule<V>, rulesVersion: number): LawVersion<V>[] {
-  return r.versions.filter(
-    (v) => v.rules <= rulesVersion && (v.retiredIn === undefined || rulesVersion < v.retiredIn),
-  );
+  return [...knownRows(r, rulesVersion)];
+}
+
+/**
+ * Memo of the rows per rule and rules version: the table is constant, and the rules ask for it on
+ * every check (the "what now" probes validate thousands of inputs). A memo of a pure function of
+ * constant data cannot change a result, so it is safe in the workflow sandbox too.
+ */
+const rowsMemo = new WeakMap<LawRule<unknown>, Map<number, readonly LawVersion<unknown>[]>>();
+
+function knownRows<V>(r: LawRule<V>, rulesVersion: number): readonly LawVersion<V>[] {
+  const perVersion = rowsMemo.get(r as LawRule<unknown>) ?? new Map<number, readonly LawVersion<unknown>[]>();
+  rowsMemo.set(r as LawRule<unknown>, perVersion);
+  let rows = perVersion.get(rulesVersion) as readonly LawVersion<V>[] | undefined;
+  if (!rows) {
+    rows = r.versions
+      .filter((v) => v.rules <= rulesVersion && (v.retiredIn === undefined || rulesVersion < v.retiredIn))
+      .sort((a, b) => a.validFrom.localeCompare(b.validFrom));
+    perVersion.set(rulesVersion, rows as readonly LawVersion<unknown>[]);
+  }
+  return rows;
 }
 
 /**
@@ -88,8 +106,10 @@ export function inForce<V>(
   date: string,
   rulesVersion: number = CURRENT_RULES_VERSION,
 ): LawVersion<V> | undefined {
-  const known = versionsFor(r, rulesVersion).sort((a, b) => a.validFrom.localeCompare(b.validFrom));
-  return known.filter((v) => v.validFrom <= date).at(-1) ?? known[0];
+  const known = knownRows(r, rulesVersion);
+  let found: LawVersion<V> | undefined;
+  for (const v of known) if (v.validFrom <= date) found = v;
+  return found ?? known[0];
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -201,9 +201,18 @@ export function mapRoutes(s: VersionOf): readonly Leerroute[] {
 }
 
 /** Exams that count in a route (any of its ways). */
-export function examsInRoute(s: VersionOf, route: Leerroute): ExamComponent[] {
-  return [...new Set(routeWays(s, route).flatMap((w) => w.exams))];
+export function examsInRoute(s: VersionOf, route: Leerroute): readonly ExamComponent[] {
+  const key = `${rulesVersionOf(s)}:${route}`;
+  let exams = examsMemo.get(key);
+  if (!exams) {
+    exams = [...new Set(routeWays(s, route).flatMap((w) => w.exams))];
+    examsMemo.set(key, exams);
+  }
+  return exams;
 }
+
+/** Memo per rules version and route (the table is constant; the "what now" probes ask it often). */
+const examsMemo = new Map<string, readonly ExamComponent[]>();
 
 /** Modules a PIP must contain per route: PVT always, MAP where it applies. */
 export function requiredModules(s: VersionOf, route: Leerroute): ModuleCode[] {

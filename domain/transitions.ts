@@ -649,7 +649,8 @@ const validators: { [N in CommandName]: Validator<N> } = {
     return null;
   },
   grantExtension: (s, i) => {
-    const end = currentTermijnEnd(s);
+    // The termijn as it runs now (the state's deadlines are current after every change).
+    const end = s.deadlines.find((d) => d.key === 'INBURGERINGSTERMIJN')?.dueDate;
     if (!s.dates.termijnStart || !end)
       return refuse('TERMIJN_NOT_STARTED', 'de inburgeringstermijn is nog niet gestart');
     if (i.requestDate && i.requestDate > i.decisionDate)
