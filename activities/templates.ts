@@ -129,7 +129,7 @@ const TEMPLATES: Record<string, Template> = {
     subject: `Brede intake: ook de derde oproep gemist (${datumNl(p.noShowDate)})`,
     lines: [
       `Inburgeraar ${r.inburgeraarId} is ook na de derde oproep niet verschenen bij de brede intake (${datumNl(p.noShowDate)}).`,
-      'Wat te doen: rond de brede intake af zonder de inburgeraar (Wi2021 art. 14 lid 2) en stel daarna het PIP vast. Het college kan een boete opleggen (Wi2021 art. 22: € 250, met een nieuwe termijn van ten hoogste 2 maanden).',
+      'Wat te doen: rond de brede intake af zonder de inburgeraar (Wi2021 art. 14 lid 2; actie "Brede intake afronden zonder inburgeraar") en stel daarna het PIP vast. Het college kan een boete opleggen (Wi2021 art. 22: € 250, met een nieuwe termijn van ten hoogste 2 maanden).',
     ],
   }),
   INTAKE_BOETE: (p, r) => ({

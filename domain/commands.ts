@@ -255,15 +255,19 @@ export const completeBredeIntakeSchema = z
       .describe(
         'The gemeente exempted the person from the LBT for a visual or auditory impairment (Wi2021 art. 14 lid 6); a code, no medical details',
       ),
-    withoutPerson: z
-      .literal(true)
-      .optional()
-      .describe(
-        'The college completes the intake without the person, after three summonses were missed (Wi2021 art. 14 lid 2); no LBT result then',
-      ),
   })
   .describe(
     'Complete the brede intake (Wi2021 art. 14; Besluit inburgering 2021 art. 5.2), with the LBT result',
+  );
+
+export const completeBredeIntakeWithoutPersonSchema = z
+  .object({
+    ...actor,
+    date: isoDate('Date the college completed the brede intake without the person'),
+    note: reason('What the college based the intake on').optional(),
+  })
+  .describe(
+    'Complete the brede intake without the person, after three summonses were missed (Wi2021 art. 14 lid 2); the PIP is then set without their input',
   );
 
 export const recordIntakeNoShowSchema = z
@@ -565,7 +569,7 @@ export const imposeFineSchema = z
       ),
     decisionDate: isoDate('Date of the fine decision of the college'),
     newTermEnd: isoDate(
-      'Art. 22: end of the new term within which the person must still take part (at most 2 months after the decision)',
+      'Art. 22: end of the new term within which the person must still take part (at most 2 months after the decision; default: those 2 months)',
     ).optional(),
     reason: reason('Explanation').optional(),
   })
@@ -592,6 +596,7 @@ export const reassignCoachSchema = z
 export const commandSchemas = {
   planBredeIntake: planBredeIntakeSchema,
   completeBredeIntake: completeBredeIntakeSchema,
+  completeBredeIntakeWithoutPerson: completeBredeIntakeWithoutPersonSchema,
   recordIntakeNoShow: recordIntakeNoShowSchema,
   registerKennisgeving: registerKennisgevingSchema,
   registerBrpInschrijving: registerBrpInschrijvingSchema,

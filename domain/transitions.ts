@@ -423,19 +423,24 @@ const validators: { [N in CommandName]: Validator<N> } = {
       return refuse('INTAKE_ALREADY_COMPLETED', 'de brede intake is al afgerond');
     if (i.date < s.dates.koppeling)
       return refuse('DATE_BEFORE_KOPPELING', 'de intake kan niet vóór de koppeling liggen');
-    if (i.withoutPerson) {
-      const summonses = intakeSummonses(s, i.date);
-      if (s.intake.noShows.length < summonses)
-        return refuse(
-          'INTAKE_SUMMONSES_NOT_EXHAUSTED',
-          `zonder de inburgeraar kan pas na ${summonses} gemiste oproepen (nu ${s.intake.noShows.length}; Wi2021 art. 14 lid 2)`,
-        );
-      return null;
-    }
     if (!i.lbt && !i.lbtNotTakenReason && !i.lbtExemption)
       return refuse(
         'LBT_RESULT_REQUIRED',
         'geef de uitkomst van de leerbaarheidstoets, de vrijstelling, of waarom die niet is afgenomen',
+      );
+    return null;
+  },
+  completeBredeIntakeWithoutPerson: (s, i) => {
+    if (s.phase === 'KOPPELING') return refuse('INTAKE_NOT_PLANNED', 'plan eerst de brede intake');
+    if (s.phase !== 'BREDE_INTAKE')
+      return refuse('INTAKE_ALREADY_COMPLETED', 'de brede intake is al afgerond');
+    if (i.date < s.dates.koppeling)
+      return refuse('DATE_BEFORE_KOPPELING', 'de intake kan niet vóór de koppeling liggen');
+    const summonses = intakeSummonses(s, i.date);
+    if (s.intake.noShows.length < summonses)
+      return refuse(
+        'INTAKE_SUMMONSES_NOT_EXHAUSTED',
+        `zonder de inburgeraar kan pas na ${summonses} gemiste oproepen (nu ${s.intake.noShows.length}; Wi2021 art. 14 lid 2)`,
       );
     return null;
   },
@@ -745,15 +750,11 @@ const validators: { [N in CommandName]: Validator<N> } = {
       if (s.phase === 'KOPPELING') return refuse('INTAKE_NOT_PLANNED', 'er is geen intake gepland');
       if (s.phase !== 'BREDE_INTAKE')
         return refuse('INTAKE_ALREADY_COMPLETED', 'de brede intake is al afgerond');
-      if (!i.newTermEnd)
-        return refuse(
-          'FINE_NEW_TERM_REQUIRED',
-          `de boete geeft een nieuwe termijn van ten hoogste ${describePeriod(intake.values.newTermMax)} (${intake.source})`,
-        );
-      if (i.newTermEnd <= i.decisionDate)
+      const newTermEnd = i.newTermEnd ?? addPeriod(i.decisionDate, intake.values.newTermMax);
+      if (newTermEnd <= i.decisionDate)
         return refuse('DATE_OUT_OF_ORDER', 'de nieuwe termijn eindigt na het boetebesluit');
       const max = addPeriod(i.decisionDate, intake.values.newTermMax);
-      if (i.newTermEnd > max)
+      if (newTermEnd > max)
         return refuse(
           'FINE_TERM_TOO_LONG',
           `de nieuwe termijn is ten hoogste ${describePeriod(intake.values.newTermMax)}: uiterlijk ${max} (${intake.source})`,
@@ -780,10 +781,10 @@ const validators: { [N in CommandName]: Validator<N> } = {
     if (!s.dates.termijnStart)
       return refuse('TERMIJN_NOT_STARTED', 'de inburgeringstermijn is nog niet gestart');
     if (i.to <= i.from) return refuse('DATE_OUT_OF_ORDER', 'de onderbreking eindigt na de eerste dag');
-    if (i.from < s.dates.termijnStart)
+    if (i.to <= s.dates.termijnStart)
       return refuse(
         'DATE_OUT_OF_ORDER',
-        `de onderbreking valt in de termijn, die begon op ${s.dates.termijnStart}`,
+        `de onderbreking moet (deels) in de termijn vallen, die begon op ${s.dates.termijnStart}`,
       );
     if ((s.onderbrekingen ?? []).some((g) => i.from < g.to && g.from < i.to))
       return refuse('DATE_OUT_OF_ORDER', 'deze onderbreking overlapt een eerdere');
@@ -796,14 +797,18 @@ const validators: { [N in CommandName]: Validator<N> } = {
   },
 };
 
-/** Days a gap extends the termijn: its length, within the maximum of all gaps together. */
+/**
+ * Days a gap extends the termijn: its length within the termijn (days before the termijn started
+ * do not count), within the maximum of all gaps together.
+ */
 function onderbrekingDays(s: TrajectoryState, from: string, to: string): number {
   const rule = lawFor(s, ONDERBREKING, from);
   const gaps = s.onderbrekingen ?? [];
-  const first = gaps[0]?.from ?? from;
+  const start = maxDate(from, s.dates.termijnStart)!;
+  const first = gaps[0]?.from ?? start;
   const maxDays = daysBetween(first, addPeriod(first, rule.values.maxTotal));
   const used = gaps.reduce((sum, g) => sum + g.periodDays, 0);
-  return Math.max(0, Math.min(daysBetween(from, to), maxDays - used));
+  return Math.max(0, Math.min(daysBetween(start, to), maxDays - used));
 }
 
 /**
@@ -946,10 +951,14 @@ const appliers: { [N in CommandName]: Applier<N> } = {
   },
   completeBredeIntake: (ctx, i) => {
     ctx.s.dates.intake = i.date;
-    if (i.withoutPerson) ctx.s.intake.withoutPerson = true;
-    else if (i.lbt) ctx.s.intake.lbt = { ...i.lbt };
+    if (i.lbt) ctx.s.intake.lbt = { ...i.lbt };
     else if (i.lbtExemption) ctx.s.intake.lbt = { date: i.date, exemption: i.lbtExemption };
     else if (i.lbtNotTakenReason) ctx.s.intake.lbt = { date: i.date, notTakenReason: i.lbtNotTakenReason };
+    setPhase(ctx, 'PIP');
+  },
+  completeBredeIntakeWithoutPerson: (ctx, i) => {
+    ctx.s.dates.intake = i.date;
+    ctx.s.intake.withoutPerson = true;
     setPhase(ctx, 'PIP');
   },
   recordIntakeNoShow: intakeNoShow,
@@ -1146,7 +1155,14 @@ const appliers: { [N in CommandName]: Applier<N> } = {
       amountEur: amount.amountEur,
       nominalEur: amount.nominalEur,
       source: amount.source,
-      ...(amount.article === 'WI2021_ART_22' && i.newTermEnd ? { newTermEnd: i.newTermEnd } : {}),
+      // Art. 22: the new term as decided, or the maximum of 2 months.
+      ...(amount.article === 'WI2021_ART_22'
+        ? {
+            newTermEnd:
+              i.newTermEnd ??
+              addPeriod(i.decisionDate, lawFor(s, BOETE_BREDE_INTAKE, i.decisionDate).values.newTermMax),
+          }
+        : {}),
       ...(i.reason ? { reason: i.reason } : {}),
     };
     s.fines = [...(s.fines ?? []), fine];

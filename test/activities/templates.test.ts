@@ -61,7 +61,7 @@ it.each([
     'INTAKE_ZONDER_INBURGERAAR',
     { noShowDate: '2027-02-26', summons: 3 },
     /derde oproep gemist \(26 februari 2027\)/,
-    /zonder de inburgeraar \(Wi2021 art\. 14 lid 2\)/,
+    /zonder de inburgeraar \(Wi2021 art\. 14 lid 2;/,
   ],
   [
     'REMINDER',

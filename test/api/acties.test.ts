@@ -68,6 +68,20 @@ const cases: Record<string, Case> = {
     },
     invalid: { body: { date: '2026-13-01' }, field: 'date' },
   },
+  completeBredeIntakeWithoutPerson: {
+    ok: {
+      fixture: 'intake',
+      before: [
+        ['recordIntakeNoShow', { date: '2026-09-20', nextPlannedDate: '2026-10-04' }],
+        ['recordIntakeNoShow', { date: '2026-10-04', nextPlannedDate: '2026-10-18' }],
+        ['recordIntakeNoShow', { date: '2026-10-18' }],
+      ],
+      body: { date: '2026-10-20', note: 'Op basis van het COA-dossier' },
+      expectPhase: 'PIP',
+    },
+    refused: { fixture: 'intake', body: { date: '2026-10-20' }, code: 'INTAKE_SUMMONSES_NOT_EXHAUSTED' },
+    invalid: { body: { date: '20-10-2026' }, field: 'date' },
+  },
   recordIntakeNoShow: {
     ok: { fixture: 'intake', body: { date: '2026-09-20', nextPlannedDate: '2026-12-01' } },
     refused: { fixture: 'pip', body: { date: '2026-09-20' }, code: 'INTAKE_ALREADY_COMPLETED' },

@@ -239,7 +239,7 @@ describeBrowser('the coach workspace and the managers page', () => {
     const refusal = anna.locator('details[data-actie="setPip"] .refusal');
     await refusal.waitFor();
     await expect(refusal.innerText()).resolves.toMatch(
-      /Dit kan niet: Het PIP moet module MAP bevatten bij leerroute B1\.\s+Regel: PIP_REQUIRES_MAP/,
+      /Dit kan niet: Het PIP moet module MAP bevatten bij leerroute B1 \(Wi2021 art\. 6 lid 1\)\.\s+Regel: PIP_REQUIRES_MAP/,
     );
     await expect(phase(anna)).resolves.toBe('PIP'); // nothing changed
     await screenshot(anna, 'werk-persoon-geweigerd');

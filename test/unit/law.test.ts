@@ -666,11 +666,7 @@ describe('Wi2021 art. 14: the brede intake', () => {
     [3, null],
   ] as const)('completed without the person after %d missed summonses (lid 2) → %s', (n, code) => {
     expect(
-      codeOf(
-        noShows(n),
-        '2025-03-12',
-        cmd('completeBredeIntake', { date: '2025-03-12', withoutPerson: true }),
-      ),
+      codeOf(noShows(n), '2025-03-12', cmd('completeBredeIntakeWithoutPerson', { date: '2025-03-12' })),
     ).toBe(code);
   });
   it.each(['VISUELE_BEPERKING', 'AUDITIEVE_BEPERKING'] as const)(
@@ -698,9 +694,15 @@ describe('Wi2021 art. 22, 23 and 26, Besluit art. 7.1: fines of the gemeente', (
   it.each([
     ['a new term of 2 months', intakeFine('2025-02-20', '2025-04-20'), null],
     ['a new term of more than 2 months', intakeFine('2025-02-20', '2025-04-21'), 'FINE_TERM_TOO_LONG'],
-    ['no new term', intakeFine('2025-02-20'), 'FINE_NEW_TERM_REQUIRED'],
+    ['no new term given (the maximum applies)', intakeFine('2025-02-20'), null],
   ] as const)('art. 22: %s → %s', (_name, c, code) => {
     expect(codeOf(planned(), '2025-02-20', c)).toBe(code);
+  });
+
+  it('art. 22 without a new term given: the term is the maximum of 2 months', () => {
+    const s = run(planned(), [['2025-02-20', intakeFine('2025-02-20')]]);
+    expect(s.fines![0]!.newTermEnd).toBe('2025-04-20');
+    expect(due(s, 'BOETE_TERMIJN-1')!.dueDate).toBe('2025-04-20');
   });
 
   it('art. 22: €250 with a new term; again €250 only when that term passed without taking part', () => {
@@ -794,6 +796,13 @@ describe('Besluit art. 4.2 and 2.1 lid 2: a gap in the obligation extends the te
       status: 'moved',
     });
   });
+  it('only the days within the termijn count (a gap that began before the PIP)', () => {
+    // b1Trajectory: termijn from 2025-04-01; a gap from 2025-03-01 to 2025-05-01 counts 30 days.
+    const s = run(b1Trajectory(), [gap('2025-03-01', '2025-05-01')]);
+    expect(s.onderbrekingen![0]!.periodDays).toBe(30);
+    expect(due(s, 'INBURGERINGSTERMIJN')!.dueDate).toBe('2028-04-30');
+  });
+
   it('no further extension once the year is used; overlapping gaps are refused', () => {
     const s = run(b1Trajectory(), [gap('2025-04-01', '2026-06-01')]);
     expect(s.onderbrekingen![0]!.periodDays).toBe(365);

@@ -94,6 +94,13 @@ const allowed: Row[] = [
     'PIP',
   ],
   [
+    'complete the intake without the person after three summonses',
+    threeNoShows,
+    '2025-03-12',
+    cmd('completeBredeIntakeWithoutPerson', { date: '2025-03-12' }),
+    'PIP',
+  ],
+  [
     'intake no-show',
     intakePlanned,
     '2025-02-20',
@@ -883,11 +890,22 @@ const forbidden: Row[] = [
     'COURSE_OFFER_NOT_LATE',
   ],
   [
-    'an art. 22 fine without a new term',
+    'an art. 22 fine with a new term of more than 2 months',
     intakePlanned,
     '2025-02-20',
-    cmd('imposeFine', { ground: 'INTAKE_NIET_VERSCHENEN', decisionDate: '2025-02-20' }),
-    'FINE_NEW_TERM_REQUIRED',
+    cmd('imposeFine', {
+      ground: 'INTAKE_NIET_VERSCHENEN',
+      decisionDate: '2025-02-20',
+      newTermEnd: '2025-04-21',
+    }),
+    'FINE_TERM_TOO_LONG',
+  ],
+  [
+    'without the person before three summonses',
+    intakePlanned,
+    '2025-02-20',
+    cmd('completeBredeIntakeWithoutPerson', { date: '2025-02-20' }),
+    'INTAKE_SUMMONSES_NOT_EXHAUSTED',
   ],
   [
     'an art. 23 fine before the PIP',
@@ -902,6 +920,13 @@ const forbidden: Row[] = [
     '2025-03-01',
     cmd('registerPlichtOnderbreking', { from: '2025-02-01', to: '2025-03-01' }),
     'TERMIJN_NOT_STARTED',
+  ],
+  [
+    'a gap that ended before the termijn started',
+    b1,
+    '2025-06-01',
+    cmd('registerPlichtOnderbreking', { from: '2025-02-01', to: '2025-04-01' }),
+    'DATE_OUT_OF_ORDER',
   ],
   [
     'reassign to the same coach',
@@ -987,7 +1012,7 @@ describe('effects', () => {
     expect(s.fines).toBeUndefined(); // a fine is a decision of its own (imposeFine)
     const withoutPerson = apply(
       s,
-      cmd('completeBredeIntake', { date: '2025-03-12', withoutPerson: true }),
+      cmd('completeBredeIntakeWithoutPerson', { date: '2025-03-12' }),
       noon('2025-03-12'),
     );
     expect(withoutPerson.state).toMatchObject({ phase: 'PIP', intake: { withoutPerson: true } });

@@ -352,7 +352,7 @@ it('three missed summonses, two intake fines with their new terms, the intake co
   expect(again.fines).toMatchObject({ totalEur: 500, maxEur: 2400 });
   await advanceTo(suite.env, '2065-02-23');
   // Wi2021 art. 14 lid 2: after three summonses the college completes the intake without the person.
-  await u(m.commandUpdates.completeBredeIntake, { date: '2065-02-23', withoutPerson: true });
+  await u(m.commandUpdates.completeBredeIntakeWithoutPerson, { date: '2065-02-23' });
   await advanceTo(suite.env, '2065-03-05');
   const pip = await u(m.commandUpdates.setPip, {
     decisionDate: '2065-03-05',

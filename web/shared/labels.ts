@@ -57,6 +57,7 @@ export const EINDE: Record<EndedReason, string> = {
 export const ACTIES: Partial<Record<CommandName, string>> = {
   planBredeIntake: 'Brede intake plannen',
   completeBredeIntake: 'Brede intake afronden',
+  completeBredeIntakeWithoutPerson: 'Brede intake afronden zonder inburgeraar',
   recordIntakeNoShow: 'Niet gekomen op de intake',
   registerKennisgeving: 'Kennisgeving van DUO vastleggen',
   registerBrpInschrijving: 'Inschrijving in de BRP vastleggen',
@@ -108,6 +109,7 @@ export const GEBEURTENISSEN: Record<string, string> = {
   PERSONAL_LINK_REVOKED: 'Persoonlijke link ingetrokken',
   planBredeIntake: 'Brede intake gepland',
   completeBredeIntake: 'Brede intake afgerond',
+  completeBredeIntakeWithoutPerson: 'Brede intake afgerond zonder inburgeraar',
   recordIntakeNoShow: 'Niet gekomen op de intake',
   registerKennisgeving: 'Kennisgeving van DUO vastgelegd',
   registerBrpInschrijving: 'Inschrijving BRP vastgelegd',
