@@ -15,6 +15,7 @@ import {
   SCHAKELEN,
   TIJDIG_AANBOD_WET,
   WI2021_IN_FORCE,
+  Z_ROUTE,
   inForce,
   rulesVersionOf,
   type LawRule,
@@ -218,3 +219,19 @@ const examsMemo = new Map<string, readonly ExamComponent[]>();
 export function requiredModules(s: VersionOf, route: Leerroute): ModuleCode[] {
   return mapRoutes(s).includes(route) ? ['PVT', 'MAP'] : ['PVT'];
 }
+
+/**
+ * Per route, the exams of its main way as the law stands now (the newest rows of ./law.ts): the
+ * B1-route its five exams; the onderwijsroute and the Z-route none (they are met by completing
+ * them; the B1 exams are the onderwijsroute's other way). For pages that explain a route.
+ */
+export const REQUIRED_EXAMS: Record<Leerroute, readonly ExamComponent[]> = (() => {
+  const ways = inForce(LEERROUTE_EISEN, '9999-12-31')!.values.ways;
+  return { B1: ways.B1[0]!.exams, ONDERWIJS: ways.ONDERWIJS[0]!.exams, Z: ways.Z[0]!.exams };
+})();
+
+/** The brede-intake fine as the law stands now (Wi2021 art. 22; ./law.ts BOETE_BREDE_INTAKE). */
+export const INTAKE_FINE_EUR = inForce(BOETE_BREDE_INTAKE, '9999-12-31')!.values.amountEur;
+
+/** Z-route course hours (NT2 and KNM together) as the law stands now (Wi2021 art. 9; ./law.ts Z_ROUTE). */
+export const Z_ROUTE_LESSON_HOURS = inForce(Z_ROUTE, '9999-12-31')!.values.courseHours;
