@@ -86,7 +86,7 @@ beforeAll(async () => {
   const manager = h.users.manager.key;
   for (const [actie, body] of [
     ['startModule', { module: 'PVT', date: '2026-10-12' }],
-    ['completeModule', { module: 'PVT', date: '2026-11-02' }],
+    ['completeModule', { module: 'PVT', date: '2026-11-02', hours: 12 }],
     ['startModule', { module: 'MAP', date: '2026-10-20' }],
     ['recordExamResult', { component: 'LEZEN', attempt: 1, date: '2026-11-10', passed: false }],
     ['recordExamResult', { component: 'KNM', attempt: 1, date: '2026-11-12', passed: true }],
