@@ -5,19 +5,18 @@
  * bench/results/<ISO timestamp>.json. Stops everything it started and exits 0 (1 on an error,
  * 2 when the whole run exceeded --max-seconds). See bench/README.md.
  */
-import { FAILURE_CONVERTER_PATH } from '../worker/payload-codec';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { Command, InvalidArgumentError } from 'commander';
-import { bundleWorkflowCode, DefaultLogger, makeTelemetryFilterString, Runtime } from '@temporalio/worker';
+import { DefaultLogger, makeTelemetryFilterString, Runtime } from '@temporalio/worker';
 import { createLogger } from '../config/logger';
 import { closeDb, createDb } from '../prisma/db';
-import { startDevServer, type RunningDevServer } from '../scripts/temporal-server';
+import type { RunningDevServer } from '../scripts/temporal-server';
 import { koppelMany, planIntakes, runActies, runKoppelingen, runLists } from './api-bench';
 import { runDomainBench } from './domain-bench';
 import { defaultResultFile, Report } from './report';
-import { benchConfig, startStack, type Stack } from './stack';
+import { benchConfig, startStack, type Stack, startDevServerAndBundle } from './stack';
 import { memorySample, nowMs } from './stats';
 import { runTrajectory } from './trajectory-bench';
 import { runOutage } from './outage-bench';
@@ -130,14 +129,7 @@ async function main(): Promise<number> {
     runDomainBench(report, opts.domainSeconds);
 
     say('starting Temporal dev server (in memory) and bundling the workflow code');
-    const [server, bundle] = await Promise.all([
-      startDevServer({ headless: true, logFile: path.join(workDir, 'temporal-dev-server.log') }),
-      bundleWorkflowCode({
-        workflowsPath: require.resolve('../workflows'),
-        failureConverterPath: FAILURE_CONVERTER_PATH,
-        logger: { trace() {}, debug() {}, info() {}, warn() {}, error: console.error, log() {} } as never,
-      }),
-    ]);
+    const { server, bundle } = await startDevServerAndBundle(workDir);
     devServer = server;
     say(`dev server on ${server.address}; starting worker and API`);
     smtp = await startSmtpReceiver();

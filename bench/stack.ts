@@ -20,6 +20,9 @@ import { migrateDatabase } from '../prisma/migrate';
 import { REPO_ROOT } from '../scripts/temporal-binaries';
 import { connectClient } from '../worker/connection';
 import { startWorker, type RunningWorker } from '../worker/main';
+import { bundleWorkflowCode } from '@temporalio/worker';
+import { FAILURE_CONVERTER_PATH } from '../worker/payload-codec';
+import { startDevServer, type RunningDevServer } from '../scripts/temporal-server';
 
 export interface BenchUser {
   id: string;
@@ -190,4 +193,22 @@ export async function expectCall(
       `${method} ${urlPath}: expected ${expected}, got ${r.status} ${JSON.stringify(r.body).slice(0, 500)}`,
     );
   return r;
+}
+
+/**
+ * An in-memory Temporal dev server (log in `workDir`) and the workflow code bundled once, side by
+ * side: what the bench and the API fuzz run both start before the worker and the API.
+ */
+export async function startDevServerAndBundle(
+  workDir: string,
+): Promise<{ server: RunningDevServer; bundle: { code: string } }> {
+  const [server, bundle] = await Promise.all([
+    startDevServer({ headless: true, logFile: path.join(workDir, 'temporal-dev-server.log') }),
+    bundleWorkflowCode({
+      workflowsPath: require.resolve('../workflows'),
+      failureConverterPath: FAILURE_CONVERTER_PATH,
+      logger: { trace() {}, debug() {}, info() {}, warn() {}, error: console.error, log() {} } as never,
+    }),
+  ]);
+  return { server, bundle };
 }

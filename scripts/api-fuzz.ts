@@ -20,12 +20,11 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import pino from 'pino';
-import { bundleWorkflowCode, DefaultLogger, Runtime } from '@temporalio/worker';
-import { call, startStack, type Stack } from '../bench/stack';
+import { DefaultLogger, Runtime } from '@temporalio/worker';
+import { call, startStack, type Stack, startDevServerAndBundle } from '../bench/stack';
 import { addDays, localDate } from '../domain/dates';
-import { FAILURE_CONVERTER_PATH } from '../worker/payload-codec';
 import { REPO_ROOT } from './temporal-binaries';
-import { startDevServer, type RunningDevServer } from './temporal-server';
+import type { RunningDevServer } from './temporal-server';
 
 /** Pinned: bump here, in one place. */
 export const SCHEMATHESIS_VERSION = '4.32.5';
@@ -159,14 +158,7 @@ async function main(): Promise<void> {
   process.once('SIGTERM', () => void cleanup().finally(() => process.exit(143)));
   try {
     say('starting a Temporal dev server (in memory) and bundling the workflow code');
-    const [server, bundle] = await Promise.all([
-      startDevServer({ headless: true, logFile: path.join(workDir, 'temporal-dev-server.log') }),
-      bundleWorkflowCode({
-        workflowsPath: require.resolve('../workflows'),
-        failureConverterPath: FAILURE_CONVERTER_PATH,
-        logger: { trace() {}, debug() {}, info() {}, warn() {}, error: console.error, log() {} } as never,
-      }),
-    ]);
+    const { server, bundle } = await startDevServerAndBundle(workDir);
     devServer = server;
     stack = await startStack({
       databaseUrl: `file:${path.join(workDir, 'fuzz.db')}`,
