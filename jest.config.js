@@ -45,4 +45,6 @@ module.exports = {
   // its workers, connections and environments in afterAll, so a forced exit hides nothing of ours.
   forceExit: true,
   verbose: false,
+  // Jest's summary plus one plain closing line (see the reporter's header).
+  reporters: ['default', '<rootDir>/test/helpers/closing-line-reporter.js'],
 };
