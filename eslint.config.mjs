@@ -65,7 +65,21 @@ export default tseslint.config(
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
     },
   },
-  { files: ['workflows/**/*.ts'], rules: noIo() },
+  {
+    files: ['workflows/**/*.ts'],
+    rules: noIo([
+      {
+        // Every module the workflow code requires is evaluated again for each cached workflow unless
+        // preloaded (worker/bundle.ts); zod and the schemas are not preloadable, so the workflow
+        // takes its rules from domain/core and its contract from workflows/contract.ts.
+        regex:
+          '^zod$|/domain(/(index|commands|summary|settings|allowed-actions|retention|workflow-contract))?$',
+        message:
+          'Workflow code imports values from domain/core only (types from anywhere): see workflows/README.md.',
+        allowTypeImports: true,
+      },
+    ]),
+  },
   {
     files: ['domain/**/*.ts'],
     rules: noIo([

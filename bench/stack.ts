@@ -20,8 +20,7 @@ import { migrateDatabase } from '../prisma/migrate';
 import { REPO_ROOT } from '../scripts/temporal-binaries';
 import { connectClient } from '../worker/connection';
 import { startWorker, type RunningWorker } from '../worker/main';
-import { bundleWorkflowCode } from '@temporalio/worker';
-import { FAILURE_CONVERTER_PATH } from '../worker/payload-codec';
+import { bundleWorkflows } from '../worker/bundle';
 import { startDevServer, type RunningDevServer } from '../scripts/temporal-server';
 
 export interface BenchUser {
@@ -204,11 +203,7 @@ export async function startDevServerAndBundle(
 ): Promise<{ server: RunningDevServer; bundle: { code: string } }> {
   const [server, bundle] = await Promise.all([
     startDevServer({ headless: true, logFile: path.join(workDir, 'temporal-dev-server.log') }),
-    bundleWorkflowCode({
-      workflowsPath: require.resolve('../workflows'),
-      failureConverterPath: FAILURE_CONVERTER_PATH,
-      logger: { trace() {}, debug() {}, info() {}, warn() {}, error: console.error, log() {} } as never,
-    }),
+    bundleWorkflows(),
   ]);
   return { server, bundle };
 }

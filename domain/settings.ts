@@ -5,18 +5,21 @@
  * through `patched()` in the workflow, see workflows/trajectory.ts).
  */
 import { z } from 'zod';
+import { SETTINGS_DEFAULTS } from './settings-defaults';
+
+export { resolveSettings, SETTINGS_DEFAULTS } from './settings-defaults';
 
 export const gemeenteSettingsSchema = z.object({
   reminderDaysBefore: z
     .array(z.number().int().min(1).max(365))
-    .default([14, 3])
+    .default([...SETTINGS_DEFAULTS.reminderDaysBefore])
     .describe('Days before a deadline on which the coach gets a reminder (policy, default 14 and 3).'),
   escalationDaysAfter: z
     .number()
     .int()
     .min(1)
     .max(60)
-    .default(1)
+    .default(SETTINGS_DEFAULTS.escalationDaysAfter)
     .describe(
       'Days after the due date on which an overdue deadline is escalated to the manager (policy, default 1: the first day it is late).',
     ),
@@ -25,7 +28,7 @@ export const gemeenteSettingsSchema = z.object({
     .int()
     .min(0)
     .max(23)
-    .default(9)
+    .default(SETTINGS_DEFAULTS.notificationHour)
     .describe(
       'Local hour (Europe/Amsterdam) at which reminders and escalations are sent on their date (default 09:00).',
     ),
@@ -34,7 +37,7 @@ export const gemeenteSettingsSchema = z.object({
     .int()
     .min(1)
     .max(12)
-    .default(3)
+    .default(SETTINGS_DEFAULTS.voortgangsgesprekIntervalMonths)
     .describe(
       'Months between two voortgangsgesprekken, counted from the PIP or the last gesprek (policy, default 3).',
     ),
@@ -43,7 +46,7 @@ export const gemeenteSettingsSchema = z.object({
     .int()
     .min(1)
     .max(52)
-    .default(10)
+    .default(SETTINGS_DEFAULTS.huisvestingTargetWeeks)
     .describe('Target in weeks from koppeling to housing for asielstatushouders (policy, default ~10).'),
   continueAsNewAfterEvents: z
     .number()
@@ -58,7 +61,3 @@ export const gemeenteSettingsSchema = z.object({
 export type GemeenteSettings = z.infer<typeof gemeenteSettingsSchema>;
 
 export const DEFAULT_SETTINGS: GemeenteSettings = gemeenteSettingsSchema.parse({});
-
-export function resolveSettings(overrides?: Partial<GemeenteSettings>): GemeenteSettings {
-  return gemeenteSettingsSchema.parse({ ...DEFAULT_SETTINGS, ...(overrides ?? {}) });
-}

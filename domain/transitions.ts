@@ -49,7 +49,7 @@ import {
   rulesVersionOf,
 } from './law';
 import { examsInRoute, mapRoutes, requiredModules, routeWays } from './rules';
-import { resolveSettings } from './settings';
+import { resolveSettings } from './settings-defaults';
 import {
   LANGUAGE_SKILLS,
   isEnded,

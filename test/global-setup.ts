@@ -6,10 +6,9 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { bundleWorkflowCode } from '@temporalio/worker';
 import { ensureTemporalCli, ensureTestServer } from '../scripts/temporal-binaries';
 import { startDevServer, type RunningDevServer } from '../scripts/temporal-server';
-import { FAILURE_CONVERTER_PATH } from '../worker/payload-codec';
+import { bundleWorkflows } from '../worker/bundle';
 
 declare global {
   var __temporalDevServer: RunningDevServer | undefined;
@@ -24,18 +23,7 @@ export default async function globalSetup(): Promise<void> {
 
   const [server, bundle] = await Promise.all([
     startDevServer({ headless: true, logFile: path.join(runDir, 'temporal-dev-server.log') }),
-    bundleWorkflowCode({
-      workflowsPath: require.resolve('./helpers/test-workflows'),
-      failureConverterPath: FAILURE_CONVERTER_PATH,
-      logger: {
-        trace() {},
-        debug() {},
-        info() {},
-        warn: console.warn,
-        error: console.error,
-        log() {},
-      } as never,
-    }),
+    bundleWorkflows(require.resolve('./helpers/test-workflows')),
   ]);
   globalThis.__temporalDevServer = server;
   process.env.TEMPORAL_TEST_ADDRESS = server.address;

@@ -11,6 +11,7 @@ import { createLogger, type Logger } from '../config/logger';
 import { createActivities } from '../activities';
 import { closeDb, createDb, type Db } from '../prisma/db';
 import { migrateDatabase } from '../prisma/migrate';
+import { BUNDLER_OPTIONS, WORKFLOWS_PATH } from './bundle';
 import { connectWorker } from './connection';
 import { createDeliveryTrigger } from './delivery-trigger';
 import { createDataConverter } from './payload-codec';
@@ -49,7 +50,9 @@ export async function startWorker({
     connection,
     namespace: config.TEMPORAL_NAMESPACE,
     taskQueue: config.TEMPORAL_TASK_QUEUE,
-    ...(workflowBundle ? { workflowBundle } : { workflowsPath: require.resolve('../workflows') }),
+    ...(workflowBundle
+      ? { workflowBundle }
+      : { workflowsPath: WORKFLOWS_PATH, bundlerOptions: BUNDLER_OPTIONS }),
     activities: createActivities({ db, config, log, delivery }),
     dataConverter,
     // Let a running activity (an e-mail being sent) finish before shutdown; the outbox makes a

@@ -12,15 +12,17 @@
  */
 import type { UpdateDefinition } from '@temporalio/common';
 import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
-import { COMMAND_NAMES, type CommandInput, type CommandName } from '../domain/commands';
+import type { CommandInput, CommandName } from '../domain/commands';
+import { COMMAND_NAMES } from './contract';
 import type { TrajectoryState, TrajectorySummary } from '../domain/types';
 
 export type CommandUpdate<N extends CommandName> = UpdateDefinition<TrajectorySummary, [CommandInput<N>], N>;
 export type CommandUpdates = { [N in CommandName]: CommandUpdate<N> };
 
 /**
- * One update per command, derived from `commandSchemas` (domain/commands.ts): the list of commands
- * exists only there. The API looks an update up by the command it validated.
+ * One update per command, derived from `commandSchemas` (domain/commands.ts) through the generated
+ * contract (workflows/contract.ts): the list of commands exists only there. The API looks an
+ * update up by the command it validated.
  */
 export const commandUpdates = Object.fromEntries(
   COMMAND_NAMES.map((name) => [name, defineUpdate<TrajectorySummary, [CommandInput<typeof name>]>(name)]),

@@ -64,16 +64,13 @@ import type { SearchAttributeUpdatePair, UpdateDefinition } from '@temporalio/co
 import {
   apply,
   applyValidated,
-  COMMAND_NAMES,
   CURRENT_RULES_VERSION,
   commandOf,
-  commandSchemas,
   INVALID_INPUT,
   initialState,
   initialStateForRules,
   instantAt,
   isEnded,
-  koppelingSchema,
   nextWakeUp,
   rulesVersionOf,
   summarize,
@@ -83,18 +80,22 @@ import {
   toStepRecord,
   upgradeRules,
   validate,
-  type Command,
-  type CommandInput,
-  type CommandName,
-  type Koppeling,
-  type NotificationIntent,
-  type NotificationRequestShape,
-  type RefusalCode,
-  type TrajectoryEvent,
-  type TrajectoryState,
-  type TrajectorySummary,
-  type Transition,
+} from '../domain/core';
+import type {
+  Command,
+  CommandInput,
+  CommandName,
+  Koppeling,
+  NotificationIntent,
+  NotificationRequestShape,
+  RefusalCode,
+  TrajectoryEvent,
+  TrajectoryState,
+  TrajectorySummary,
+  Transition,
 } from '../domain';
+import { COMMAND_NAMES } from './contract';
+import { commandInputIssues, describeIssues, koppelingIssues } from './input-check';
 import type { TrajectoryActivities } from '../activities/types';
 import { commandUpdates, getState, getSummary, partnerExamResult, partnerLessonHours } from './messages';
 import { Achterstallig, CoachId, InburgeringFase, Leerroute, VolgendeDeadline } from './search-attributes';
@@ -166,17 +167,17 @@ export async function trajectoryWorkflow(
   if (carried?.state) {
     state = carried.state;
   } else {
-    const parsed = koppelingSchema.safeParse(koppeling);
-    if (!parsed.success)
+    const issues = koppelingIssues(koppeling);
+    if (issues.length)
       throw ApplicationFailure.nonRetryable(
-        `INVALID_KOPPELING: ${parsed.error.message}`,
+        `INVALID_KOPPELING: ${describeIssues(issues)}`,
         'INVALID_KOPPELING',
       );
     const version = startRulesVersion();
     state =
       version === CURRENT_RULES_VERSION
-        ? initialState(parsed.data, nowIso())
-        : initialStateForRules(version, parsed.data, nowIso());
+        ? initialState(koppeling, nowIso())
+        : initialStateForRules(version, koppeling, nowIso());
   }
   const firstSeqOfRun = state.eventSeq;
   let lastSearchAttributes = ''; // a new run upserts once, then only on change
@@ -308,16 +309,14 @@ export async function trajectoryWorkflow(
   }
 
   /**
-   * Runs a command the validator accepted: its input was parsed there (kept in `parsedInputs`) and
-   * the rules checked on this very state, so neither happens again. On replay validators do not
-   * run, so the input is parsed here instead.
+   * Runs a command the validator accepted: its shape and the rules were checked there on this very
+   * state, so neither happens again. (The input was parsed with the zod schema by the application
+   * layer before it was sent; the validator checked its shape against the same contract.)
    */
   async function handle<N extends CommandName>(name: N, input: CommandInput<N>): Promise<TrajectorySummary> {
-    const parsed = (parsedInputs.get(input) ?? commandSchemas[name].parse(input)) as CommandInput<N>;
-    parsedInputs.delete(input);
     adoptCurrentRules();
     const now = nowIso();
-    const t = applyValidated(state, commandOf(name, parsed), now);
+    const t = applyValidated(state, commandOf(name, input), now);
     state = t.state;
     const mine = enqueue(t, now);
     dirty = true;
@@ -329,22 +328,14 @@ export async function trajectoryWorkflow(
   const refusal = (type: RefusalCode, message: string, details?: unknown) =>
     ApplicationFailure.create({ type, message, nonRetryable: true, details: details ? [details] : [] });
 
-  /** Inputs the validator parsed, for the handler that follows it in the same activation. */
-  const parsedInputs = new WeakMap<object, unknown>();
-
   function registerCommand<N extends CommandName>(name: N): void {
-    const schema = commandSchemas[name];
     const update: UpdateDefinition<TrajectorySummary, [CommandInput<N>]> = commandUpdates[name];
     setHandler<TrajectorySummary, [CommandInput<N>], typeof update>(update, (input) => handle(name, input), {
       validator: (input: CommandInput<N>) => {
-        const parsed = schema.safeParse(input);
-        if (!parsed.success)
-          throw refusal(INVALID_INPUT, parsed.error.message, {
-            issues: parsed.error.issues.map((i) => ({ field: i.path.join('.'), reason: i.message })),
-          });
-        const found = validate(state, commandOf(name, parsed.data as CommandInput<N>), nowIso());
+        const issues = commandInputIssues(name, input);
+        if (issues.length) throw refusal(INVALID_INPUT, describeIssues(issues), { issues });
+        const found = validate(state, commandOf(name, input), nowIso());
         if (found) throw refusal(found.code, found.message);
-        if (typeof input === 'object' && input !== null) parsedInputs.set(input, parsed.data);
       },
     });
   }
@@ -369,9 +360,9 @@ export async function trajectoryWorkflow(
   /** Partner facts: applied when the rules allow, otherwise recorded as refused (no exception). */
   function partnerFact<N extends 'recordProgressHours' | 'recordExamResult'>(name: N, input: unknown): void {
     adoptCurrentRules();
-    const parsed = commandSchemas[name].safeParse(input);
-    if (!parsed.success) return refusedFact(name, 'INVALID_INPUT', parsed.error.message);
-    const command = { type: name, input: parsed.data } as Command;
+    const issues = commandInputIssues(name, input);
+    if (issues.length) return refusedFact(name, 'INVALID_INPUT', describeIssues(issues));
+    const command = { type: name, input } as Command;
     const now = nowIso();
     const refusal = validate(state, command, now);
     if (refusal) return refusedFact(name, refusal.code, refusal.message);
