@@ -33,7 +33,7 @@ export async function startApiServer(options: StartApiOptions = {}): Promise<Run
   const config = options.config ?? loadConfig();
   const log = options.log ?? createLogger(config, 'api');
   const ownDb = !options.db;
-  if (ownDb) await migrateDatabase(config.DATABASE_URL);
+  if (ownDb && config.DATABASE_MIGRATE_ON_START) await migrateDatabase(config.DATABASE_URL);
   const db = options.db ?? createDb(config.DATABASE_URL);
   const temporal = options.temporal ?? (await connectClient(config));
   const stores = createPrismaStores(db);

@@ -20,6 +20,20 @@ export interface Goal {
 }
 
 export const GOALS = {
+  // --- 0. side by side with the raw Temporal SDK (same server, same run; bench/side-by-side.ts) ---
+  'side.acceptedRatio': {
+    min: 0.8,
+    why: 'koppelingen accepted through the API at >= 0.8x the rate at which the raw SDK starts a trivial workflow (issue: a city imports its caseload on day one)',
+  },
+  'side.completedRatio': {
+    min: 0.8,
+    why: 'trajectories whose first step is written at >= 0.8x the rate at which the raw SDK completes a one-activity workflow',
+  },
+  'memory.perWorkflowKb': {
+    max: 200,
+    why: '10,000 cached trajectories in 2 GiB of worker memory (RSS growth per cached workflow)',
+  },
+
   // --- 1. domain rules (pure functions, run in every workflow task, on replay and in validators) ---
   'domain.computeDeadlines': {
     min: 2_000,
@@ -77,12 +91,6 @@ export const GOALS = {
   'kpis.p95': {
     max: 100,
     why: 'monitoring figures, loaded with the page (reads every trajectory and deadline row)',
-  },
-
-  // --- 5. worker memory ---
-  'memory.perWorkflow': {
-    max: 2,
-    why: 'the SDK itself sizes its cache at ~600 workflows per GiB of heap (~1.7 MB each); a 2 GB worker should cache a caseload of 1,000',
   },
 
   // --- 6. whole trajectory on the time-skipping server ---

@@ -16,10 +16,12 @@ import type { RunningDevServer } from '../scripts/temporal-server';
 import { koppelMany, planIntakes, runActies, runKoppelingen, runLists } from './api-bench';
 import { runDomainBench } from './domain-bench';
 import { defaultResultFile, Report } from './report';
-import { benchConfig, startStack, type Stack, startDevServerAndBundle } from './stack';
-import { memorySample, nowMs } from './stats';
+import { BENCH_RATE_LIMITS, benchConfig, startStack, type Stack, startDevServerAndBundle } from './stack';
+import { nowMs } from './stats';
+import { loadConfig } from '../config/config';
 import { runTrajectory } from './trajectory-bench';
 import { runOutage } from './outage-bench';
+import { runSideBySide } from './side-by-side';
 import { startSmtpReceiver, type SmtpReceiver } from '../test/activities/receivers';
 
 interface Options {
@@ -34,6 +36,8 @@ interface Options {
   keep: boolean;
   warmup: number;
   outagePeople: number;
+  sidePeople: number;
+  sideConcurrency: number[];
 }
 
 const int =
@@ -70,6 +74,18 @@ function parseOptions(argv: string[]): Options {
       int(0, 100),
       10,
     )
+    .option(
+      '--side-people <n>',
+      'workflows per side-by-side row, raw SDK and service each',
+      int(10, 20000),
+      300,
+    )
+    .option(
+      '--side-concurrency <list>',
+      'in-flight levels of the side-by-side rows',
+      (v: string) => v.split(',').map((x) => int(1, 256)(x)),
+      [4, 16],
+    )
     .option('--outage-people <n>', 'people per half of the SMTP-outage rows', int(1, 500), 30)
     .option('--list-calls <n>', 'calls per list endpoint', int(1, 1000), 50)
     .option('--domain-seconds <s>', 'seconds for the domain rules rows', seconds, 1)
@@ -80,8 +96,19 @@ function parseOptions(argv: string[]): Options {
   return program.opts<Options>();
 }
 
+/** The worker's default sizing (config WORKER_*): both workers of the side-by-side rows use it. */
+function defaultWorkerSizing(): { maxCached: number; workflowTaskSlots: number; activitySlots: number } {
+  const c = loadConfig({});
+  return {
+    maxCached: c.WORKER_MAX_CACHED_WORKFLOWS,
+    workflowTaskSlots: c.WORKER_WORKFLOW_TASK_SLOTS,
+    activitySlots: c.WORKER_ACTIVITY_SLOTS,
+  };
+}
+
 async function main(): Promise<number> {
   const opts = parseOptions(process.argv);
+  const workerSizing = defaultWorkerSizing();
   const startedAt = new Date();
   const t0 = nowMs();
   const log = createLogger({ LOG_LEVEL: 'error' }, 'bench');
@@ -131,6 +158,18 @@ async function main(): Promise<number> {
     say('starting Temporal dev server (in memory) and bundling the workflow code');
     const { server, bundle } = await startDevServerAndBundle(workDir);
     devServer = server;
+    say(
+      `side by side with the raw SDK: ${opts.sidePeople} workflows per row, ${opts.sideConcurrency.join('/')} in flight`,
+    );
+    await runSideBySide(report, {
+      temporalAddress: server.address,
+      serviceBundleCode: bundle.code,
+      workDir,
+      log,
+      people: opts.sidePeople,
+      concurrencies: opts.sideConcurrency,
+      sizing: workerSizing,
+    });
     say(`dev server on ${server.address}; starting worker and API`);
     smtp = await startSmtpReceiver();
     stack = await startStack({
@@ -139,7 +178,8 @@ async function main(): Promise<number> {
       taskQueue: `bench-${process.pid}`,
       workflowCode: bundle.code,
       log,
-      env: { SMTP_URL: smtp.url },
+      // The abuse limits (per key per minute) would cut the measured load short.
+      env: { SMTP_URL: smtp.url, ...BENCH_RATE_LIMITS },
     });
     report.add('setup: dev server + bundle + worker + API', (nowMs() - t0) / 1000, 's');
 
@@ -149,8 +189,6 @@ async function main(): Promise<number> {
       const warm = await koppelMany(stack, opts.warmup, opts.concurrency);
       await planIntakes(stack, warm.ids, opts.actieConcurrency);
     }
-    const before = await memorySample();
-    const cachedBefore = stack.worker.worker.getStatus().numCachedWorkflows;
     say(`${opts.people} koppelingen via ${stack.apiUrl} (concurrency ${opts.concurrency})`);
     const ids = await runKoppelingen(stack, report, opts.people, opts.concurrency, opts.people + opts.warmup);
     say(`planBredeIntake on ${ids.length} trajectories (concurrency ${opts.actieConcurrency})`);
@@ -159,27 +197,6 @@ async function main(): Promise<number> {
     await runOutage(stack, report, smtp, opts.outagePeople, opts.actieConcurrency);
     say(`lists, stats, KPIs (${opts.listCalls} calls each)`);
     await runLists(stack, report, opts.people, opts.listCalls);
-
-    const after = await memorySample();
-    const cached = stack.worker.worker.getStatus().numCachedWorkflows;
-    const added = Math.max(1, cached - cachedBefore);
-    report.add(`memory: process RSS, ${cachedBefore} workflows cached`, before.rssMb, 'MB');
-    report.add(`memory: process RSS, ${cached} workflows cached`, after.rssMb, 'MB');
-    report.add('memory: main-thread heap before', before.heapUsedMb, 'MB');
-    report.add('memory: main-thread heap after', after.heapUsedMb, 'MB');
-    report.add(
-      'memory: RSS growth per cached workflow',
-      (after.rssMb - before.rssMb) / added,
-      'MB',
-      'memory.perWorkflow',
-    );
-    report.add(
-      'memory: main-thread heap growth per workflow',
-      (after.heapUsedMb - before.heapUsedMb) / added,
-      'MB',
-    );
-    if (cached - cachedBefore < opts.people)
-      report.note(`only ${cached - cachedBefore} of ${opts.people} new workflows were in the worker cache`);
 
     say('stopping API, worker and dev server');
     await stack.close();

@@ -23,6 +23,13 @@ import { startWorker, type RunningWorker } from '../worker/main';
 import { bundleWorkflows } from '../worker/bundle';
 import { startDevServer, type RunningDevServer } from '../scripts/temporal-server';
 
+/** The API's abuse limits lifted: the bench's calls are the load being measured, not abuse. */
+export const BENCH_RATE_LIMITS = {
+  RATE_LIMIT_PER_KEY: '1000000',
+  RATE_LIMIT_PER_ADDRESS: '1000000',
+  RATE_LIMIT_LISTS: '1000000',
+};
+
 export interface BenchUser {
   id: string;
   key: string;
@@ -31,7 +38,8 @@ export interface BenchUser {
 export interface Stack {
   config: Config;
   db: Db;
-  worker: RunningWorker;
+  /** The in-process worker (absent with `inProcessWorker: false`). */
+  worker?: RunningWorker;
   client: Client;
   apiUrl: string;
   users: { coa: BenchUser; coach: BenchUser; manager: BenchUser };
@@ -46,6 +54,8 @@ export interface StackOptions {
   log: Logger;
   /** Extra configuration, e.g. SMTP_URL of the bench's own SMTP server. */
   env?: Record<string, string>;
+  /** Start the worker in this process (default); false when a worker process of its own runs. */
+  inProcessWorker?: boolean;
 }
 
 /**
@@ -101,8 +111,12 @@ export async function startStack(o: StackOptions): Promise<Stack> {
     const db = createDb(o.databaseUrl);
     closers.push(() => closeDb(db));
 
-    const worker = await startWorker({ config, log: o.log, db, workflowBundle: { code: o.workflowCode } });
-    closers.push(() => worker.stop());
+    let worker: RunningWorker | undefined;
+    if (o.inProcessWorker !== false) {
+      const running = await startWorker({ config, log: o.log, db, workflowBundle: { code: o.workflowCode } });
+      closers.push(() => running.stop());
+      worker = running;
+    }
 
     const client = await connectClient(config);
     closers.push(() => client.connection.close());

@@ -63,6 +63,13 @@ const envSchema = z.object({
     .regex(/^(file:|postgres(ql)?:\/\/)/, 'must be a file: (SQLite) or postgres:// URL')
     .default(`file:${path.join('data', 'inburgering.db')}`),
 
+  /**
+   * Apply pending database migrations when the worker or API starts (the embedded default). Set
+   * false where migrations run as their own step (`npm run db:migrate`, the Helm chart's job), so
+   * replicas starting together never race on the schema.
+   */
+  DATABASE_MIGRATE_ON_START: bool.default(true),
+
   TEMPORAL_ADDRESS: z.string().default('127.0.0.1:7233'),
   TEMPORAL_NAMESPACE: z.string().default('default'),
   TEMPORAL_TASK_QUEUE: z.string().default('inburgering-regie'),
@@ -78,6 +85,21 @@ const envSchema = z.object({
    * start and `npm run temporal:retention`. The database keeps what the gemeente must keep longer.
    */
   TEMPORAL_RETENTION_DAYS: z.coerce.number().int().min(1).max(3650).default(30),
+
+  /**
+   * The worker's sizing (worker/main.ts; how they were chosen: workflows/README.md). Workflows kept
+   * in the worker's cache: a cached trajectory answers an action without replaying its history.
+   */
+  WORKER_MAX_CACHED_WORKFLOWS: z.coerce.number().int().min(0).max(1_000_000).default(10_000),
+  /** Workflow tasks run at once (they share one worker thread; more only queues inside it). */
+  WORKER_WORKFLOW_TASK_SLOTS: z.coerce.number().int().min(2).max(1000).default(10),
+  /** Activities run at once (steps written, deliveries). */
+  WORKER_ACTIVITY_SLOTS: z.coerce.number().int().min(1).max(1000).default(20),
+  /**
+   * A workflow bundle built ahead of time (`npm run build:workflows`); without it the worker bundles
+   * workflows/ at start (~10 s). The image ships one, so every replica runs the same code.
+   */
+  WORKFLOW_BUNDLE_PATH: z.string().optional(),
 
   PAYLOAD_KEY: key32.default(DEVELOPMENT_KEY),
   PAYLOAD_KEY_ID: z.string().min(1).default('dev-1'),

@@ -35,6 +35,16 @@ export interface StartWorkerOptions {
   schedules?: boolean;
 }
 
+/** The workflow code: the bundle given (tests), the prebuilt one configured, or workflows/ bundled now. */
+function workflowCode(
+  config: Config,
+  workflowBundle: WorkerOptions['workflowBundle'],
+): Pick<WorkerOptions, 'workflowBundle' | 'workflowsPath' | 'bundlerOptions'> {
+  if (workflowBundle) return { workflowBundle };
+  if (config.WORKFLOW_BUNDLE_PATH) return { workflowBundle: { codePath: config.WORKFLOW_BUNDLE_PATH } };
+  return { workflowsPath: WORKFLOWS_PATH, bundlerOptions: BUNDLER_OPTIONS };
+}
+
 export async function startWorker({
   config,
   log,
@@ -55,6 +65,10 @@ export async function startWorker({
       : { workflowsPath: WORKFLOWS_PATH, bundlerOptions: BUNDLER_OPTIONS }),
     activities: createActivities({ db, config, log, delivery }),
     dataConverter,
+    // Sizing (config WORKER_*; why these values: workflows/README.md "Worker sizing").
+    maxCachedWorkflows: config.WORKER_MAX_CACHED_WORKFLOWS,
+    maxConcurrentWorkflowTaskExecutions: config.WORKER_WORKFLOW_TASK_SLOTS,
+    maxConcurrentActivityTaskExecutions: config.WORKER_ACTIVITY_SLOTS,
     // Let a running activity (an e-mail being sent) finish before shutdown; the outbox makes a
     // retry after a hard kill safe anyway.
     shutdownGraceTime: '10 seconds',
@@ -82,7 +96,7 @@ if (require.main === module) {
   const log = createLogger(config, 'worker');
   installRuntime(log, `127.0.0.1:${config.METRICS_PORT}`);
   void (async () => {
-    await migrateDatabase(config.DATABASE_URL);
+    if (config.DATABASE_MIGRATE_ON_START) await migrateDatabase(config.DATABASE_URL);
     const db = createDb(config.DATABASE_URL);
     // Worker.run() shuts down by itself on SIGINT/SIGTERM (the SDK's default shutdown signals).
     const running = await startWorker({ config, log, db });

@@ -34,6 +34,8 @@
  * below: nothing else in this file changes.
  *
  * Active patches:
+ * - `2026-12-local-step` (December 2026): `recordStep` runs as a local activity (see its proxy
+ *   below). Histories recorded before it replay with the regular activity.
  * - `2026-12-record-step` (December 2026): effects are written as one `recordStep` per step and
  *   delivered by the delivery workflow, instead of `recordTrajectoryEvent` per event and
  *   `sendNotification` per notification inside the flush (which held updates open while a mail
@@ -56,6 +58,7 @@ import {
   log,
   patched,
   proxyActivities,
+  proxyLocalActivities,
   setHandler,
   upsertSearchAttributes as upsertWorkflowSearchAttributes,
   workflowInfo,
@@ -113,6 +116,21 @@ export interface CarriedState {
  */
 const RECORD_STEP_PATCH = '2026-12-record-step';
 const { recordStep } = proxyActivities<TrajectoryActivities>({
+  startToCloseTimeout: '30 seconds',
+  retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '1 minute' },
+});
+
+/**
+ * Since `2026-12-local-step` the step is a local activity: it runs in the worker that runs the
+ * workflow task, inside that task, and its result is recorded in the task's completion. A step is
+ * a few milliseconds of database work, so the server's activity round trip (schedule, dispatch,
+ * start, complete, and one more workflow task) was most of its cost: a koppeling now takes one
+ * workflow task instead of two, and a coach's action answers after one. Retries after the first
+ * minute go through server timers (the SDK's local retry threshold), so a database outage still
+ * holds nothing but the step itself.
+ */
+const LOCAL_STEP_PATCH = '2026-12-local-step';
+const { recordStep: recordStepLocally } = proxyLocalActivities<TrajectoryActivities>({
   startToCloseTimeout: '30 seconds',
   retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '1 minute' },
 });
@@ -241,7 +259,8 @@ export async function trajectoryWorkflow(
           notifications.push(
             toNotificationRequest(workflowId, state.inburgeraarId, effect.intent, effect.at),
           );
-      await recordStep(toStepRecord(workflowId, summarize(state), events, notifications));
+      const step = toStepRecord(workflowId, summarize(state), events, notifications);
+      await (patched(LOCAL_STEP_PATCH) ? recordStepLocally(step) : recordStep(step));
       flushed += batch.length;
     }
   }
