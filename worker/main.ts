@@ -60,9 +60,7 @@ export async function startWorker({
     connection,
     namespace: config.TEMPORAL_NAMESPACE,
     taskQueue: config.TEMPORAL_TASK_QUEUE,
-    ...(workflowBundle
-      ? { workflowBundle }
-      : { workflowsPath: WORKFLOWS_PATH, bundlerOptions: BUNDLER_OPTIONS }),
+    ...workflowCode(config, workflowBundle),
     activities: createActivities({ db, config, log, delivery }),
     dataConverter,
     // Sizing (config WORKER_*; why these values: workflows/README.md "Worker sizing").
