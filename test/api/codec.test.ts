@@ -50,6 +50,9 @@ beforeAll(async () => {
     [
       ...(e.workflowExecutionStartedEventAttributes?.input?.payloads ?? []),
       ...(e.activityTaskScheduledEventAttributes?.input?.payloads ?? []),
+      // A step is a local activity: its result is in the marker (the marker's own bookkeeping,
+      // `data`, holds ids and times only and does not pass the codec).
+      ...(e.markerRecordedEventAttributes?.details?.result?.payloads ?? []),
       ...(e.workflowExecutionUpdateAcceptedEventAttributes?.acceptedRequest?.input?.args?.payloads ?? []),
     ].map((p) => ({
       metadata: Object.fromEntries(
