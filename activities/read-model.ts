@@ -6,6 +6,8 @@
  * - the read-model row only moves forward: a snapshot older than the stored one (by the snapshot's
  *   eventSeq) is ignored, so a late retry never overwrites newer state.
  */
+import { daysBetween } from '../domain/dates';
+import type { DeadlineKind, DeadlineStatus } from '../domain/types';
 import type { Db, DbTransaction } from '../prisma/db';
 import { appendAuditEvents as appendToAuditChain, AUDIT_TRANSACTION_OPTIONS } from './audit-chain';
 import type { ReadModelSnapshot, RecordEventInput, StepEvent } from './types';
@@ -32,7 +34,59 @@ async function writeAuditEvent(db: Db, input: RecordEventInput): Promise<void> {
   );
 }
 
-function trajectoryRow(workflowId: string, s: ReadModelSnapshot, updatedAt: Date) {
+/** What the caseload page shows last: no deadline to sort by. */
+export const NO_CASELOAD_DUE = '9999-12-31';
+
+/**
+ * The date the caseload page sorts by after "overdue first": the oldest deadline that was missed
+ * and not fulfilled, else the next deadline, else NO_CASELOAD_DUE. Stored with the row so that a
+ * page of the caseload is an index range scan instead of a sort of every trajectory.
+ */
+export function caseloadDue(s: ReadModelSnapshot): string {
+  let oldest: string | undefined;
+  for (const d of s.deadlines) {
+    const open = d.kind === 'DEADLINE' && d.status === 'missed' && d.fulfilledDate === undefined;
+    if (open && (oldest === undefined || d.dueDate < oldest)) oldest = d.dueDate;
+  }
+  return oldest ?? (s.nextDeadline?.key ? s.nextDeadline.dueDate : undefined) ?? NO_CASELOAD_DUE;
+}
+
+/**
+ * Which deadlines the monitoring figures count (GET /api/kpis, api/kpis.ts): only kind DEADLINE (a
+ * TERM_END is a window, not something to meet). Decided once fulfilled, lapsed (a status that says
+ * it can no longer be met) or past its due date; met on time when fulfilled on or before it.
+ */
+export const KPI_DEADLINE_KIND: DeadlineKind = 'DEADLINE';
+export const KPI_LAPSED_STATUSES = ['missed', 'expired'] as const satisfies readonly DeadlineStatus[];
+
+/**
+ * The row's parts of the monitoring figures, so that the KPIs are sums and counts over one index
+ * instead of a pass over every trajectory and deadline. What depends on the day of asking (a
+ * deadline neither fulfilled nor lapsed whose due date has passed) is counted on the deadline rows.
+ */
+export function figureColumns(s: ReadModelSnapshot) {
+  const m = s.milestones;
+  let deadlinesFulfilled = 0;
+  let deadlinesMetOnTime = 0;
+  let deadlinesLapsed = 0;
+  for (const d of s.deadlines) {
+    if (d.kind !== KPI_DEADLINE_KIND) continue;
+    if (d.fulfilledDate) {
+      deadlinesFulfilled += 1;
+      if (d.fulfilledDate <= d.dueDate) deadlinesMetOnTime += 1;
+    } else if ((KPI_LAPSED_STATUSES as readonly string[]).includes(d.status)) deadlinesLapsed += 1;
+  }
+  return {
+    intakeDays: m.koppeling && m.intake ? daysBetween(m.koppeling, m.intake) : null,
+    pipDays: m.koppeling && m.pip ? daysBetween(m.koppeling, m.pip) : null,
+    deadlinesFulfilled,
+    deadlinesMetOnTime,
+    deadlinesLapsed,
+  };
+}
+
+/** The trajectory row of a snapshot (also what bench and tests bulk-insert, so their rows are real). */
+export function trajectoryRow(workflowId: string, s: ReadModelSnapshot, updatedAt: Date) {
   const m = s.milestones;
   return {
     workflowId,
@@ -53,13 +107,16 @@ function trajectoryRow(workflowId: string, s: ReadModelSnapshot, updatedAt: Date
     termijnEnd: m.termijnEnd ?? null,
     endedReason: s.endedReason ?? null,
     endedDate: s.endedDate ?? null,
+    caseloadDue: caseloadDue(s),
+    ...figureColumns(s),
     eventSeq: s.eventSeq,
     summary: JSON.stringify(s),
     updatedAt,
   };
 }
 
-function deadlineRows(s: ReadModelSnapshot) {
+/** The deadline rows of a snapshot. */
+export function deadlineRows(s: ReadModelSnapshot) {
   return s.deadlines.map((d) => ({
     inburgeraarId: s.inburgeraarId,
     key: d.key,

@@ -1,12 +1,13 @@
 /**
  * The monitoring figures the gemeente asked for: time from koppeling to brede intake and to PIP,
- * the share of deadlines met on time, the route mix. Computed from the read model's summaries by a
- * pure function, so it is tested without a database and the JSON and CSV answers cannot disagree.
+ * the share of deadlines met on time, the route mix; and the dashboard's counts per phase and
+ * route. The database aggregates (api/store/read-model.ts: GROUP BY, COUNT, conditional counts,
+ * a histogram of day counts), so the answer time does not grow with the caseload; the pure
+ * functions here turn those few aggregate rows into the answer, so the JSON and CSV answers
+ * cannot disagree.
  */
 import { z } from 'zod';
-import { daysBetween } from '../domain/dates';
-import type { TrajectorySummary } from '../domain/summary';
-import { LEERROUTES } from '../domain/types';
+import { LEERROUTES, PHASES } from '../domain/types';
 
 const durationStatsSchema = z.object({
   count: z.number().int().describe('Trajectories that reached the milestone'),
@@ -29,47 +30,101 @@ export const kpisSchema = z.object({
 });
 export type Kpis = z.infer<typeof kpisSchema>;
 
-const round1 = (n: number): number => Math.round(n * 10) / 10;
+/** The route count of trajectories without a route (yet). */
+export const NO_ROUTE = 'NONE';
 
-function durationStats(pairs: [string | undefined, string | undefined][]): DurationStats {
-  const days = pairs
-    .filter((p): p is [string, string] => Boolean(p[0] && p[1]))
-    .map(([a, b]) => daysBetween(a, b))
-    .sort((a, b) => a - b);
-  if (days.length === 0) return { count: 0, medianDays: null, averageDays: null };
-  const mid = Math.floor(days.length / 2);
-  const median = days.length % 2 ? days[mid]! : (days[mid - 1]! + days[mid]!) / 2;
-  return {
-    count: days.length,
-    medianDays: round1(median),
-    averageDays: round1(days.reduce((s, d) => s + d, 0) / days.length),
-  };
+export const statsSchema = z.object({
+  total: z.number(),
+  overdue: z.number(),
+  perPhase: z.record(z.string(), z.number()).describe('Every phase, also those with 0'),
+  perRoute: z
+    .record(z.string(), z.number())
+    .describe(`Every leerroute, also those with 0, and ${NO_ROUTE} for trajectories without one`),
+});
+export type Stats = z.infer<typeof statsSchema>;
+
+/** How many trajectories of one phase, route (null: none yet) and overdue flag: GROUP BY's rows. */
+export interface TrajectoryGroup {
+  phase: string;
+  route: string | null;
+  overdue: boolean;
+  count: number;
 }
 
-export function computeKpis(items: readonly TrajectorySummary[], today: string): Kpis {
-  const deadlines = items.flatMap((i) => i.deadlines.filter((d) => d.kind === 'DEADLINE'));
-  const decided = deadlines.filter(
-    (d) => d.fulfilledDate || d.dueDate < today || d.status === 'missed' || d.status === 'expired',
-  );
-  const metOnTime = decided.filter((d) => d.fulfilledDate && d.fulfilledDate <= d.dueDate).length;
-  const withRoute = items.filter((i) => i.route);
+/** Days from koppeling to a milestone, with how many trajectories took that many days. */
+export type DayHistogram = readonly { days: number; count: number }[];
+
+export interface KpiAggregates {
+  groups: readonly TrajectoryGroup[];
+  koppelingToIntake: DayHistogram;
+  koppelingToPip: DayHistogram;
+  deadlinesDecided: number;
+  deadlinesMetOnTime: number;
+}
+
+const round1 = (n: number): number => Math.round(n * 10) / 10;
+const share = (part: number, whole: number): number | null =>
+  whole ? Math.round((part / whole) * 1000) / 1000 : null;
+
+/** Median and average from a histogram: its size is the spread of the days, not the caseload. */
+export function durationStats(histogram: DayHistogram): DurationStats {
+  const bins = histogram.filter((b) => b.count > 0).sort((a, b) => a.days - b.days);
+  const count = bins.reduce((n, b) => n + b.count, 0);
+  if (count === 0) return { count: 0, medianDays: null, averageDays: null };
+  // The k-th smallest (0-based) day count.
+  const nth = (k: number): number => {
+    let seen = 0;
+    for (const b of bins) {
+      seen += b.count;
+      if (k < seen) return b.days;
+    }
+    throw new Error('unreachable: k beyond the histogram');
+  };
+  const mid = Math.floor(count / 2);
+  const median = count % 2 ? nth(mid) : (nth(mid - 1) + nth(mid)) / 2;
+  const sum = bins.reduce((s, b) => s + b.days * b.count, 0);
+  return { count, medianDays: round1(median), averageDays: round1(sum / count) };
+}
+
+export function statsFromGroups(groups: readonly TrajectoryGroup[]): Stats {
+  const perPhase: Record<string, number> = Object.fromEntries(PHASES.map((p) => [p, 0]));
+  const perRoute: Record<string, number> = Object.fromEntries([...LEERROUTES, NO_ROUTE].map((r) => [r, 0]));
+  let total = 0;
+  let overdue = 0;
+  for (const g of groups) {
+    total += g.count;
+    if (g.overdue) overdue += g.count;
+    perPhase[g.phase] = (perPhase[g.phase] ?? 0) + g.count;
+    const route = g.route ?? NO_ROUTE;
+    perRoute[route] = (perRoute[route] ?? 0) + g.count;
+  }
+  return { total, overdue, perPhase, perRoute };
+}
+
+export function kpisFromAggregates(a: KpiAggregates, today: string): Kpis {
+  let trajectories = 0;
+  let withRoute = 0;
+  const perRoute = new Map<string, number>();
+  for (const g of a.groups) {
+    trajectories += g.count;
+    if (!g.route) continue;
+    withRoute += g.count;
+    perRoute.set(g.route, (perRoute.get(g.route) ?? 0) + g.count);
+  }
   const routeMix: Kpis['routeMix'] = {};
   for (const route of LEERROUTES) {
-    const count = withRoute.filter((i) => i.route === route).length;
-    routeMix[route] = {
-      count,
-      share: withRoute.length ? Math.round((count / withRoute.length) * 1000) / 1000 : null,
-    };
+    const count = perRoute.get(route) ?? 0;
+    routeMix[route] = { count, share: share(count, withRoute) };
   }
   return {
     asOf: today,
-    trajectories: items.length,
-    koppelingToIntake: durationStats(items.map((i) => [i.milestones.koppeling, i.milestones.intake])),
-    koppelingToPip: durationStats(items.map((i) => [i.milestones.koppeling, i.milestones.pip])),
+    trajectories,
+    koppelingToIntake: durationStats(a.koppelingToIntake),
+    koppelingToPip: durationStats(a.koppelingToPip),
     deadlines: {
-      decided: decided.length,
-      metOnTime,
-      shareMet: decided.length ? Math.round((metOnTime / decided.length) * 1000) / 1000 : null,
+      decided: a.deadlinesDecided,
+      metOnTime: a.deadlinesMetOnTime,
+      shareMet: share(a.deadlinesMetOnTime, a.deadlinesDecided),
     },
     routeMix,
   };

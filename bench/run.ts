@@ -22,6 +22,7 @@ import { loadConfig } from '../config/config';
 import { runTrajectory } from './trajectory-bench';
 import { runOutage } from './outage-bench';
 import { runSideBySide } from './side-by-side';
+import { runListsAtScale } from './lists-bench';
 import { startSmtpReceiver, type SmtpReceiver } from '../test/activities/receivers';
 
 interface Options {
@@ -38,6 +39,7 @@ interface Options {
   outagePeople: number;
   sidePeople: number;
   sideConcurrency: number[];
+  listsSizes: [number, number] | false;
 }
 
 const int =
@@ -48,6 +50,12 @@ const int =
       throw new InvalidArgumentError(`expected a whole number from ${min} to ${max}`);
     return n;
   };
+const sizes = (value: string): [number, number] => {
+  const [a, b, ...rest] = value.split(',').map(Number);
+  if (rest.length || !Number.isInteger(a) || !Number.isInteger(b) || a! < 1 || b! <= a! || b! > 200_000)
+    throw new InvalidArgumentError('expected two whole numbers, small,large (large at most 200000)');
+  return [a!, b!];
+};
 const seconds = (value: string): number => {
   const n = Number(value);
   if (!Number.isFinite(n) || n <= 0 || n > 10)
@@ -88,6 +96,13 @@ function parseOptions(argv: string[]): Options {
     )
     .option('--outage-people <n>', 'people per half of the SMTP-outage rows', int(1, 500), 30)
     .option('--list-calls <n>', 'calls per list endpoint', int(1, 1000), 50)
+    .option(
+      '--lists-sizes <small,large>',
+      'read-model sizes of the lists-at-scale rows',
+      sizes,
+      [1000, 20000],
+    )
+    .option('--no-lists-sizes', 'skip the lists-at-scale rows')
     .option('--domain-seconds <s>', 'seconds for the domain rules rows', seconds, 1)
     .option('--no-trajectory', 'skip the time-skipping trajectory (no Java needed)')
     .option('--max-seconds <s>', 'hard limit for the whole run', int(30, 3600), 300)
@@ -197,6 +212,11 @@ async function main(): Promise<number> {
     await runOutage(stack, report, smtp, opts.outagePeople, opts.actieConcurrency);
     say(`lists, stats, KPIs (${opts.listCalls} calls each)`);
     await runLists(stack, report, opts.people, opts.listCalls);
+    if (opts.listsSizes) {
+      say(`lists at scale: ${opts.listsSizes.join(' and ')} trajectories seeded in the read model`);
+      const o = { temporal: stack.client, temporalAddress: server.address, log, workDir };
+      await runListsAtScale(report, { ...o, sizes: opts.listsSizes, calls: opts.listCalls });
+    }
 
     say('stopping API, worker and dev server');
     await stack.close();

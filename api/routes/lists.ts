@@ -5,11 +5,10 @@
  */
 import { z } from 'zod';
 import { addDays, localDate } from '../../domain/dates';
-import { LEERROUTES, PHASES } from '../../domain/types';
 import { ROLE_GROUPS, type Principal } from '../auth/principal';
 import type { AppDeps } from '../deps';
 import { defineRoute, type RouteDef } from '../http/route';
-import { computeKpis, kpisSchema, kpisToCsv } from '../kpis';
+import { kpisSchema, kpisToCsv, statsSchema } from '../kpis';
 import {
   listItemSchema,
   partnerListItemSchema,
@@ -137,29 +136,9 @@ export const listRoutes: RouteDef[] = [
     rateLimit: 'heavy',
     query: kpiQuerySchema,
     responses: {
-      200: {
-        description: 'Counts',
-        schema: z.object({
-          total: z.number(),
-          overdue: z.number(),
-          perPhase: z.record(z.string(), z.number()),
-          perRoute: z.record(z.string(), z.number()),
-        }),
-      },
+      200: { description: 'Counts', schema: statsSchema },
     },
-    handler: async ({ query, deps }) => {
-      const items = await deps.readModel.summaries({ coachId: query.coachId });
-      const perPhase: Record<string, number> = Object.fromEntries(PHASES.map((p) => [p, 0]));
-      const perRoute: Record<string, number> = Object.fromEntries([...LEERROUTES, 'NONE'].map((r) => [r, 0]));
-      for (const item of items) {
-        perPhase[item.phase] = (perPhase[item.phase] ?? 0) + 1;
-        const route = item.route ?? 'NONE';
-        perRoute[route] = (perRoute[route] ?? 0) + 1;
-      }
-      return {
-        body: { total: items.length, overdue: items.filter((i) => i.overdue).length, perPhase, perRoute },
-      };
-    },
+    handler: async ({ query, deps }) => ({ body: await deps.readModel.stats({ coachId: query.coachId }) }),
   }),
 
   defineRoute({
@@ -172,9 +151,9 @@ export const listRoutes: RouteDef[] = [
     rateLimit: 'heavy',
     query: kpiQuerySchema,
     responses: { 200: { description: 'The figures', schema: kpisSchema } },
-    handler: async ({ query, deps }) => {
-      return { body: computeKpis(await deps.readModel.summaries({ coachId: query.coachId }), today()) };
-    },
+    handler: async ({ query, deps }) => ({
+      body: await deps.readModel.kpis({ coachId: query.coachId }, today()),
+    }),
   }),
 
   defineRoute({
@@ -188,7 +167,7 @@ export const listRoutes: RouteDef[] = [
     query: kpiQuerySchema,
     responses: { 200: { description: 'CSV', contentType: 'text/csv', schema: z.string() } },
     handler: async ({ query, deps }) => {
-      const kpis = computeKpis(await deps.readModel.summaries({ coachId: query.coachId }), today());
+      const kpis = await deps.readModel.kpis({ coachId: query.coachId }, today());
       return {
         body: kpisToCsv(kpis),
         contentType: 'text/csv; charset=utf-8',

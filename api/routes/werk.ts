@@ -23,7 +23,7 @@ import type { AppDeps } from '../deps';
 import { defineRoute, type RouteDef } from '../http/route';
 import { bsnKeyring, isValidBsn } from '../persons/bsn';
 import { assertMaySee } from '../../application/access';
-import { createWerkStore, type CaseloadRow, type PersonName } from '../werk/store';
+import { createWerkStore, type CaseloadRow } from '../werk/store';
 import { ACTION_NAMES } from './acties';
 import { errorResponses, idParams, phaseSchema, routeSchema } from './common';
 
@@ -100,20 +100,10 @@ export const caseloadAnswer = z.object({
 });
 export type CaseloadAnswer = z.infer<typeof caseloadAnswer>;
 
-/** Overdue first (oldest overdue date first), then by next deadline, then by name. */
-function compareCaseload(a: CaseloadItem, b: CaseloadItem): number {
-  if (a.overdue !== b.overdue) return a.overdue ? -1 : 1;
-  const due = (i: CaseloadItem) => i.overdueDeadlines[0]?.dueDate ?? i.nextDeadline?.dueDate ?? '9999-12-31';
-  const byDate = due(a).localeCompare(due(b));
-  if (byDate !== 0) return byDate;
-  const name = (i: CaseloadItem) => (i.naam ? `${i.naam.achternaam} ${i.naam.voornaam}` : i.inburgeraarId);
-  return name(a).localeCompare(name(b), 'nl');
-}
-
-function toItem(row: CaseloadRow, naam: PersonName | undefined, coachName: string | undefined): CaseloadItem {
+function toItem(row: CaseloadRow, coachName: string | undefined): CaseloadItem {
   return {
     inburgeraarId: row.inburgeraarId,
-    naam: naam ?? null,
+    naam: row.naam,
     coach: { id: row.coachId, name: coachName ?? null },
     phase: row.phase as CaseloadItem['phase'],
     route: (row.route as CaseloadItem['route']) ?? null,
@@ -202,32 +192,32 @@ export const werkRoutes: RouteDef[] = [
     handler: async ({ query, principal, deps }) => {
       const werk = createWerkStore(deps.db);
       const coachId = principal.role === 'coach' ? principal.userId : query.coachId;
-      let rows = await werk.caseload({
-        coachId,
-        overdue: query.overdue,
-        phase: query.phase,
-        route: query.route,
-      });
+      // A search narrows the caseload to the people it finds (BSN: one; name: every match).
+      let found: string[] | undefined;
       if (query.bsn) {
         const id = await werk.personByBsnHash(bsnKeyring(deps.config).lookupHashes(query.bsn));
-        rows = rows.filter((r) => r.inburgeraarId === id);
+        found = id ? [id] : [];
       }
-      const names = await werk.names(rows.map((r) => r.inburgeraarId));
       const q = query.q ? normalizeName(query.q) : '';
-      if (q)
-        rows = rows.filter((r) => {
-          const n = names.get(r.inburgeraarId);
-          return n ? normalizeName(`${n.voornaam} ${n.achternaam}`).includes(q) : false;
-        });
+      if (q) {
+        const byName = await werk.idsWhereName((name) => normalizeName(name).includes(q));
+        found = found ? found.filter((id) => byName.includes(id)) : byName;
+      }
+      const { rows, total } = await werk.caseloadPage(
+        {
+          coachId,
+          overdue: query.overdue,
+          phase: query.phase,
+          route: query.route,
+          inburgeraarIds: found,
+        },
+        { page: query.page, pageSize: query.pageSize },
+      );
       const coaches = await coachNames(
         deps,
         rows.map((r) => r.coachId),
       );
-      const items = rows
-        .map((r) => toItem(r, names.get(r.inburgeraarId), coaches.get(r.coachId)?.name))
-        .sort(compareCaseload);
-      const start = (query.page - 1) * query.pageSize;
-      const pageItems = items.slice(start, start + query.pageSize);
+      const pageItems = rows.map((r) => toItem(r, coaches.get(r.coachId)?.name));
       await deps.audit.record({
         ...actor(principal),
         action: 'CASELOAD_READ',
@@ -242,8 +232,8 @@ export const werkRoutes: RouteDef[] = [
           items: pageItems,
           page: query.page,
           pageSize: query.pageSize,
-          total: items.length,
-          totalPages: Math.max(1, Math.ceil(items.length / query.pageSize)),
+          total,
+          totalPages: Math.max(1, Math.ceil(total / query.pageSize)),
         },
       };
     },

@@ -3,11 +3,23 @@
  * lists and figures, without asking every workflow. Each row stores the trajectory's summary
  * (domain/summary.ts); what the lists answer is derived from that one schema and read back through
  * it, so a field added to the summary reaches the lists and their documentation by itself. The
- * row's own columns serve only to filter and sort.
+ * row's own columns serve to filter and sort, and the figures (stats, KPIs) are aggregated from
+ * them and from the deadline rows by the database: no query here loads every row, so a page or a
+ * figure costs the same with 1,000 trajectories as with 20,000 (bench/lists-bench.ts measures it).
  */
 import { z } from 'zod';
-import { trajectorySummarySchema, type TrajectorySummary } from '../../domain/summary';
-import type { Db } from '../../prisma/db';
+import { trajectorySummarySchema } from '../../domain/summary';
+import { KPI_DEADLINE_KIND, KPI_LAPSED_STATUSES } from '../../activities/read-model';
+import { DEADLINE_STATUSES } from '../../domain/types';
+import { Prisma, type Db } from '../../prisma/db';
+import {
+  kpisFromAggregates,
+  statsFromGroups,
+  type DayHistogram,
+  type Kpis,
+  type Stats,
+  type TrajectoryGroup,
+} from '../kpis';
 
 /** One trajectory in a list: its summary without the deadlines, and when the row last changed. */
 export const listItemSchema = trajectorySummarySchema
@@ -49,11 +61,19 @@ export interface ReadModelStore {
     sort: { field: SortField; order: 'asc' | 'desc' },
     page: { page: number; pageSize: number },
   ): Promise<{ items: ListItem[]; total: number }>;
-  /** Every matching trajectory's full summary (stats, KPIs). */
-  summaries(filter: ListFilter): Promise<TrajectorySummary[]>;
+  /** Counts per phase and route and how many are overdue (all trajectories, or one coach's). */
+  stats(filter: FigureFilter): Promise<Stats>;
+  /** The monitoring figures on `today` (all trajectories, or one coach's). */
+  kpis(filter: FigureFilter, today: string): Promise<Kpis>;
 }
 
-const SORT_COLUMNS: Record<SortField, string> = {
+export interface FigureFilter {
+  coachId?: string | undefined;
+}
+
+type SortColumn = keyof Prisma.TrajectoryReadModelOrderByWithRelationInput &
+  keyof Prisma.TrajectoryReadModelWhereInput;
+const SORT_COLUMNS: Record<SortField, SortColumn> = {
   nextDeadline: 'nextDeadlineDate',
   koppelingDate: 'koppelingDate',
   phase: 'phase',
@@ -61,7 +81,7 @@ const SORT_COLUMNS: Record<SortField, string> = {
   coachId: 'coachId',
   updatedAt: 'updatedAt',
 };
-const NULLABLE_SORT = new Set(['nextDeadlineDate', 'koppelingDate', 'route']);
+const NULLABLE_SORT = new Set<SortColumn>(['nextDeadlineDate', 'koppelingDate', 'route']);
 
 function readModelWhere(filter: ListFilter) {
   return {
@@ -93,29 +113,142 @@ export function prismaReadModelStore(db: Db): ReadModelStore {
     async list(filter, sort, page) {
       const where = readModelWhere(filter);
       const column = SORT_COLUMNS[sort.field];
-      const primary = NULLABLE_SORT.has(column)
-        ? { [column]: { sort: sort.order, nulls: 'last' } }
-        : { [column]: sort.order };
-      const [rows, total] = await Promise.all([
+      const skip = (page.page - 1) * page.pageSize;
+      const select = { inburgeraarId: true, summary: true, updatedAt: true } as const;
+      // The id as tie-breaker keeps pages stable when many rows share a date; in the same
+      // direction, so that one index (column, id) serves the whole order either way.
+      const ordered = (w: Prisma.TrajectoryReadModelWhereInput, by: SortColumn, s: number, take: number) =>
         db.trajectoryReadModel.findMany({
-          where,
-          select: { inburgeraarId: true, summary: true, updatedAt: true },
-          // The id as tie-breaker keeps pages stable when many rows share a date.
-          orderBy: [primary, { inburgeraarId: 'asc' }] as never,
-          skip: (page.page - 1) * page.pageSize,
-          take: page.pageSize,
-        }),
-        db.trajectoryReadModel.count({ where }),
-      ]);
+          where: w,
+          select,
+          orderBy: [{ [by]: sort.order }, { inburgeraarId: sort.order }],
+          skip: s,
+          take,
+        });
+      let rows: { inburgeraarId: string; summary: string; updatedAt: Date }[];
+      let total: number;
+      if (!NULLABLE_SORT.has(column)) {
+        [rows, total] = await Promise.all([
+          ordered(where, column, skip, page.pageSize),
+          db.trajectoryReadModel.count({ where }),
+        ]);
+      } else {
+        // Empty values last, either way: the rows with a value in index order, then those
+        // without by id. (Prisma would write "nulls last" as an expression no index can serve.)
+        const withValue = { AND: [where, { [column]: { not: null } }] };
+        const [valued, empty] = await Promise.all([
+          db.trajectoryReadModel.count({ where: withValue }),
+          db.trajectoryReadModel.count({ where: { AND: [where, { [column]: null }] } }),
+        ]);
+        total = valued + empty;
+        rows = skip < valued ? await ordered(withValue, column, skip, page.pageSize) : [];
+        if (rows.length < page.pageSize && skip + rows.length < total)
+          rows = rows.concat(
+            await ordered(
+              { AND: [where, { [column]: null }] },
+              'inburgeraarId',
+              Math.max(0, skip - valued),
+              page.pageSize - rows.length,
+            ),
+          );
+      }
       const items = rows.map((r) => parseStored(listItemSchema, r, { updatedAt: r.updatedAt.toISOString() }));
       return { items, total };
     },
-    async summaries(filter) {
-      const rows = await db.trajectoryReadModel.findMany({
-        where: readModelWhere(filter),
-        select: { inburgeraarId: true, summary: true },
-      });
-      return rows.map((r) => parseStored(trajectorySummarySchema, r));
+    stats: async (filter) => statsFromGroups(await trajectoryGroups(db, filter)),
+    async kpis(filter, today) {
+      const [groups, histograms, deadlines] = await Promise.all([
+        trajectoryGroups(db, filter),
+        milestoneHistograms(db, filter),
+        deadlineCounts(db, filter, today),
+      ]);
+      return kpisFromAggregates({ groups, ...histograms, ...deadlines }, today);
     },
   };
 }
+
+/** One GROUP BY over phase, route and overdue: at most phases x (routes + 1) x 2 rows. */
+async function trajectoryGroups(db: Db, filter: FigureFilter): Promise<TrajectoryGroup[]> {
+  const rows = await db.trajectoryReadModel.groupBy({
+    by: ['phase', 'route', 'overdue'],
+    where: filter.coachId ? { coachId: filter.coachId } : {},
+    _count: { _all: true },
+  });
+  return rows.map((r) => ({ phase: r.phase, route: r.route, overdue: r.overdue, count: r._count._all }));
+}
+
+/** Days from koppeling to intake and to PIP, as histograms: GROUP BY the row's day counts. */
+async function milestoneHistograms(
+  db: Db,
+  filter: FigureFilter,
+): Promise<{ koppelingToIntake: DayHistogram; koppelingToPip: DayHistogram }> {
+  const byCoach = filter.coachId ? { coachId: filter.coachId } : {};
+  const [intake, pip] = await Promise.all([
+    db.trajectoryReadModel.groupBy({
+      by: ['intakeDays'],
+      where: { ...byCoach, intakeDays: { not: null } },
+      _count: { _all: true },
+    }),
+    db.trajectoryReadModel.groupBy({
+      by: ['pipDays'],
+      where: { ...byCoach, pipDays: { not: null } },
+      _count: { _all: true },
+    }),
+  ]);
+  return {
+    koppelingToIntake: intake.map((r) => ({ days: r.intakeDays!, count: r._count._all })),
+    koppelingToPip: pip.map((r) => ({ days: r.pipDays!, count: r._count._all })),
+  };
+}
+
+/**
+ * The share-met counts: the rows' own counts summed, plus the one part that depends on the day
+ * of asking, counted on the deadline rows (neither fulfilled nor lapsed, due date passed).
+ */
+async function deadlineCounts(
+  db: Db,
+  filter: FigureFilter,
+  today: string,
+): Promise<{ deadlinesDecided: number; deadlinesMetOnTime: number }> {
+  const byCoach = filter.coachId ? { coachId: filter.coachId } : {};
+  const [sums, passedCount] = await Promise.all([
+    db.trajectoryReadModel.aggregate({
+      where: byCoach,
+      _sum: { deadlinesFulfilled: true, deadlinesMetOnTime: true, deadlinesLapsed: true },
+    }),
+    filter.coachId
+      ? passedOfCoach(db, filter.coachId, today)
+      : db.deadlineReadModel.count({ where: passedWhere(today) }),
+  ]);
+  const fulfilled = sums._sum.deadlinesFulfilled ?? 0;
+  const lapsed = sums._sum.deadlinesLapsed ?? 0;
+  return {
+    deadlinesDecided: fulfilled + lapsed + passedCount,
+    deadlinesMetOnTime: sums._sum.deadlinesMetOnTime ?? 0,
+  };
+}
+
+/** Deadlines neither fulfilled nor lapsed whose due date has passed: decided by the calendar. */
+const passedWhere = (today: string) => ({
+  kind: KPI_DEADLINE_KIND,
+  metOn: null,
+  status: { in: NOT_LAPSED },
+  dueDate: { lt: today },
+});
+
+/**
+ * The same for one coach's people, read from their trajectories outwards (CROSS JOIN keeps
+ * SQLite's planner from starting at the deadline index and visiting every coach's deadlines;
+ * PostgreSQL plans it as an inner join by its statistics): the cost follows the caseload of the
+ * coach, not of the gemeente.
+ */
+async function passedOfCoach(db: Db, coachId: string, today: string): Promise<number> {
+  const [row] = await db.$queryRaw<{ n: number | bigint }[]>`
+    SELECT COUNT(*) AS "n" FROM "TrajectoryReadModel" t CROSS JOIN "DeadlineReadModel" d
+    WHERE t."coachId" = ${coachId} AND d."inburgeraarId" = t."inburgeraarId"
+      AND d."kind" = ${KPI_DEADLINE_KIND} AND d."metOn" IS NULL
+      AND d."status" IN (${Prisma.join(NOT_LAPSED)}) AND d."dueDate" < ${today}`;
+  return Number(row?.n ?? 0);
+}
+
+const NOT_LAPSED = DEADLINE_STATUSES.filter((s) => !(KPI_LAPSED_STATUSES as readonly string[]).includes(s));

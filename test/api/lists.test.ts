@@ -66,8 +66,8 @@ beforeAll(async () => {
   });
   // The read model is written by the workflow's first activity, just after the start.
   await waitFor(
-    () => h.stores.readModel.summaries({}),
-    (rows) => rows.length === 5,
+    () => h.stores.readModel.stats({}),
+    (stats) => stats.total === 5,
     'five read-model rows',
   );
 });

@@ -1,101 +1,58 @@
-/** The pure parts behind the monitoring figures and the BSN handling, table-driven. */
-import { computeKpis, kpisSchema, kpisToCsv } from '../../../api/kpis';
+/**
+ * The pure parts behind the monitoring figures (turning the database's aggregate rows into the
+ * answer; that the aggregates themselves are right is test/db/figures.test.ts) and the BSN
+ * handling, table-driven.
+ */
+import {
+  durationStats,
+  kpisFromAggregates,
+  kpisSchema,
+  kpisToCsv,
+  NO_ROUTE,
+  statsFromGroups,
+} from '../../../api/kpis';
 import { decryptBsn, encryptBsn, hashBsn, isValidBsn } from '../../../api/persons/bsn';
 import { DEVELOPMENT_KEY } from '../../../config/config';
-import type { DeadlineSummary, TrajectorySummary } from '../../../domain/summary';
 
-/** A summary as the read model stores it: koppeling on 2026-01-01, `intake`/`pip` milestones optional. */
-const item = (o: {
-  intake?: string;
-  pip?: string;
-  route?: TrajectorySummary['route'];
-  deadlines?: DeadlineSummary[];
-}): TrajectorySummary => ({
-  inburgeraarId: 'x',
-  coachId: 'c',
-  phase: 'KOPPELING',
-  taalniveau: 'B1',
-  doelgroep: 'asielstatushouder',
-  paused: false,
-  overdue: false,
-  deadlines: o.deadlines ?? [],
-  milestones: {
-    koppeling: '2026-01-01',
-    ...(o.intake ? { intake: o.intake } : {}),
-    ...(o.pip ? { pip: o.pip } : {}),
-  },
-  eventSeq: 1,
-  asOf: '2026-06-01',
-  ...(o.route ? { route: o.route } : {}),
-});
-const deadline = (
-  dueDate: string,
-  status: DeadlineSummary['status'],
-  fulfilledDate?: string,
-): DeadlineSummary => ({
-  key: 'K',
-  label: 'K',
-  kind: 'DEADLINE',
-  dueDate,
-  originalDueDate: dueDate,
-  status,
-  source: 'Wi2021',
-  ...(fulfilledDate ? { fulfilledDate } : {}),
-});
-
-describe('computeKpis', () => {
-  it('takes median and average days, counts only those who reached the milestone', () => {
-    const k = computeKpis(
-      [
-        item({ intake: '2026-01-11', pip: '2026-03-01', route: 'B1' }),
-        item({ intake: '2026-01-21', route: 'Z' }),
-        item({ intake: '2026-02-01', pip: '2026-02-15', route: 'B1' }),
-        item({}),
-      ],
-      '2026-06-01',
-    );
-    expect(kpisSchema.safeParse(k).error).toBeUndefined();
-    expect(k.trajectories).toBe(4);
-    expect(k.koppelingToIntake).toEqual({ count: 3, medianDays: 20, averageDays: 20.3 });
-    expect(k.koppelingToPip).toEqual({ count: 2, medianDays: 52, averageDays: 52 });
-    expect(k.routeMix).toEqual({
-      B1: { count: 2, share: 0.667 },
-      ONDERWIJS: { count: 0, share: 0 },
-      Z: { count: 1, share: 0.333 },
-    });
-  });
+describe('figures from aggregate rows', () => {
+  const histogram = (days: number[]) => {
+    const bins = new Map<number, number>();
+    for (const d of days) bins.set(d, (bins.get(d) ?? 0) + 1);
+    return [...bins].map(([d, count]) => ({ days: d, count }));
+  };
 
   it.each([
-    ['nothing decided yet', [deadline('2026-07-01', 'open')], { decided: 0, metOnTime: 0, shareMet: null }],
-    ['met on time', [deadline('2026-05-01', 'met', '2026-04-30')], { decided: 1, metOnTime: 1, shareMet: 1 }],
-    [
-      'met on the due date itself',
-      [deadline('2026-05-01', 'met', '2026-05-01')],
-      { decided: 1, metOnTime: 1, shareMet: 1 },
-    ],
-    [
-      'fulfilled late',
-      [deadline('2026-05-01', 'missed', '2026-05-20')],
-      { decided: 1, metOnTime: 0, shareMet: 0 },
-    ],
-    ['passed, still open', [deadline('2026-05-01', 'missed')], { decided: 1, metOnTime: 0, shareMet: 0 }],
-    [
-      'a term that ran out is no deadline',
-      [{ ...deadline('2026-05-01', 'expired'), kind: 'TERM_END' as const }],
-      { decided: 0, metOnTime: 0, shareMet: null },
-    ],
-    [
-      'fulfilled early, not yet due',
-      [deadline('2026-09-01', 'met', '2026-05-01'), deadline('2026-05-01', 'missed')],
-      { decided: 2, metOnTime: 1, shareMet: 0.5 },
-    ],
-  ])('share of deadlines met: %s', (_name, rows, expected) => {
-    expect(computeKpis([item({ deadlines: rows })], '2026-06-01').deadlines).toEqual(expected);
+    ['odd count', [10, 20, 31], { count: 3, medianDays: 20, averageDays: 20.3 }],
+    ['even count: mean of the middle two', [45, 14, 60, 45], { count: 4, medianDays: 45, averageDays: 41 }],
+    ['middle two in different bins', [1, 1, 60, 60], { count: 4, medianDays: 30.5, averageDays: 30.5 }],
+    ['negative days count too', [-3, 5], { count: 2, medianDays: 1, averageDays: 1 }],
+    ['one', [7], { count: 1, medianDays: 7, averageDays: 7 }],
+  ])('median and average from a histogram: %s', (_name, days, expected) => {
+    // Bins in any order, with an empty bin: the database's GROUP BY guarantees neither.
+    expect(durationStats([...histogram(days).reverse(), { days: 99, count: 0 }])).toEqual(expected);
+  });
+
+  it('counts per phase and route from GROUP BY rows, every phase and route present', () => {
+    const stats = statsFromGroups([
+      { phase: 'PIP', route: null, overdue: true, count: 2 },
+      { phase: 'LEERROUTE', route: 'B1', overdue: false, count: 3 },
+      { phase: 'LEERROUTE', route: 'B1', overdue: true, count: 1 },
+    ]);
+    expect(stats.total).toBe(6);
+    expect(stats.overdue).toBe(3);
+    expect(stats.perPhase).toMatchObject({ PIP: 2, LEERROUTE: 4, KOPPELING: 0, AFGEROND: 0 });
+    expect(stats.perRoute).toEqual({ B1: 4, ONDERWIJS: 0, Z: 0, [NO_ROUTE]: 2 });
   });
 
   it('has no figures (null) rather than zeros without data, and a CSV row per figure', () => {
-    const k = computeKpis([], '2026-06-01');
+    const k = kpisFromAggregates(
+      { groups: [], koppelingToIntake: [], koppelingToPip: [], deadlinesDecided: 0, deadlinesMetOnTime: 0 },
+      '2026-06-01',
+    );
+    expect(kpisSchema.safeParse(k).error).toBeUndefined();
     expect(k.koppelingToIntake).toEqual({ count: 0, medianDays: null, averageDays: null });
+    expect(k.deadlines.shareMet).toBeNull();
+    expect(k.routeMix.B1).toEqual({ count: 0, share: null });
     const csv = kpisToCsv(k).trim().split('\n');
     expect(csv[0]).toBe('metric,value,unit,as_of');
     expect(csv).toContain('koppeling_to_intake_median,,days,2026-06-01');
