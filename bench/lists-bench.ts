@@ -156,6 +156,8 @@ export async function runListsAtScale(report: Report, o: ListsBenchOptions): Pro
       o.progress?.(
         `${e.name}: p95 ${a.p95.toFixed(1)} ms (N=${small.n}), ${b.p95.toFixed(1)} ms (N=${large.n})`,
       );
+      report.add(`lists at scale: ${e.name} p50, N=${small.n}`, a.p50, 'ms');
+      report.add(`lists at scale: ${e.name} p50, N=${large.n}`, b.p50, 'ms');
       report.add(`lists at scale: ${e.name} p95, N=${small.n}`, a.p95, 'ms');
       report.add(
         `lists at scale: ${e.name} p95, N=${large.n} (${o.calls} calls)`,
