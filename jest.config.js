@@ -1,12 +1,15 @@
 /**
- * Two tiers, one run:
+ * Three tiers, one run:
  *  - `unit`: pure tests (domain rules, configuration, HTTP building blocks, templates, CSV rows,
  *    the OpenAPI document): Node alone, no Temporal, no Java, no workflow bundle, no global setup.
  *    `npm run test:unit` runs only these, in seconds.
  *  - `integration`: everything else, against the Temporal dev server and the workflow bundle that
  *    test/global-setup.ts starts once per run (and the Java time-skipping server, PostgreSQL,
  *    Chromium where a test needs them).
- * `npm test` runs both. A test file belongs to `unit` when its path matches UNIT below (regular expressions).
+ *  - `cluster`: test/cluster/, the service on a real Temporal server on PostgreSQL with worker and
+ *    API processes of its own (test/cluster/stack.ts); it starts everything itself, so no global
+ *    setup. `npm run test:cluster` runs only these.
+ * `npm test` runs all three. A test file belongs to `unit` when its path matches UNIT below (regular expressions).
  * @type {import('jest').Config}
  */
 const UNIT = [
@@ -17,6 +20,8 @@ const UNIT = [
   '/test/import/csv-row\\.test\\.ts$',
   '/test/e2e/web-router\\.test\\.ts$',
 ];
+
+const CLUSTER = '/test/cluster/.*\\.test\\.ts$';
 
 const common = {
   testEnvironment: 'node',
@@ -32,9 +37,15 @@ module.exports = {
       displayName: 'integration',
       testRegex: '/test/.*\\.test\\.ts$',
       // Every test file that is not a unit test.
-      testPathIgnorePatterns: UNIT,
+      testPathIgnorePatterns: [...UNIT, CLUSTER],
       globalSetup: '<rootDir>/test/global-setup.ts',
       globalTeardown: '<rootDir>/test/global-teardown.ts',
+      setupFiles: ['<rootDir>/test/setup-runtime.ts'],
+    },
+    {
+      ...common,
+      displayName: 'cluster',
+      testRegex: CLUSTER,
       setupFiles: ['<rootDir>/test/setup-runtime.ts'],
     },
   ],

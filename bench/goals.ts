@@ -118,6 +118,12 @@ export const GOALS = {
     max: 20,
     why: 'the multi-year scenario tests must stay a fast part of npm test (brief suggestion; first runs 4-10 s)',
   },
+
+  // --- 7. a real Temporal cluster: one worker process against two (bench/cluster-bench.ts) ---
+  'cluster.workerScaling': {
+    min: 0.9,
+    why: 'a second worker process on the same task queue must never slow the cluster down (no contention between workers); on one 2-core machine it cannot add CPU, so more than 1x is not asked here',
+  },
 } satisfies Record<string, Goal>;
 
 export type GoalKey = keyof typeof GOALS;

@@ -23,6 +23,7 @@ import { runTrajectory } from './trajectory-bench';
 import { runOutage } from './outage-bench';
 import { runSideBySide } from './side-by-side';
 import { runListsAtScale } from './lists-bench';
+import { runClusterBench } from './cluster-bench';
 import { startSmtpReceiver, type SmtpReceiver } from '../test/activities/receivers';
 
 interface Options {
@@ -40,6 +41,7 @@ interface Options {
   sidePeople: number;
   sideConcurrency: number[];
   listsSizes: [number, number] | false;
+  cluster: boolean;
 }
 
 const int =
@@ -107,6 +109,7 @@ function parseOptions(argv: string[]): Options {
     .option('--no-trajectory', 'skip the time-skipping trajectory (no Java needed)')
     .option('--max-seconds <s>', 'hard limit for the whole run', int(30, 3600), 300)
     .option('--keep', 'keep the temp directory (database, server log)', false)
+    .option('--cluster', 'also: the same load on a real Temporal cluster, 1 then 2 worker processes', false)
     .parse(argv);
   return program.opts<Options>();
 }
@@ -223,6 +226,7 @@ async function main(): Promise<number> {
     stack = undefined;
     await devServer.stop();
     devServer = undefined;
+    if (opts.cluster) await runClusterBench(report, { people: opts.people, say });
 
     if (opts.trajectory) {
       say('whole B1-route trajectory on the time-skipping server');

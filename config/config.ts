@@ -85,6 +85,19 @@ const envSchema = z.object({
    * start and `npm run temporal:retention`. The database keeps what the gemeente must keep longer.
    */
   TEMPORAL_RETENTION_DAYS: z.coerce.number().int().min(1).max(3650).default(30),
+  /**
+   * `npm run temporal:cluster` (scripts/temporal-cluster.ts): the PostgreSQL database of a real
+   * Temporal server's persistence; its SQL visibility goes into `<database>_visibility`.
+   */
+  TEMPORAL_CLUSTER_POSTGRES_URL: z
+    .string()
+    .regex(
+      /^postgres(ql)?:\/\/[^/]+\/[A-Za-z_][A-Za-z0-9_]*$/,
+      'must be postgresql://user:pw@host:port/database',
+    )
+    .default('postgresql://temporal:temporal@127.0.0.1:5432/temporal'),
+  /** That server's configuration file and log. */
+  TEMPORAL_CLUSTER_DIR: z.string().default(path.join('data', 'temporal-cluster')),
 
   /**
    * The worker's sizing (worker/main.ts; how they were chosen: workflows/README.md). Workflows kept

@@ -2,13 +2,16 @@
 # Installs (if missing) and starts Debian's PostgreSQL, and creates the throwaway role + database the
 # database tests use (TEST_POSTGRES_URL, see test/db/helpers.ts):
 #   postgresql://inburgering_test:inburgering_test@127.0.0.1:5432/inburgering_test
-# The role may create databases: each test file creates and drops one of its own. Idempotent; needs
-# root (or sudo) for apt-get and to act as the postgres user. Called by .ci/run.
+# The role may create databases: each test file creates and drops one of its own. Also the role of a
+# local real Temporal server (`npm run temporal:cluster`, default TEMPORAL_CLUSTER_POSTGRES_URL
+# postgresql://temporal:temporal@127.0.0.1:5432/temporal), which creates its two databases itself.
+# Idempotent; needs root (or sudo) for apt-get and to act as the postgres user. Called by .ci/run.
 set -euo pipefail
 
 ROLE=inburgering_test
 DB=inburgering_test
 PASSWORD=inburgering_test
+TEMPORAL_ROLE=temporal
 
 as_root() { if [ "$(id -u)" = 0 ]; then "$@"; else sudo "$@"; fi; }
 as_postgres() { as_root runuser -u postgres -- "$@"; }
@@ -40,6 +43,9 @@ as_postgres psql -p "$PORT" -v ON_ERROR_STOP=1 -q <<SQL
 DO \$\$ BEGIN
   IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = '$ROLE') THEN
     CREATE ROLE $ROLE LOGIN CREATEDB PASSWORD '$PASSWORD';
+  END IF;
+  IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = '$TEMPORAL_ROLE') THEN
+    CREATE ROLE $TEMPORAL_ROLE LOGIN CREATEDB PASSWORD '$TEMPORAL_ROLE';
   END IF;
 END \$\$;
 SQL

@@ -31,7 +31,7 @@ function run(command: string, args: string[], env: NodeJS.ProcessEnv = process.e
   execFileSync(command, args, { stdio: ['ignore', 'inherit', 'inherit'], env });
 }
 
-function isExecutable(file: string): boolean {
+export function isExecutable(file: string): boolean {
   try {
     fs.accessSync(file, fs.constants.X_OK);
     return fs.statSync(file).isFile();
@@ -52,10 +52,10 @@ function onPath(name: string): string | undefined {
  * Serialises installs between processes (npm start and npm test may race on a fresh clone):
  * mkdir is atomic, so the first process owns the lock; the others wait for it to go away.
  */
-function withInstallLock<T>(name: string, work: () => T): T {
+export function withInstallLock<T>(name: string, work: () => T, timeoutMs = 10 * 60_000): T {
   fs.mkdirSync(CACHE_DIR, { recursive: true });
   const lock = path.join(CACHE_DIR, `${name}.lock`);
-  const deadline = Date.now() + 10 * 60_000;
+  const deadline = Date.now() + timeoutMs;
   for (;;) {
     try {
       fs.mkdirSync(lock);
