@@ -21,6 +21,7 @@
  */
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
+import net from 'node:net';
 import path from 'node:path';
 import { Connection } from '@temporalio/client';
 import { msToTs } from '@temporalio/common/lib/time';
@@ -185,8 +186,19 @@ export interface ClusterPorts {
   workerMembership: number;
 }
 
+/**
+ * The server stores each service's membership port in a PostgreSQL SMALLINT column
+ * (cluster_membership.rpc_port): a port above 32767 stops the server at start ("out of range for
+ * type smallint"). The gRPC and HTTP ports have no such limit.
+ */
+export const MAX_MEMBERSHIP_PORT = 32_767;
+
 /** The layout of the module's development configuration: frontend 7233, history +1, matching +2, worker +6. */
 export function portsFrom(frontend: number): ClusterPorts {
+  if (frontend - 294 > MAX_MEMBERSHIP_PORT || frontend < 1_024)
+    throw new Error(
+      `TEMPORAL_ADDRESS port ${frontend}: the membership ports (300 below each service port) must stay within 1024-${MAX_MEMBERSHIP_PORT}`,
+    );
   return {
     frontend,
     frontendHttp: frontend + 10,
@@ -200,23 +212,50 @@ export function portsFrom(frontend: number): ClusterPorts {
   };
 }
 
-/** Nine free ports on `ip` (tests and the benchmark, beside other servers on the machine). */
+/** True when `port` can be bound on `ip` now. */
+function portIsFree(port: number, ip: string): Promise<boolean> {
+  return new Promise((resolve) => {
+    const server = net.createServer();
+    server.unref();
+    server.once('error', () => resolve(false));
+    server.listen(port, ip, () => server.close(() => resolve(true)));
+  });
+}
+
+/**
+ * Free ports on `ip` for tests and the benchmark, beside other servers on the machine: the
+ * system's choice for gRPC and HTTP, and for membership free ones from 20000-32767 (see
+ * MAX_MEMBERSHIP_PORT; the system picks from above 32768).
+ */
 export async function freeClusterPorts(ip = '127.0.0.1'): Promise<ClusterPorts> {
-  const names: (keyof ClusterPorts)[] = [
-    'frontend',
-    'frontendHttp',
-    'frontendMembership',
-    'history',
-    'historyMembership',
-    'matching',
-    'matchingMembership',
-    'worker',
-    'workerMembership',
-  ];
-  const ports = new Set<number>();
-  while (ports.size < names.length) ports.add(await freePort(ip));
-  const list = [...ports];
-  return Object.fromEntries(names.map((name, i) => [name, list[i]!])) as unknown as ClusterPorts;
+  const taken = new Set<number>();
+  const system = async () => {
+    for (;;) {
+      const port = await freePort(ip);
+      if (taken.has(port)) continue;
+      taken.add(port);
+      return port;
+    }
+  };
+  const low = async () => {
+    for (;;) {
+      const port = 20_000 + Math.floor(Math.random() * (MAX_MEMBERSHIP_PORT - 20_000));
+      if (taken.has(port) || !(await portIsFree(port, ip))) continue;
+      taken.add(port);
+      return port;
+    }
+  };
+  return {
+    frontend: await system(),
+    frontendHttp: await system(),
+    frontendMembership: await low(),
+    history: await system(),
+    historyMembership: await low(),
+    matching: await system(),
+    matchingMembership: await low(),
+    worker: await system(),
+    workerMembership: await low(),
+  };
 }
 
 /**
@@ -338,7 +377,7 @@ export interface RunningCluster {
   namespace: string;
   process: ChildProcess;
   logFile: string;
-  /** Milliseconds from spawning the server until it served the namespace with the search attributes. */
+  /** Milliseconds from the schema set-up until the server served the namespace with the search attributes. */
   startMs: number;
   stop(): Promise<void>;
 }
@@ -353,6 +392,7 @@ export async function startCluster(o: ClusterOptions): Promise<RunningCluster> {
     throw new Error(
       `The Temporal server ${TEMPORAL_SERVER_VERSION} is not built: run \`npm run temporal:cluster:install\``,
     );
+  const started = Date.now();
   const ip = o.ip ?? '127.0.0.1';
   const namespace = o.namespace ?? 'default';
   setupClusterSchemas(bin, o.pg);
@@ -365,7 +405,6 @@ export async function startCluster(o: ClusterOptions): Promise<RunningCluster> {
   );
   const logFile = path.join(o.dir, 'temporal-server.log');
   const out = fs.openSync(logFile, 'a');
-  const started = Date.now();
   // Global flags before the command; no authorizer: the frontend is on loopback (or behind the
   // cluster's own network policy and mTLS in production).
   const child = spawn(bin.server, ['--config-file', configFile, '--allow-no-auth', 'start'], {
@@ -427,10 +466,15 @@ if (require.main === module) {
           `Temporal server on ${cluster.address} (namespace ${cluster.namespace}, PostgreSQL ${pg.host}:${pg.port}/` +
             `${pg.database} + ${pg.visibilityDatabase}); ready in ${cluster.startMs} ms; log ${cluster.logFile}. Ctrl-C stops it.`,
         );
-        const shutdown = () => void cluster.stop().then(() => process.exit(0));
+        let stopping = false;
+        const shutdown = () => {
+          stopping = true;
+          void cluster.stop().then(() => process.exit(0));
+        };
         process.once('SIGINT', shutdown);
         process.once('SIGTERM', shutdown);
         cluster.process.once('exit', (code) => {
+          if (stopping) return;
           say(`server exited (${code}); see ${cluster.logFile}`);
           process.exit(1);
         });

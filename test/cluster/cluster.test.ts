@@ -66,6 +66,7 @@ describeCluster('on a real Temporal cluster: two workers, two APIs, PostgreSQL',
   const created = new Map<string, { coachId: string; phase: string }>();
 
   beforeAll(async () => {
+    const t0 = Date.now();
     [server, app, smtp] = await Promise.all([
       startTestCluster('cluster'),
       startAppDatabase('cluster_app'),
@@ -82,6 +83,10 @@ describeCluster('on a real Temporal cluster: two workers, two APIs, PostgreSQL',
       Promise.all([startWorkerProcess(env), startWorkerProcess(env)]),
       Promise.all([startApiProcess(env), startApiProcess(env)]),
     ]);
+    console.info(
+      `[cluster] server ready in ${(server.cluster.startMs / 1000).toFixed(1)} s (schemas, start, namespace, ` +
+        `search attributes); 2 workers + 2 APIs ready after ${((Date.now() - t0) / 1000).toFixed(1)} s`,
+    );
   }, 300_000);
 
   afterAll(async () => {
@@ -103,15 +108,21 @@ describeCluster('on a real Temporal cluster: two workers, two APIs, PostgreSQL',
     );
     if (r.status !== 201) throw new Error(`koppeling ${key}: ${r.status} ${JSON.stringify(r.body)}`);
     const id = (r.body as { inburgeraarId: string }).inburgeraarId;
-    created.set(id, { coachId: app.users.coach.id, phase: 'INTAKE' });
+    created.set(id, { coachId: app.users.coach.id, phase: 'KOPPELING' });
     return id;
   };
-  const planIntake = async (api: AppProcess, id: string, key: string, plannedDate = addDays(today, 14)) => {
+  const planIntake = async (
+    api: AppProcess,
+    id: string,
+    key: string,
+    plannedDate = addDays(today, 14),
+    as = app.users.coach.key,
+  ) => {
     const r = await callApi(
       api.url,
       'POST',
       `/api/inburgeraars/${id}/acties/planBredeIntake`,
-      app.users.coach.key,
+      as,
       { plannedDate },
       key,
     );
@@ -139,7 +150,11 @@ describeCluster('on a real Temporal cluster: two workers, two APIs, PostgreSQL',
 
     const read = await callApi(b.url, 'GET', `/api/inburgeraars/${id}`, app.users.coach.key);
     expect(read.status).toBe(200);
-    expect(read.body).toMatchObject({ inburgeraarId: id, coachId: app.users.coach.id });
+    expect(read.body).toMatchObject({
+      inburgeraarId: id,
+      persoon: { voornaam: 'Amira' },
+      state: { coachId: app.users.coach.id, phase: 'KOPPELING' },
+    });
 
     const planned = await planIntake(b, id, 'plan-first');
     expect(planned.body).toMatchObject({ inburgeraarId: id, phase: 'BREDE_INTAKE' });
@@ -196,7 +211,7 @@ describeCluster('on a real Temporal cluster: two workers, two APIs, PostgreSQL',
         30_000,
       ),
     ).toBe(true);
-    const waiting = `CoachId = "${app.users.coach.id}" AND InburgeringFase = "INTAKE" AND ExecutionStatus = "Running"`;
+    const waiting = `CoachId = "${app.users.coach.id}" AND InburgeringFase = "KOPPELING" AND ExecutionStatus = "Running"`;
     expect(await listed(waiting)).toEqual([workflowIdFor(ids[2]!)]);
     const due = `CoachId = "${app.users.coach.id}" AND VolgendeDeadline > "${today}T00:00:00Z"`;
     expect((await client.workflow.count(due)).count).toBe(3);
@@ -205,6 +220,7 @@ describeCluster('on a real Temporal cluster: two workers, two APIs, PostgreSQL',
   it('loses nothing when one worker is killed under load: the other takes over, nothing is sent twice', async () => {
     const [a, b] = apis as [AppProcess, AppProcess];
     const [victim, survivor] = workers as [AppProcess, AppProcess];
+    const t0 = Date.now();
     const before = [...created.keys()];
     let done = 0;
     let killedAt = 0;
@@ -232,11 +248,12 @@ describeCluster('on a real Temporal cluster: two workers, two APIs, PostgreSQL',
     expect(victim.child.signalCode).toBe('SIGKILL');
     expect(() => process.kill(victim.pid, 0)).toThrow(); // really gone
     expect(ids).toHaveLength(LOAD);
+    const loaded = Date.now();
 
-    // The trajectories that lived before the kill (some cached on the killed worker) still answer.
+    // The trajectories that lived before the kill (some cached on the killed worker) still answer
+    // (as the manager: one of them has another coach by now).
     for (const [i, id] of before.entries()) {
-      const api = i % 2 ? a : b;
-      await planIntake(api, id, `replan-${i}`, addDays(today, 21));
+      await planIntake(i % 2 ? a : b, id, `replan-${i}`, addDays(today, 21), app.users.manager.key);
     }
 
     // Every trajectory reached its state, in the read model too.
@@ -254,6 +271,7 @@ describeCluster('on a real Temporal cluster: two workers, two APIs, PostgreSQL',
       }, 60_000),
     ).toBe(true);
 
+    const readModelDone = Date.now();
     // One COACH_ASSIGNED mail per reassignment, sent once: in the outbox and at the SMTP server.
     const reassigned = all.filter(([, want]) => want.coachId === app.users.coach2.id).map(([id]) => id);
     expect(reassigned.length).toBe(LOAD + 1);
@@ -272,6 +290,7 @@ describeCluster('on a real Temporal cluster: two workers, two APIs, PostgreSQL',
         1_000,
       ),
     ).toBe(true);
+    const outboxDone = Date.now();
     await new Promise((r) => setTimeout(r, 3_000)); // a late duplicate would arrive now
     const mails = smtp.mails.filter((m) => m.to.includes(app.users.coach2.email!));
     expect(mails).toHaveLength(reassigned.length);
@@ -280,6 +299,7 @@ describeCluster('on a real Temporal cluster: two workers, two APIs, PostgreSQL',
     // The survivor took over: after the kill only it ran workflow tasks, also of trajectories the
     // killed worker had run before; and no workflow task or workflow failed.
     let takenOver = 0;
+    let unattributed = 0;
     for (const id of [...before, ...ids]) {
       const handle = client.workflow.getHandle(workflowIdFor(id));
       expect((await handle.describe()).status.name).toBe('RUNNING');
@@ -290,18 +310,28 @@ describeCluster('on a real Temporal cluster: two workers, two APIs, PostgreSQL',
       expect(history.events?.some((e) => e.eventType === EventType.EVENT_TYPE_WORKFLOW_TASK_FAILED)).toBe(
         false,
       );
-      const identities = started.map((e) => e.workflowTaskStartedEventAttributes?.identity);
-      expect(identities.every((who) => who === victim.identity || who === survivor.identity)).toBe(true);
-      const afterKill = started.filter((e) => Number(e.eventTime?.seconds ?? 0) * 1000 > killedAt + 1_000);
-      expect(
-        afterKill.every((e) => e.workflowTaskStartedEventAttributes?.identity === survivor.identity),
-      ).toBe(true);
+      // A speculative workflow task (the one that accepts an update) is written to the history
+      // by the server without the worker's identity: those are counted, not attributed.
+      const identities = started.map((e) => e.workflowTaskStartedEventAttributes?.identity).filter(Boolean);
+      unattributed += started.length - identities.length;
+      expect(identities.filter((who) => who !== victim.identity && who !== survivor.identity)).toEqual([]);
+      const afterKill = started.filter(
+        (e) =>
+          Number(e.eventTime?.seconds ?? 0) * 1000 > killedAt + 1_000 &&
+          e.workflowTaskStartedEventAttributes?.identity,
+      );
+      expect(afterKill.map((e) => e.workflowTaskStartedEventAttributes?.identity)).toEqual(
+        afterKill.map(() => survivor.identity),
+      );
       if (identities.includes(victim.identity) && identities.at(-1) === survivor.identity) takenOver++;
     }
     expect(takenOver).toBeGreaterThan(0);
     console.info(
       `[cluster] killed worker ${victim.pid} after ${Math.floor(LOAD / 3)} of ${LOAD} trajectories; ` +
-        `${takenOver} trajectories moved to worker ${survivor.pid}; client retries: ${retries}`,
+        `${takenOver} trajectories moved to worker ${survivor.pid}; client retries: ${retries}; ` +
+        `workflow tasks without a worker identity: ${unattributed}; ` +
+        `phases (s): load ${((loaded - t0) / 1000).toFixed(1)}, read model ${((readModelDone - t0) / 1000).toFixed(1)}, ` +
+        `outbox ${((outboxDone - t0) / 1000).toFixed(1)}, histories ${((Date.now() - t0) / 1000).toFixed(1)}`,
     );
   }, 300_000);
 });
