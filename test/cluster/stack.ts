@@ -89,6 +89,7 @@ export async function startTestCluster(name: string): Promise<TestCluster> {
     };
   } catch (error) {
     for (const db of dbs) await db.drop().catch(() => undefined);
+    fs.rmSync(dir, { recursive: true, force: true });
     throw error;
   }
 }
