@@ -51,7 +51,8 @@ const keyList = z
     }
   });
 
-const envSchema = z.object({
+/** Every variable the app reads; the Helm chart (deploy/helm) is tested against its keys. */
+export const envSchema = z.object({
   NODE_ENV: z.enum(['development', 'test', 'production']).default('development'),
   PORT: z.coerce.number().int().min(0).max(65535).default(3000),
   HOST: z.string().default('127.0.0.1'),
