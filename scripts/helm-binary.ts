@@ -57,7 +57,8 @@ function build(): void {
   const gopath = path.join(HELM_CACHE_DIR, 'gopath');
   const env = {
     ...process.env,
-    GOTOOLCHAIN: 'local',
+    // The machine's Go, or (when older than the module needs) the toolchain the module asks for, from the proxy.
+    GOTOOLCHAIN: 'auto',
     GOBIN: path.dirname(helmBin),
     GOPATH: gopath,
     GOMODCACHE: path.join(gopath, 'pkg', 'mod'),

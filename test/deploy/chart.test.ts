@@ -16,7 +16,9 @@ import {
   CHART_DIR,
   containerOf,
   find,
+  HELM_BUILD_TIMEOUT_MS,
   lint,
+  prepareHelm,
   readDockerfile,
   RELEASE,
   render,
@@ -91,6 +93,8 @@ function unknownVariables(names: string[]): string[] {
 
 const workloads = (manifests: Manifest[]) =>
   manifests.filter((m) => m.kind === 'Deployment' || m.kind === 'Job');
+
+beforeAll(prepareHelm, HELM_BUILD_TIMEOUT_MS);
 
 describe.each(Object.entries(VALUE_SETS))('chart with values: %s', (_name, values) => {
   let manifests: Manifest[];

@@ -35,6 +35,14 @@ export interface HelmResult {
 
 let helm: string | undefined;
 
+/** How long the first Helm build may take on a fresh machine (about 12 minutes on 2 busy cores). */
+export const HELM_BUILD_TIMEOUT_MS = 30 * 60_000;
+
+/** Call in a beforeAll with HELM_BUILD_TIMEOUT_MS: builds Helm on first use, instant afterwards. */
+export function prepareHelm(): void {
+  helm ??= ensureHelm();
+}
+
 /** Runs helm with the values written to a file (`-f`), so nested and null values behave as in a values file. */
 export function runHelm(args: string[], values: object = {}): HelmResult {
   helm ??= ensureHelm();

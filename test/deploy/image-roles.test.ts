@@ -14,7 +14,17 @@ import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { createTestDatabase, providersUnderTest, type TestDatabase } from '../db/helpers';
-import { containerOf, find, readDockerfile, RELEASE, render, REPO_ROOT, type Manifest } from './chart';
+import {
+  containerOf,
+  find,
+  HELM_BUILD_TIMEOUT_MS,
+  prepareHelm,
+  readDockerfile,
+  RELEASE,
+  render,
+  REPO_ROOT,
+  type Manifest,
+} from './chart';
 
 const FULLNAME = `${RELEASE}-inburgering-regie`;
 const ENTRYPOINT = path.join(REPO_ROOT, 'deploy', 'image', 'entrypoint.sh');
@@ -99,6 +109,8 @@ let scratch: string;
 let database: TestDatabase | undefined;
 const running: Running[] = [];
 let manifests: Manifest[];
+
+beforeAll(prepareHelm, HELM_BUILD_TIMEOUT_MS);
 
 beforeAll(async () => {
   manifests = render();
