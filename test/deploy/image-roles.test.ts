@@ -14,7 +14,9 @@ import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { createTestDatabase, providersUnderTest, type TestDatabase } from '../db/helpers';
+import { parse } from 'yaml';
 import {
+  CHART_DIR,
   containerOf,
   find,
   HELM_BUILD_TIMEOUT_MS,
@@ -195,9 +197,20 @@ it(`migrate, api and worker run from the entry point with the chart's variables 
     workerProcess,
   );
 
+  // Peak RSS so far (start-up included: the worker bundles its workflows) against what the chart
+  // gives them: the worker's base (its cache is still empty), half the API's memory limit.
+  const peakRss = (r: Running) =>
+    Number(/VmHWM:\s+(\d+) kB/.exec(fs.readFileSync(`/proc/${r.child.pid}/status`, 'utf8'))?.[1]) / 1024;
+  const [apiPeak, workerPeak] = [peakRss(apiProcess), peakRss(workerProcess)];
   process.stderr.write(
-    `[image-roles] API and worker up in ${((Date.now() - started) / 1000).toFixed(1)} s\n`,
+    `[image-roles] API and worker up in ${((Date.now() - started) / 1000).toFixed(1)} s; peak RSS API ${apiPeak.toFixed(0)} MiB, worker ${workerPeak.toFixed(0)} MiB\n`,
   );
+  const values = parse(fs.readFileSync(path.join(CHART_DIR, 'values.yaml'), 'utf8')) as {
+    worker: { memory: { baseMiB: number } };
+  };
+  expect(workerPeak).toBeLessThan(values.worker.memory.baseMiB);
+  const apiLimitMiB = Number(/^(\d+)Mi$/.exec(containerOf(api).resources.limits.memory as string)?.[1]);
+  expect(apiPeak).toBeLessThan(apiLimitMiB / 2);
 
   // Nothing answering: the check fails (and says where it looked).
   const nobody = String(await freePort());
