@@ -12,6 +12,7 @@ import path from 'node:path';
 import { parse } from 'yaml';
 import { envSchema, loadConfig } from '../../config/config';
 import { systemRoutes } from '../../api/routes/system';
+import { VALUES_SCHEMA_FILE, valuesSchemaText } from '../../scripts/helm-values-schema';
 import {
   CHART_DIR,
   containerOf,
@@ -328,10 +329,16 @@ describe('chart refusals', () => {
     expect(result.stderr).toContain(`config.${name} is a secret`);
   });
 
-  it('refuses a secret given as its value instead of a reference', () => {
-    const result = template({ secrets: { PAYLOAD_KEY: randomBytes(32).toString('base64') } });
-    expect(result.status).not.toBe(0);
-    expect(result.stderr).toContain('secrets.PAYLOAD_KEY must be { name: <existing Secret>, key: <key> }');
+  it('refuses a secret given as its value instead of a reference (values schema, and the template itself)', () => {
+    const values = { secrets: { PAYLOAD_KEY: randomBytes(32).toString('base64') } };
+    const bySchema = template(values);
+    expect(bySchema.status).not.toBe(0);
+    expect(bySchema.stderr).toMatch(/at '\/secrets\/PAYLOAD_KEY'[\s\S]*want object/);
+    const byTemplate = template(values, ['--skip-schema-validation']);
+    expect(byTemplate.status).not.toBe(0);
+    expect(byTemplate.stderr).toContain(
+      'secrets.PAYLOAD_KEY must be { name: <existing Secret>, key: <key> }',
+    );
   });
 
   it.each(['DATABASE_URL', 'PAYLOAD_KEY', 'BSN_KEY'])(
@@ -352,10 +359,18 @@ describe('chart refusals', () => {
     );
   });
 
-  it('a variable the app does not know is caught by the schema check above', () => {
-    const manifests = render({ config: { WORKER_CACHE_SIZE: '5000' } });
+  it('refuses a variable the app does not know (values schema); the manifest check above catches it too', () => {
+    const values = { config: { PUBLIC_ULR: 'https://typo.example' } };
+    const refused = template(values);
+    expect(refused.status).not.toBe(0);
+    expect(refused.stderr).toContain("at '/config': invalid propertyName 'PUBLIC_ULR'");
+    const manifests = render(values, ['--skip-schema-validation']);
     const { plain } = variablesOf(manifests, find(manifests, 'Deployment', `${FULLNAME}-api`));
-    expect(unknownVariables(Object.keys(plain))).toEqual(['WORKER_CACHE_SIZE']);
+    expect(unknownVariables(Object.keys(plain))).toEqual(['PUBLIC_ULR']);
+  });
+
+  it('values.schema.json is the one scripts/helm-values-schema.ts derives from the config schema (npm run helm:schema)', () => {
+    expect(fs.readFileSync(VALUES_SCHEMA_FILE, 'utf8')).toBe(valuesSchemaText());
   });
 
   it('every variable the chart sets itself is one the app knows', () => {

@@ -69,16 +69,16 @@ export function lint(values: object = {}): HelmResult {
 }
 
 /** `helm template` output, or the failure's message. */
-export function template(values: object = {}): HelmResult {
+export function template(values: object = {}, extraArgs: string[] = []): HelmResult {
   return runHelm(
-    ['template', RELEASE, CHART_DIR, '--namespace', NAMESPACE, '--kube-version', KUBE_VERSION],
+    ['template', RELEASE, CHART_DIR, '--namespace', NAMESPACE, '--kube-version', KUBE_VERSION, ...extraArgs],
     values,
   );
 }
 
 /** The rendered manifests, parsed; throws with Helm's message when rendering fails. */
-export function render(values: object = {}): Manifest[] {
-  const result = template(values);
+export function render(values: object = {}, extraArgs: string[] = []): Manifest[] {
+  const result = template(values, extraArgs);
   if (result.status !== 0) throw new Error(`helm template failed: ${result.stderr}`);
   return parseAllDocuments(result.stdout)
     .map((doc) => {
