@@ -56,9 +56,9 @@ const VALUE_SETS: Record<string, object> = {
     ingress: { enabled: true, className: 'nginx', tlsSecretName: 'inburgering-tls' },
     networkPolicy: { egress: [{ to: [{ ipBlock: { cidr: '10.0.0.0/8' } }] }] },
   },
-  'small: one replica each, no PDB, no NetworkPolicy, no migration Job, big cache': {
+  'small: one replica each, no PDB, no NetworkPolicy, no migration Job, small cache of big workflows': {
     api: { replicas: 1 },
-    worker: { replicas: 1, cache: { maxCachedWorkflows: 10_000, rssKiBPerWorkflow: 200 } },
+    worker: { replicas: 1, cache: { maxCachedWorkflows: 300, rssKiBPerWorkflow: 2048 } },
     podDisruptionBudget: { enabled: false },
     networkPolicy: { enabled: false },
     migrations: { enabled: false },
