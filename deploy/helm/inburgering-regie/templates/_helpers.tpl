@@ -67,6 +67,8 @@ and on a value given twice.
   "TEMPORAL_TASK_QUEUE" (required "temporal.taskQueue is required" .Values.temporal.taskQueue)
   "TEMPORAL_TLS" (toString .Values.temporal.tls)
   "TEMPORAL_RETENTION_DAYS" (toString .Values.temporal.retentionDays)
+  "WORKER_MAX_CACHED_WORKFLOWS" (toString (int .Values.worker.cache.maxCachedWorkflows))
+  "DATABASE_MIGRATE_ON_START" (ternary "false" "true" .Values.migrations.enabled)
 -}}
 {{- if .Values.temporal.uiUrl -}}
 {{- $_ := set $fixed "TEMPORAL_UI_URL" .Values.temporal.uiUrl -}}
@@ -150,16 +152,14 @@ volumes:
       sizeLimit: {{ .Values.tmpSizeLimit }}
 {{- end -}}
 
-{{/* The worker's V8 heap (MiB) for the wanted cache size: the SDK's default is (heap - 200) x 600 / 1024. */}}
-{{- define "ir.workerHeapMiB" -}}
-{{- $n := int .Values.worker.cache.maxCachedWorkflows -}}
-{{- add 200 (div (add (mul $n 1024) 599) 600) -}}
-{{- end -}}
-
+{{/* The worker's memory (MiB): its base plus its cache (WORKER_MAX_CACHED_WORKFLOWS) at the measured RSS per workflow. */}}
 {{- define "ir.workerMemoryMiB" -}}
 {{- $n := int .Values.worker.cache.maxCachedWorkflows -}}
 {{- $perWorkflow := int .Values.worker.cache.rssKiBPerWorkflow -}}
-{{- $memory := add (int .Values.worker.memory.baseMiB) (div (add (mul $n $perWorkflow) 1023) 1024) -}}
-{{- $heap := include "ir.workerHeapMiB" . | int -}}
-{{- max $memory (add $heap 256) -}}
+{{- add (int .Values.worker.memory.baseMiB) (div (add (mul $n $perWorkflow) 1023) 1024) -}}
+{{- end -}}
+
+{{/* The worker's V8 heap (MiB): the memory less room for the native Temporal Core runtime and buffers. */}}
+{{- define "ir.workerHeapMiB" -}}
+{{- sub (include "ir.workerMemoryMiB" . | int) (int .Values.worker.memory.nativeMiB) -}}
 {{- end -}}
