@@ -20,6 +20,7 @@ import { authenticationMiddleware, createAuthenticator, type Authenticator } fro
 import { createOidcVerifier } from './auth/oidc';
 import { createWebSessions, type WebSessions } from './auth/session';
 import { createSignInRouter } from './auth/sign-in';
+import { admissionSettings, createIntakeAdmission } from '../application/admission';
 import { temporalTrajectories } from '../application/temporal';
 import type { AppDeps } from './deps';
 import { codecSessionPrincipal, createCodecRouter } from './codec-server';
@@ -81,6 +82,7 @@ export function createApp(options: CreateAppOptions): Express {
     auth: options.auth ?? createDefaultAuthenticator(stores.users, options.config),
     idempotency: options.idempotency ?? stores.idempotency,
     trajectories: temporalTrajectories(options.temporal, options.config.TEMPORAL_TASK_QUEUE),
+    admission: createIntakeAdmission(stores.people, admissionSettings(options.config)),
   };
   const metrics = createApiMetrics({ defaultMetrics: options.defaultMetrics ?? false });
   const routes: RouteDef[] = [...routeTable];

@@ -6,6 +6,7 @@
  */
 import type { Client } from '@temporalio/client';
 import type { Logger } from 'pino';
+import type { IntakeAdmission } from '../application/admission';
 import type { Trajectories } from '../application/ports';
 import type { Config } from '../config/config';
 import type { Db } from '../prisma/db';
@@ -20,4 +21,6 @@ export interface AppDeps extends Stores {
   log: Logger;
   /** The trajectory workflows in Temporal. */
   trajectories: Trajectories;
+  /** Backpressure on new koppelingen (application/admission.ts), one per API process. */
+  admission: IntakeAdmission;
 }

@@ -76,6 +76,16 @@ function operation(
         : undefined;
     responses[status] = {
       description: doc.description,
+      ...(doc.headers
+        ? {
+            headers: Object.fromEntries(
+              Object.entries(doc.headers).map(([name, h]) => [
+                name,
+                { description: h.description, schema: { type: h.integer ? 'integer' : 'string' } },
+              ]),
+            ),
+          }
+        : {}),
       ...(schema ? { content: { [doc.contentType ?? 'application/json']: { schema } } } : {}),
     };
   }

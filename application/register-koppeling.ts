@@ -5,12 +5,17 @@
  * and answers the existing trajectory; a koppeling whose first attempt stored the person but
  * failed before the workflow started is repaired by the next attempt.
  *
+ * A new person is admitted only while intake keeps pace with the worker (./admission.ts): beyond
+ * that the call throws IntakeBusyError before anything is stored or started. A repeat is never
+ * refused.
+ *
  * The API's POST /api/inburgeraars and scripts/import call this, with the same schema.
  */
 import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
 import { koppelingSchema } from '../domain/commands';
 import { bsnKeyring, isValidBsn, type BsnKeyConfig } from '../api/persons/bsn';
+import type { IntakeAdmission } from './admission';
 import { InvalidInputError } from './errors';
 import type { Actor, AuditLog, PersonRecord, PersonRegistry, TrajectoryStarter, UserLookup } from './ports';
 import { workflowIdFor } from './temporal';
@@ -66,6 +71,8 @@ export interface RegisterKoppelingDeps extends KoppelingCheckDeps {
   people: Pick<PersonRegistry, 'find' | 'create'>;
   trajectories: TrajectoryStarter;
   audit: AuditLog;
+  /** Backpressure: asked before a new person is stored (never for a repeat). */
+  admission: Pick<IntakeAdmission, 'admit'>;
 }
 
 /** InvalidInputError on `field` unless `coachId` is an active coach. */
@@ -106,6 +113,7 @@ export async function registerKoppeling(
   let person = await checkKoppeling(deps, request);
   let created = false;
   if (!person) {
+    await deps.admission.admit();
     const inburgeraarId = randomUUID();
     ({ created, person } = await deps.people.create({
       inburgeraarId,

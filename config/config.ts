@@ -149,6 +149,23 @@ export const envSchema = z.object({
   RATE_LIMIT_AUTH_FAILURES: z.coerce.number().int().min(1).default(30),
   /** Requests to the browser sign-in routes (/auth/*) per address per 15 minutes. */
   RATE_LIMIT_SIGN_IN: z.coerce.number().int().min(1).default(100),
+  /**
+   * Backpressure on intake (application/admission.ts): at most this many koppelingen accepted
+   * whose workflow has not written its first read-model row yet; beyond it new koppelingen
+   * (API and caseload import) answer 503 with Retry-After. 0 turns admission off.
+   */
+  INTAKE_MAX_PENDING: z.coerce.number().int().min(0).max(100_000).default(16),
+  /** How long (ms) an API or import process reuses the pending count before reading it again. */
+  INTAKE_SIGNAL_TTL_MS: z.coerce.number().int().min(0).max(60_000).default(250),
+  /** A koppeling registered longer ago than this no longer counts as pending (minutes). */
+  INTAKE_PENDING_WINDOW_MINUTES: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(24 * 60)
+    .default(10),
+  /** The Retry-After (seconds) of a refused koppeling. */
+  INTAKE_RETRY_AFTER_SECONDS: z.coerce.number().int().min(1).max(3600).default(1),
   /** Largest request body accepted (kilobytes); larger answers 413. */
   REQUEST_BODY_LIMIT_KB: z.coerce.number().int().min(1).max(10_240).default(256),
 

@@ -3,7 +3,9 @@
  *
  *   npm run import:caseload -- --file caseload.csv [--dry-run]
  *
- * Safe to run twice: a person whose koppelingRef (or BSN) is already known is skipped. Rejected
+ * Safe to run twice: a person whose koppelingRef (or BSN) is already known is skipped. The import
+ * keeps to the worker's pace by itself: when intake is busy it waits and runs fewer rows at a time
+ * (see caseload-import.ts), so `--concurrency` is a maximum. Rejected
  * rows are listed with line number, field and reason; the exit code is 1 when any row was
  * rejected or failed, so a scheduled import is noticed.
  */
@@ -28,6 +30,11 @@ function printReport(report: ImportReport, out: NodeJS.WritableStream = process.
     ['mislukt, opnieuw proberen', report.failed.length],
   ];
   for (const [name, n] of counts) write(`  ${`${name}:`.padEnd(28)}${n}`);
+  const t = report.throttle;
+  if (t.refusals > 0)
+    write(
+      `  (de dienst vroeg ${t.refusals} keer om te wachten: ${t.waitedSeconds.toFixed(1)} s gewacht, minimaal ${t.minConcurrency} rij(en) tegelijk)`,
+    );
   if (report.rejected.length > 0) {
     write();
     write('Afgekeurde rijen (regel · veld · reden):');
@@ -74,7 +81,7 @@ async function main(): Promise<void> {
     )
     .requiredOption('-f, --file <pad>', 'CSV-bestand (kolommen: zie scripts/import/README.md)')
     .option('--dry-run', 'alleen controleren: niets starten of opslaan', false)
-    .option('--concurrency <n>', 'aantal rijen tegelijk', (v) => Number.parseInt(v, 10), 4)
+    .option('--concurrency <n>', 'hoogstens zoveel rijen tegelijk (minder als de dienst druk is)', (v) => Number.parseInt(v, 10), 4)
     .parse();
   const opts = program.opts<{ file: string; dryRun: boolean; concurrency: number }>();
 

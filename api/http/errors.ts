@@ -7,6 +7,7 @@ import type { ErrorRequestHandler } from 'express';
 import { WorkflowUpdateFailedError } from '@temporalio/client';
 import { ApplicationFailure, WorkflowNotFoundError } from '@temporalio/common';
 import type { Logger } from 'pino';
+import { IntakeBusyError } from '../../application/admission';
 import {
   AccessDeniedError,
   InvalidInputError,
@@ -23,6 +24,8 @@ export class HttpError extends Error {
     readonly status: number,
     readonly code: string,
     message: string,
+    /** Extra response headers (e.g. Retry-After). */
+    readonly headers: Record<string, string> = {},
   ) {
     super(message);
     this.name = 'HttpError';
@@ -77,6 +80,9 @@ export function toHttpError(err: unknown): HttpError {
   if (err instanceof NotFoundError) return notFound(err.what);
   if (err instanceof AccessDeniedError) return forbidden(err.message);
   if (err instanceof RefusedError) return new HttpError(409, err.code, err.message);
+  // Backpressure: the service is busy, not the caller's fault or quota, hence 503 (not 429).
+  if (err instanceof IntakeBusyError)
+    return new HttpError(503, err.code, err.message, { 'Retry-After': String(err.retryAfterSeconds) });
   const refusal = ruleRefusal(err);
   if (refusal) return refusal;
   if (err instanceof WorkflowNotFoundError) return notFound('trajectory');
@@ -99,6 +105,6 @@ export function errorMiddleware(log: Logger): ErrorRequestHandler {
       // through pino (whose redact paths apply), never the request body.
       log.error({ err, method: req.method, route: req.route?.path }, 'request failed');
     }
-    res.status(httpError.status).json(httpError.toBody());
+    res.status(httpError.status).set(httpError.headers).json(httpError.toBody());
   };
 }

@@ -52,6 +52,8 @@ export interface ResponseDoc {
   contentType?: string;
   /** For an error answer: the values `error` can take (documented as an enum). */
   codes?: readonly string[];
+  /** Response headers, by name: what each says (documented as an integer when `integer`). */
+  headers?: Record<string, { description: string; integer?: boolean }>;
 }
 
 /** An extra documented operation served by the same handler (e.g. one per coach action). */

@@ -9,6 +9,7 @@
  */
 import { z } from 'zod';
 import { assertMaySee } from '../../application/access';
+import { INTAKE_BUSY } from '../../application/admission';
 import { reassignCoach } from '../../application/reassign-coach';
 import { koppelingRequestSchema, registerKoppeling } from '../../application/register-koppeling';
 import { workflowIdFor } from '../../application/temporal';
@@ -53,13 +54,25 @@ export const inburgeraarRoutes: RouteDef[] = [
     operationId: 'registerKoppeling',
     summary: 'Register a koppeling: stores the person and starts the trajectory',
     description:
-      'A second koppeling for the same person (same koppelingRef or same BSN) answers 200 with the existing trajectory and starts nothing.',
+      'A second koppeling for the same person (same koppelingRef or same BSN) answers 200 with the existing trajectory and starts nothing.\n\n' +
+      'Backpressure: a new person is accepted only while the worker keeps up with the koppelingen accepted before ' +
+      '(at most INTAKE_MAX_PENDING whose trajectory has not been written yet, counted over all API processes and imports). ' +
+      'Beyond that the answer is 503 with Retry-After and nothing is stored or started: send the same request again after ' +
+      'that many seconds (with the same Idempotency-Key, if any). A repeat of a known person is never refused.',
     tag: 'inburgeraars',
     roles: ROLE_GROUPS.koppeling,
     body: koppelingRequestSchema,
     responses: {
       201: { description: 'Trajectory started', schema: koppelingAnswer },
       200: { description: 'This person already has a trajectory', schema: koppelingAnswer },
+      503: {
+        description:
+          'Intake is busy: the worker has not yet caught up with the koppelingen accepted before. Nothing was stored or started; try again after Retry-After seconds',
+        codes: [INTAKE_BUSY],
+        headers: {
+          'Retry-After': { description: 'Seconds to wait before sending the koppeling again', integer: true },
+        },
+      },
     },
     handler: async ({ body, principal, deps }) => {
       const registered = await registerKoppeling(deps, principal, body);

@@ -2,10 +2,11 @@
  * The person register: Inburgeraar (ids, koppeling, coach) and Persoonsgegevens (BSN hash and
  * ciphertext, name, contact). The only store that reads personal data.
  */
+import type { PendingIntakeCounter } from '../../application/admission';
 import type { PersonalData, PersonRecord, PersonRegistry } from '../../application/ports';
 import { isUniqueViolation, type Db } from '../../prisma/db';
 
-export interface PersonStore extends PersonRegistry {
+export interface PersonStore extends PersonRegistry, PendingIntakeCounter {
   getPersonalData(inburgeraarId: string): Promise<PersonalData | undefined>;
 }
 
@@ -73,6 +74,18 @@ export function prismaPersonStore(db: Db): PersonStore {
         telefoon: p.telefoon ?? undefined,
         adres: p.adres ?? undefined,
       };
+    },
+    /**
+     * Koppelingen registered since `since` whose workflow has not written its read-model row yet
+     * (the admission signal, application/admission.ts): a range on the createdAt index and one
+     * primary-key probe per row in it. Raw SQL because the two tables have no Prisma relation.
+     */
+    async pendingIntake(since) {
+      const rows = await db.$queryRaw<{ n: number | bigint }[]>`
+        SELECT COUNT(*) AS n FROM "Inburgeraar" i
+        WHERE i."createdAt" >= ${since}
+          AND NOT EXISTS (SELECT 1 FROM "TrajectoryReadModel" r WHERE r."inburgeraarId" = i."id")`;
+      return Number(rows[0]?.n ?? 0);
     },
     async setCoach(inburgeraarId, coachId) {
       await db.inburgeraar.updateMany({ where: { id: inburgeraarId }, data: { coachId } });

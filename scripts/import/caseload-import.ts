@@ -8,10 +8,23 @@
  * an imported person is indistinguishable from one registered through the API, and a second run
  * finds each person by koppelingRef (or BSN) and starts nothing: safe to run twice.
  *
+ * Backpressure: the import is intake like any koppeling, admitted only while the worker keeps up
+ * (application/admission.ts, the same count in the database that the API processes read). A row
+ * refused as busy changed nothing; the import waits the Retry-After it was given, halves the rows
+ * it has in flight and tries that row again, and grows back by one row in flight after as many
+ * rows accepted in a row as it has in flight (additive increase, multiplicative decrease). So it
+ * slows down by itself to the worker's pace, and every row is still registered exactly once (a
+ * row is either refused and retried, or registered; a retry of a registered person starts
+ * nothing). A row that stays refused longer than `maxBusyWaitMs` is reported as failed (run the
+ * import again later).
+ *
  * Dependencies are passed in (`{ db, temporal, taskQueue }`), so a test runs it against the real
  * dev server and its own SQLite database; the CLI (scripts/import-caseload.ts) wires production.
+ * `options.register` sends the rows elsewhere, e.g. through the API (./api-registrar.ts).
  */
+import { setTimeout as sleep } from 'node:timers/promises';
 import type { Client } from '@temporalio/client';
+import { admissionSettings, createIntakeAdmission, IntakeBusyError } from '../../application/admission';
 import { ApplicationError, InvalidInputError } from '../../application/errors';
 import type { Actor } from '../../application/ports';
 import { checkKoppeling, registerKoppeling } from '../../application/register-koppeling';
@@ -38,6 +51,28 @@ export interface ImportOptions {
   concurrency?: number;
   /** Called after each row (for the progress bar). */
   onProgress?: (done: number, total: number) => void;
+  /**
+   * Registers one row; throws IntakeBusyError when intake is busy. Default: in this process, on
+   * `deps` (application/register-koppeling.ts with the admission of `deps.config`).
+   */
+  register?: KoppelingRegistrar;
+  /** A row refused as busy for longer than this is reported as failed (default 10 minutes). */
+  maxBusyWaitMs?: number;
+}
+
+/** Registers one koppeling somewhere (in process, or through the API). */
+export type KoppelingRegistrar = (
+  request: KoppelingRequest,
+) => Promise<{ inburgeraarId: string; created: boolean }>;
+
+/** What backpressure did to the import. */
+export interface ThrottleReport {
+  /** Refusals as busy (503 / 429 through the API) that were waited out and retried. */
+  refusals: number;
+  /** Seconds spent waiting because of them (all rows in flight together, not summed). */
+  waitedSeconds: number;
+  /** The fewest rows in flight the import went down to. */
+  minConcurrency: number;
 }
 
 export interface ImportedRow {
@@ -69,22 +104,79 @@ export interface ImportReport {
   rejected: RejectedRow[];
   /** Rows that were valid but could not be processed (e.g. Temporal unreachable): run again. */
   failed: FailedRow[];
+  throttle: ThrottleReport;
 }
 
 /** The import acts as this user in the audit trail (koppelingen are COA's role in the API). */
 const IMPORT_ACTOR: Actor = { userId: 'caseload-import', role: 'coa', partnerId: null };
 
-/** Runs `work` over `items` with at most `limit` at a time, in input order of starting. */
+/**
+ * Runs `work` over `items` with at most `limit` at a time, in input order of starting; fewer while
+ * `throttle` says so (lane i takes a row only while i < throttle.concurrency and no pause runs).
+ */
 async function forEachLimited<T>(
   items: readonly T[],
   limit: number,
+  throttle: AdaptiveThrottle,
   work: (item: T) => Promise<void>,
 ): Promise<void> {
   let next = 0;
-  const lanes = Array.from({ length: Math.max(1, Math.min(limit, items.length)) }, async () => {
-    while (next < items.length) await work(items[next++]!);
+  const lanes = Array.from({ length: Math.max(1, Math.min(limit, items.length)) }, async (_, lane) => {
+    while (next < items.length) {
+      await throttle.turn(lane);
+      if (next >= items.length) break;
+      await work(items[next++]!);
+    }
   });
   await Promise.all(lanes);
+}
+
+/** Additive increase, multiplicative decrease of the rows in flight, and the pause of a Retry-After. */
+export class AdaptiveThrottle {
+  concurrency: number;
+  private pauseUntil = 0;
+  private acceptedSinceChange = 0;
+  private waitedMs = 0;
+  private waitingSince: number | undefined;
+  readonly report: ThrottleReport;
+
+  constructor(private readonly max: number) {
+    this.concurrency = max;
+    this.report = { refusals: 0, waitedSeconds: 0, minConcurrency: max };
+  }
+
+  /** Resolves when `lane` may take its next row. */
+  async turn(lane: number): Promise<void> {
+    for (;;) {
+      const pause = this.pauseUntil - Date.now();
+      if (pause > 0) await sleep(pause);
+      else if (lane >= this.concurrency) await sleep(50);
+      else return;
+    }
+  }
+
+  accepted(): void {
+    if (++this.acceptedSinceChange >= this.concurrency && this.concurrency < this.max) {
+      this.concurrency += 1;
+      this.acceptedSinceChange = 0;
+    }
+  }
+
+  /** A refusal as busy: pause everyone for `retryAfterSeconds` (with jitter), halve the lanes. */
+  busy(retryAfterSeconds: number): number {
+    this.report.refusals += 1;
+    this.concurrency = Math.max(1, Math.floor(this.concurrency / 2));
+    this.report.minConcurrency = Math.min(this.report.minConcurrency, this.concurrency);
+    this.acceptedSinceChange = 0;
+    // Jitter (up to +25%) keeps several importers, or lanes, from coming back in the same instant.
+    const waitMs = retryAfterSeconds * 1000 * (1 + Math.random() * 0.25);
+    const now = Date.now();
+    const until = Math.max(this.pauseUntil, now + waitMs);
+    this.waitedMs += until - Math.max(this.pauseUntil, now);
+    this.report.waitedSeconds = Math.round(this.waitedMs) / 1000;
+    this.pauseUntil = until;
+    return waitMs;
+  }
 }
 
 /** A refusal of the service is a rejected row (fix the data); anything else failed (run again). */
@@ -97,13 +189,20 @@ export async function importCaseload(
   options: ImportOptions = {},
 ): Promise<ImportReport> {
   const config = deps.config ?? loadConfig();
+  const people = prismaPersonStore(deps.db);
   const ports = {
-    people: prismaPersonStore(deps.db),
+    people,
     users: prismaUserStore(deps.db),
     audit: prismaAuditStore(deps.db),
     trajectories: temporalTrajectories(deps.temporal, deps.taskQueue),
+    admission: createIntakeAdmission(people, admissionSettings(config)),
     config,
   };
+  const register: KoppelingRegistrar =
+    options.register ?? ((request) => registerKoppeling(ports, IMPORT_ACTOR, request));
+  const maxBusyWaitMs = options.maxBusyWaitMs ?? 10 * 60_000;
+  const concurrency = options.concurrency ?? 4;
+  const throttle = new AdaptiveThrottle(concurrency);
 
   const records = readCsv(csvText);
   const report: ImportReport = {
@@ -113,9 +212,25 @@ export async function importCaseload(
     skipped: [],
     rejected: [],
     failed: [],
+    throttle: throttle.report,
   };
   let done = 0;
   const progress = () => options.onProgress?.(++done, records.length);
+
+  /** Registers the row, waiting out and retrying refusals as busy (they changed nothing). */
+  const registerBusyAware = async (request: KoppelingRequest) => {
+    const firstRefusal = Date.now();
+    for (;;) {
+      try {
+        const result = await register(request);
+        throttle.accepted();
+        return result;
+      } catch (err) {
+        if (!(err instanceof IntakeBusyError) || Date.now() - firstRefusal > maxBusyWaitMs) throw err;
+        await sleep(throttle.busy(err.retryAfterSeconds));
+      }
+    }
+  };
 
   // Validate every row first, and reject a koppelingRef that occurs twice in the file: the second
   // row would otherwise be silently skipped as "already imported".
@@ -143,7 +258,7 @@ export async function importCaseload(
     valid.push({ line, request: parsed.request });
   }
 
-  await forEachLimited(valid, options.concurrency ?? 4, async ({ line, request }) => {
+  await forEachLimited(valid, concurrency, throttle, async ({ line, request }) => {
     const koppelingRef = request.koppelingRef;
     const phase = request.import?.phase ?? 'KOPPELING';
     try {
@@ -155,10 +270,11 @@ export async function importCaseload(
         else report.imported.push({ line, koppelingRef, phase });
         return;
       }
-      const { inburgeraarId, created } = await registerKoppeling(ports, IMPORT_ACTOR, request);
+      const { inburgeraarId, created } = await registerBusyAware(request);
       (created ? report.imported : report.skipped).push({ line, koppelingRef, inburgeraarId, phase });
     } catch (err) {
-      if (err instanceof ApplicationError)
+      // Still busy after maxBusyWaitMs: the row is fine, the service was not ready (run again).
+      if (err instanceof ApplicationError && !(err instanceof IntakeBusyError))
         report.rejected.push({ line, koppelingRef, issues: issuesOf(err) });
       else
         report.failed.push({ line, koppelingRef, error: err instanceof Error ? err.message : String(err) });

@@ -42,6 +42,8 @@ export interface ApiHarness {
   addUser(role: Role, partnerId?: string): Promise<TestUser>;
   /** A fresh app on the same wiring with other config (e.g. OIDC). */
   appWith(overrides: Partial<Config>, extra?: Partial<CreateAppOptions>): Express;
+  /** Another worker (real bundle and activities, same database) on `taskQueue`; resolves to its stop. */
+  addWorker(taskQueue: string): Promise<() => Promise<void>>;
   close(): Promise<void>;
 }
 
@@ -93,6 +95,7 @@ export async function startApiHarness(name: string, options: HarnessOptions = {}
   const running = worker.run();
   await delivery.kick(taskQueue);
 
+  const extraWorkers: Array<() => Promise<void>> = [];
   const stores = createPrismaStores(db);
   const build = (cfg: Config, extra: Partial<CreateAppOptions> = {}) =>
     createApp({ temporal: env.client, db, stores, config: cfg, log, ...extra });
@@ -132,7 +135,23 @@ export async function startApiHarness(name: string, options: HarnessOptions = {}
     partnerIds: { taalschool: taalschool.id, werkgever: werkgever.id },
     addUser,
     appWith: (overrides, extra) => build({ ...config, ...overrides }, extra),
+    async addWorker(otherQueue) {
+      const other = await Worker.create({
+        connection: env.nativeConnection,
+        taskQueue: otherQueue,
+        ...workflowBundle(),
+        activities: activitiesFor(db, config, log, delivery),
+      });
+      const run = other.run();
+      const stop = async () => {
+        if (other.getState() === 'RUNNING') other.shutdown();
+        await run;
+      };
+      extraWorkers.push(stop);
+      return stop;
+    },
     async close() {
+      for (const stop of extraWorkers) await stop();
       worker.shutdown();
       await running;
       await closeDb(db);
@@ -189,14 +208,22 @@ export function koppelingBody(o: KoppelingOptions): Record<string, unknown> {
   };
 }
 
-/** Registers a koppeling as COA and answers the new inburgeraarId. */
+/**
+ * Registers a koppeling as COA and answers the new inburgeraarId. Like any client it honours the
+ * backpressure answer (503 with Retry-After, application/admission.ts): on a loaded machine the
+ * worker may lag behind a test that registers many people in a row.
+ */
 export async function koppel(h: ApiHarness, o: Partial<KoppelingOptions> = {}): Promise<string> {
-  const res = await request(h.app)
-    .post('/api/inburgeraars')
-    .set('X-Api-Key', h.users.coa.key)
-    .send(koppelingBody({ coachId: h.users.coach.user.id, ...o }));
-  if (res.status !== 201) throw new Error(`koppeling failed: ${res.status} ${JSON.stringify(res.body)}`);
-  return res.body.inburgeraarId as string;
+  const body = koppelingBody({ coachId: h.users.coach.user.id, ...o });
+  for (let attempt = 0; ; attempt++) {
+    const res = await request(h.app).post('/api/inburgeraars').set('X-Api-Key', h.users.coa.key).send(body);
+    if (res.status === 503 && attempt < 60) {
+      await new Promise((resolve) => setTimeout(resolve, Number(res.headers['retry-after']) * 1000));
+      continue;
+    }
+    if (res.status !== 201) throw new Error(`koppeling failed: ${res.status} ${JSON.stringify(res.body)}`);
+    return res.body.inburgeraarId as string;
+  }
 }
 
 /** Runs one action as the coach (or another key) and expects `status`. */

@@ -1,0 +1,2 @@
+-- CreateIndex
+CREATE INDEX "Inburgeraar_createdAt_idx" ON "Inburgeraar"("createdAt");
