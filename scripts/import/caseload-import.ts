@@ -123,7 +123,7 @@ async function forEachLimited<T>(
   let next = 0;
   const lanes = Array.from({ length: Math.max(1, Math.min(limit, items.length)) }, async (_, lane) => {
     while (next < items.length) {
-      await throttle.turn(lane);
+      await throttle.turn(lane, () => next >= items.length);
       if (next >= items.length) break;
       await work(items[next++]!);
     }
@@ -145,9 +145,9 @@ export class AdaptiveThrottle {
     this.report = { refusals: 0, waitedSeconds: 0, minConcurrency: max };
   }
 
-  /** Resolves when `lane` may take its next row. */
-  async turn(lane: number): Promise<void> {
-    for (;;) {
+  /** Resolves when `lane` may take its next row, or when `finished()` says there is none left. */
+  async turn(lane: number, finished: () => boolean): Promise<void> {
+    while (!finished()) {
       const pause = this.pauseUntil - Date.now();
       if (pause > 0) await sleep(pause);
       else if (lane >= this.concurrency) await sleep(50);
