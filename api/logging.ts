@@ -32,8 +32,16 @@ export function createHttpLogger(log: Logger): RequestHandler {
       // The status is what matters; the response headers (CSP and friends) only add noise.
       res: (res: { statusCode: number }) => ({ statusCode: res.statusCode }),
     },
+    // 503 is the intake's backpressure answer (application/admission.ts): expected under load, a
+    // warning, not an error that pages someone.
     customLogLevel: (_req, res, err) =>
-      err || res.statusCode >= 500 ? 'error' : res.statusCode >= 400 ? 'warn' : 'info',
+      res.statusCode === 503
+        ? 'warn'
+        : err || res.statusCode >= 500
+          ? 'error'
+          : res.statusCode >= 400
+            ? 'warn'
+            : 'info',
     customProps: (req) => (req.principal ? { userId: req.principal.userId, role: req.principal.role } : {}),
   }) as RequestHandler;
 }

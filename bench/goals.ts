@@ -85,6 +85,16 @@ export const GOALS = {
     why: 'p95 during an SMTP outage against p95 with SMTP up, same actions, same run: delivery must not show',
   },
 
+  // --- 3c. coach action while a caseload import runs (backpressure, application/admission.ts) ---
+  'backpressure.actieP99': {
+    max: 200,
+    why: 'issue 10: a coach is never starved by a bulk import; p99 with 8 actions in flight while an import of 5,000 runs (unthrottled, the first action got no answer within 30 s)',
+  },
+  'backpressure.exactlyOnce': {
+    min: 1,
+    why: 'slowing down must not lose or double a row: every row of the import registered once',
+  },
+
   // --- 4. manager lists, from the read model (never by querying workflows) ---
   'list.p95': { max: 100, why: 'the managers page loads a page of 50 on every filter or sort change' },
   'stats.p95': { max: 100, why: 'dashboard figures, loaded with the page' },

@@ -24,6 +24,7 @@ import { runOutage } from './outage-bench';
 import { runSideBySide } from './side-by-side';
 import { runListsAtScale } from './lists-bench';
 import { runClusterBench } from './cluster-bench';
+import { runBackpressure } from './backpressure-bench';
 import { startSmtpReceiver, type SmtpReceiver } from '../test/activities/receivers';
 
 interface Options {
@@ -42,6 +43,7 @@ interface Options {
   sideConcurrency: number[];
   listsSizes: [number, number] | false;
   cluster: boolean;
+  importPeople: number;
 }
 
 const int =
@@ -95,6 +97,12 @@ function parseOptions(argv: string[]): Options {
       'in-flight levels of the side-by-side rows',
       (v: string) => v.split(',').map((x) => int(1, 256)(x)),
       [4, 16],
+    )
+    .option(
+      '--import-people <n>',
+      'rows of the caseload import run beside 8 coach actions (backpressure rows; 5000 for the issue figure, 0 skips)',
+      int(0, 100_000),
+      200,
     )
     .option('--outage-people <n>', 'people per half of the SMTP-outage rows', int(1, 500), 30)
     .option('--list-calls <n>', 'calls per list endpoint', int(1, 1000), 50)
@@ -221,6 +229,7 @@ async function main(): Promise<number> {
       await runListsAtScale(report, { ...o, sizes: opts.listsSizes, calls: opts.listCalls });
     }
 
+    if (opts.importPeople > 0) await runBackpressure(report, stack, opts.importPeople, say);
     say('stopping API, worker and dev server');
     await stack.close();
     stack = undefined;

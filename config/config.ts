@@ -152,9 +152,11 @@ export const envSchema = z.object({
   /**
    * Backpressure on intake (application/admission.ts): at most this many koppelingen accepted
    * whose workflow has not written its first read-model row yet; beyond it new koppelingen
-   * (API and caseload import) answer 503 with Retry-After. 0 turns admission off.
+   * (API and caseload import) answer 503 with Retry-After. 0 turns admission off. 4: the work
+   * queued ahead of a coach's update stays at bound / worker rate (README, "Intake at the
+   * worker's pace").
    */
-  INTAKE_MAX_PENDING: z.coerce.number().int().min(0).max(100_000).default(16),
+  INTAKE_MAX_PENDING: z.coerce.number().int().min(0).max(100_000).default(4),
   /** How long (ms) an API or import process reuses the pending count before reading it again. */
   INTAKE_SIGNAL_TTL_MS: z.coerce.number().int().min(0).max(60_000).default(250),
   /** A koppeling registered longer ago than this no longer counts as pending (minutes). */

@@ -100,7 +100,8 @@ export function toHttpError(err: unknown): HttpError {
 export function errorMiddleware(log: Logger): ErrorRequestHandler {
   return (err, req, res, _next) => {
     const httpError = toHttpError(err);
-    if (httpError.status >= 500) {
+    // A busy intake (503, backpressure) is an expected answer; pino-http notes it as a warning.
+    if (httpError.status >= 500 && httpError.status !== 503) {
       // The error object may carry personal data from a query result; log its type and message
       // through pino (whose redact paths apply), never the request body.
       log.error({ err, method: req.method, route: req.route?.path }, 'request failed');
