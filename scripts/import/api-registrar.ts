@@ -29,13 +29,17 @@ export function retryAfterSeconds(header: string | null): number {
 
 export function apiRegistrar(options: ApiRegistrarOptions): KoppelingRegistrar {
   const url = `${options.apiUrl.replace(/\/$/, '')}/api/inburgeraars`;
-  return async (request) => {
-    const res = await fetch(url, {
+  const post = (request: unknown) =>
+    fetch(url, {
       method: 'POST',
       headers: { 'X-Api-Key': options.apiKey, 'Content-Type': 'application/json' },
       body: JSON.stringify(request),
       signal: AbortSignal.timeout(options.timeoutMs ?? 60_000),
     });
+  return async (request) => {
+    // A connection reset (a reused keep-alive socket the server had closed) is sent once more:
+    // safe, registering is idempotent by koppelingRef.
+    const res = await post(request).catch(() => post(request));
     const body = (await res.json().catch(() => ({}))) as {
       inburgeraarId?: string;
       created?: boolean;
