@@ -81,7 +81,12 @@ async function main(): Promise<void> {
     )
     .requiredOption('-f, --file <pad>', 'CSV-bestand (kolommen: zie scripts/import/README.md)')
     .option('--dry-run', 'alleen controleren: niets starten of opslaan', false)
-    .option('--concurrency <n>', 'hoogstens zoveel rijen tegelijk (minder als de dienst druk is)', (v) => Number.parseInt(v, 10), 4)
+    .option(
+      '--concurrency <n>',
+      'hoogstens zoveel rijen tegelijk (minder als de dienst druk is)',
+      (v) => Number.parseInt(v, 10),
+      4,
+    )
     .parse();
   const opts = program.opts<{ file: string; dryRun: boolean; concurrency: number }>();
 
