@@ -103,9 +103,10 @@ describe('through the API', () => {
       .send({ plannedDate: '2026-12-10' });
     const ms = performance.now() - started;
     expect(action.status).toBe(200);
-    // Generous for a loaded 2-core machine shared with other test runs; unthrottled, 5,000 starts
-    // made the first action wait over 30 s. The bench measures the real figure (p99 < 200 ms).
-    expect(ms).toBeLessThan(5_000);
+    // Starvation, not speed: unthrottled, 5,000 starts made the first action wait over 30 s. A
+    // 2-core machine shared with other test runs (load average 20) took up to 6 s here, so the bound
+    // is 20 s; the bench measures the real figure (goal p99 < 200 ms).
+    expect(ms).toBeLessThan(20_000);
 
     const report = await running;
     expect(report.throttle.refusals).toBeGreaterThan(0);
