@@ -23,6 +23,9 @@ COPY . .
 # The pages' bundles are built in memory when the API starts; building them here fails the image
 # build early when they do not compile.
 RUN npm run build:web && rm -rf dist
+# The workflow code bundled once, with the worker's own options (worker/bundle.ts): every worker
+# replica runs the same bundle and starts without webpack (WORKFLOW_BUNDLE_PATH below).
+RUN npm run build:workflows -- /app/workflow-bundle/workflow-bundle.js
 # Only what runs in production stays (tsx, the TypeScript loader, is a production dependency).
 RUN npm prune --omit=dev && npm cache clean --force
 
@@ -48,12 +51,14 @@ COPY --from=build /app/web ./web
 COPY --from=build /app/worker ./worker
 COPY --from=build /app/workflows ./workflows
 COPY --from=build /app/deploy/image ./deploy/image
+COPY --from=build /app/workflow-bundle ./workflow-bundle
 # Production defaults; everything else (DATABASE_URL, Temporal, keys) comes from the environment.
 # HOME and TMPDIR point at /tmp, the one writable place (an emptyDir volume in Kubernetes).
 ENV NODE_ENV=production \
   HOST=0.0.0.0 \
   PORT=3000 \
   TEMPORAL_DEV_SERVER=false \
+  WORKFLOW_BUNDLE_PATH=/app/workflow-bundle/workflow-bundle.js \
   HOME=/tmp \
   TMPDIR=/tmp
 USER 10001:10001

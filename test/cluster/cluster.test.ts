@@ -77,6 +77,8 @@ describeCluster('on a real Temporal cluster: two workers, two APIs, PostgreSQL',
       databaseUrl: app.url,
       taskQueue: 'inburgering-regie',
       smtpUrl: smtp.url,
+      // The bundle this test run built (worker/bundle.ts options): no webpack in each worker.
+      bundlePath: process.env.TEMPORAL_TEST_BUNDLE,
     });
     client = await connectClient(configFor(env));
     [workers, apis] = await Promise.all([

@@ -150,6 +150,8 @@ export function processEnv(o: {
   databaseUrl: string;
   taskQueue: string;
   smtpUrl?: string;
+  /** A workflow bundle built ahead of time; without it each worker bundles at start (~10 s). */
+  bundlePath?: string;
 }): Record<string, string> {
   return {
     NODE_ENV: 'test',
@@ -161,6 +163,7 @@ export function processEnv(o: {
     TEMPORAL_TASK_QUEUE: o.taskQueue,
     TEMPORAL_DEV_SERVER: 'false',
     ...(o.smtpUrl ? { SMTP_URL: o.smtpUrl } : {}),
+    ...(o.bundlePath ? { WORKFLOW_BUNDLE_PATH: o.bundlePath } : {}),
   };
 }
 

@@ -121,8 +121,9 @@ describe('Dockerfile', () => {
       for (const source of parts.slice(1, -1)) {
         const relative = path.relative('/app', source);
         copied.push(relative);
-        // node_modules is made by npm ci in the build stage; everything else comes from the repository.
-        if (relative !== 'node_modules')
+        // node_modules is made by npm ci in the build stage and workflow-bundle by
+        // `npm run build:workflows` there (a RUN step below checks it); the rest comes from the repository.
+        if (relative !== 'node_modules' && relative !== 'workflow-bundle')
           expect({ source, exists: fs.existsSync(path.join(REPO_ROOT, relative)) }).toEqual({
             source,
             exists: true,
@@ -135,6 +136,16 @@ describe('Dockerfile', () => {
       for (const source of parts.slice(0, -1))
         if (source !== '.') expect(fs.existsSync(path.join(REPO_ROOT, source))).toBe(true);
 
+    // The prebuilt workflow bundle is made in the build stage and named by WORKFLOW_BUNDLE_PATH.
+    expect(
+      instructions.some(
+        (i) =>
+          i.stage === 0 && i.keyword === 'RUN' && i.args.includes('build:workflows -- /app/workflow-bundle/'),
+      ),
+    ).toBe(true);
+    expect(runtime.find((i) => i.keyword === 'ENV')?.args).toContain(
+      'WORKFLOW_BUNDLE_PATH=/app/workflow-bundle/',
+    );
     const isCopied = (file: string) => copied.some((c) => file === c || file.startsWith(`${c}/`));
     const { files, packages } = await dependencyGraph();
     expect(files.length).toBeGreaterThan(50);
