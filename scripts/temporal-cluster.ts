@@ -89,6 +89,8 @@ export function ensureClusterBinaries(): ClusterBinaries {
         GOFLAGS: '-buildvcs=false -modcacherw',
       };
       fs.rmSync(VERSION_STAMP, { force: true });
+      // The working directory of `go install` (on a fresh clone it does not exist yet).
+      fs.mkdirSync(CLUSTER_CACHE_DIR, { recursive: true });
       for (const command of ['cmd/server', 'cmd/tools/sql']) {
         const target = `${TEMPORAL_SERVER_MODULE}/${command}@${TEMPORAL_SERVER_VERSION}`;
         say(`$ GOTOOLCHAIN=${GO_TOOLCHAIN} go install ${target}   (minutes on a cold cache)`);
