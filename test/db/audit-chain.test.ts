@@ -5,7 +5,7 @@
  * every kind of tampering by someone who switched those rules off is named by the check, also by
  * `npm run audit:verify` as a user runs it.
  */
-import { spawn, spawnSync } from 'node:child_process';
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
 import {
   anonymiseAuditEvents,
@@ -65,20 +65,45 @@ async function triggerNames(db: Db): Promise<string[]> {
   return rows.map((r) => r.name);
 }
 
-function runProcess(
+type ProcessRun = { code: number | null; out: string };
+
+function startProcess(
   args: string[],
   env: NodeJS.ProcessEnv = {},
-): Promise<{ code: number | null; out: string }> {
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, [require.resolve('tsx/cli'), ...args], {
-      cwd: root,
-      env: { ...process.env, NODE_ENV: 'test', ...env },
-    });
-    let out = '';
-    child.stdout.on('data', (d: Buffer) => (out += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (out += d.toString()));
-    child.on('close', (code) => resolve({ code, out }));
+): { child: ChildProcess; ready: Promise<void>; done: Promise<ProcessRun> } {
+  const child = spawn(process.execPath, [require.resolve('tsx/cli'), ...args], {
+    cwd: root,
+    env: { ...process.env, NODE_ENV: 'test', ...env },
   });
+  let out = '';
+  let markReady: () => void = () => undefined;
+  const ready = new Promise<void>((resolve) => (markReady = resolve));
+  child.stdout!.on('data', (d: Buffer) => {
+    out += d.toString();
+    if (/^ready$/m.test(out)) markReady();
+  });
+  child.stderr!.on('data', (d: Buffer) => (out += d.toString()));
+  const done = new Promise<ProcessRun>((resolve) =>
+    child.on('close', (code) => {
+      markReady(); // a process that died before its barrier must not hang the test
+      resolve({ code, out });
+    }),
+  );
+  return { child, ready, done };
+}
+
+function runProcess(args: string[], env: NodeJS.ProcessEnv = {}): Promise<ProcessRun> {
+  const { child, done } = startProcess(args, env);
+  child.stdin!.end();
+  return done;
+}
+
+/** Starts every writer, waits until each has its database open, then lets them all go at once. */
+async function runTogether(argsList: string[][]): Promise<ProcessRun[]> {
+  const started = argsList.map((args) => startProcess(args));
+  await Promise.all(started.map((s) => s.ready));
+  for (const s of started) s.child.stdin!.end('go\n');
+  return Promise.all(started.map((s) => s.done));
 }
 
 for (const { provider, run } of providersUnderTest('test/db/audit-chain')) {
@@ -129,10 +154,8 @@ for (const { provider, run } of providersUnderTest('test/db/audit-chain')) {
     it('several processes appending at once keep one unbroken chain', async () => {
       const { db, url, close } = await open('concurrent');
       try {
-        const results = await Promise.all(
-          ['a', 'b', 'c'].map((label) =>
-            runProcess([path.join(__dirname, 'audit-append-process.ts'), url, label, '15']),
-          ),
+        const results = await runTogether(
+          ['a', 'b', 'c'].map((label) => [path.join(__dirname, 'audit-append-process.ts'), url, label, '15']),
         );
         for (const r of results) expect(r).toMatchObject({ code: 0 });
         const report = await verifyAuditChain(db);
