@@ -4,10 +4,10 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import { PrismaBetterSqlite3 } from '@prisma/adapter-better-sqlite3';
 import { PrismaPg } from '@prisma/adapter-pg';
 import type { SqlMigrationAwareDriverAdapterFactory } from '@prisma/driver-adapter-utils';
 import { Pool } from 'pg';
+import { sqliteAdapterFactory } from './sqlite-adapter';
 
 export type Provider = 'sqlite' | 'postgresql';
 export const PROVIDERS: readonly Provider[] = ['sqlite', 'postgresql'];
@@ -36,8 +36,9 @@ export function createAdapter(databaseUrl: string): AdapterHandle {
     const file = sqlitePath(databaseUrl);
     // better-sqlite3 creates the file but not its folder (data/ is git-ignored, absent on a fresh clone).
     if (file !== ':memory:') fs.mkdirSync(path.dirname(path.resolve(file)), { recursive: true });
-    // `timeout`: wait for a lock held by another process (API and worker share the file) instead of failing.
-    return { factory: new PrismaBetterSqlite3({ url: file, timeout: 10_000 }), close: async () => {} };
+    // Busy timeout: wait for a lock held by another process (API and worker share the file) instead
+    // of failing; see prisma/sqlite-adapter.ts for why queries and transactions share one lock.
+    return { factory: sqliteAdapterFactory(file, 10_000), close: async () => {} };
   }
   // Our own pool, so that we can end it: the adapter leaves an external pool open on dispose.
   const pool = new Pool({ connectionString: databaseUrl, max: 10 });
