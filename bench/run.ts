@@ -195,6 +195,7 @@ async function main(): Promise<number> {
       people: opts.sidePeople,
       concurrencies: opts.sideConcurrency,
       sizing: workerSizing,
+      serverPid: server.process.pid,
     });
     say(`dev server on ${server.address}; starting worker and API`);
     smtp = await startSmtpReceiver();

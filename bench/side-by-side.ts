@@ -41,6 +41,8 @@ export interface SideBySideOptions {
   concurrencies: number[];
   /** The same for both workers. */
   sizing: { maxCached: number; workflowTaskSlots: number; activitySlots: number };
+  /** The dev server's process, for the CPU each side costs it (optional). */
+  serverPid?: number;
 }
 
 /** VmRSS of a process, MB. */
@@ -50,12 +52,30 @@ function rssMb(pid: number): number {
   return kb / 1024;
 }
 
+/** CPU seconds (user + system) a process has used so far, from /proc/<pid>/stat. */
+function cpuSeconds(pid: number): number {
+  const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
+  // Fields after the command name (which may hold spaces): utime and stime are fields 14 and 15.
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return (Number(fields[11]) + Number(fields[12])) / CLOCK_TICKS;
+}
+/** USER_HZ: 100 on Linux (sysconf(_SC_CLK_TCK)). */
+const CLOCK_TICKS = 100;
+
 /** Forks a TypeScript entry point with tsx; its output goes to `logFile`. */
 function forkTs(entry: string, env: Record<string, string>, logFile: string): ChildProcess {
   const out = fs.openSync(logFile, 'a');
   return fork(entry, [], {
     execPath: process.execPath,
-    execArgv: ['--import', 'tsx'],
+    // BENCH_CPU_PROF_DIR=<dir>: each worker process writes a V8 CPU profile there (for a profile of
+    // one side, not for figures: profiling slows the process down).
+    execArgv: [
+      '--import',
+      'tsx',
+      ...(process.env.BENCH_CPU_PROF_DIR
+        ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROF_DIR}`]
+        : []),
+    ],
     cwd: REPO_ROOT,
     env: { ...process.env, ...env },
     stdio: ['ignore', out, out, 'ipc'],
@@ -117,7 +137,11 @@ export async function runSideBySide(report: Report, o: SideBySideOptions): Promi
       taskQueue: serviceQueue,
       workflowCode: o.serviceBundleCode,
       log: o.log,
-      env: BENCH_RATE_LIMITS,
+      // Intake admission off (INTAKE_MAX_PENDING=0) in these rows only: they compare what the intake
+      // path can carry with the raw SDK's start, which has no admission either. With admission on,
+      // acceptance is held to the worker's pace by design (and a refused client waits its
+      // Retry-After of 1 s): that policy is measured in the backpressure rows.
+      env: { ...BENCH_RATE_LIMITS, INTAKE_MAX_PENDING: '0' },
       inProcessWorker: false,
     });
     let rawDone = 0;
@@ -166,6 +190,17 @@ export async function runSideBySide(report: Report, o: SideBySideOptions): Promi
     );
     if (!serviceReady) throw new Error(`the service worker did not start: see ${serviceLog}`);
 
+    /** CPU seconds so far: the dev server, each worker, and this process (the API and both clients). */
+    const cpuNow = (): Record<string, number> => {
+      const usage = process.cpuUsage();
+      return {
+        ...(o.serverPid ? { 'dev server': cpuSeconds(o.serverPid) } : {}),
+        'raw worker': cpuSeconds(raw!.pid!),
+        'service worker': cpuSeconds(service!.pid!),
+        'API + bench clients': (usage.user + usage.system) / 1e6,
+      };
+    };
+
     let rawStarted = 0;
     const rawIds: string[] = [];
     const startRaw = async (n: number, concurrency: number): Promise<number> => {
@@ -196,8 +231,10 @@ export async function runSideBySide(report: Report, o: SideBySideOptions): Promi
     let expected = warm;
     for (const [i, c] of o.concurrencies.entries()) {
       const sides = i % 2 === 0 ? (['raw', 'service'] as const) : (['service', 'raw'] as const);
-      const result: Record<string, { accepted: number; completed: number }> = {};
+      const result: Record<string, { accepted: number; completed: number; cpuMs: Record<string, number> }> =
+        {};
       for (const side of sides) {
+        const cpuBefore = cpuNow();
         const start = nowMs();
         let acceptSeconds: number;
         if (side === 'raw') acceptSeconds = await startRaw(o.people, c);
@@ -207,15 +244,21 @@ export async function runSideBySide(report: Report, o: SideBySideOptions): Promi
           acceptSeconds = batch.seconds;
         }
         const target = expected + o.people;
+        // Both sides polled alike, every 100 ms (the service's poll is a count query in this
+        // process: polling it every 20 ms cost the service side ~5 ms of CPU per koppeling).
         const done = await waitUntil(
           async () => (side === 'raw' ? rawDone : await serviceRows()) >= target,
           300_000,
-          20,
+          100,
         );
         if (!done) throw new Error(`${side}: not all ${o.people} completed within 5 minutes`);
+        const cpuAfter = cpuNow();
         result[side] = {
           accepted: o.people / acceptSeconds,
           completed: o.people / ((nowMs() - start) / 1000),
+          cpuMs: Object.fromEntries(
+            Object.entries(cpuAfter).map(([k, v]) => [k, ((v - cpuBefore[k]!) * 1000) / o.people]),
+          ),
         };
       }
       expected += o.people;
@@ -228,6 +271,12 @@ export async function runSideBySide(report: Report, o: SideBySideOptions): Promi
       report.add(`${label}: raw SDK completed`, r.completed, '/s');
       report.add(`${label}: service completed (read model written)`, s.completed, '/s');
       report.add(`${label}: completed, service/raw`, s.completed / r.completed, 'x', 'side.completedRatio');
+      // What one workflow costs the machine, per process (CPU ms): a ratio that load hardly moves.
+      const total = (c: Record<string, number>) => Object.values(c).reduce((a, b) => a + b, 0);
+      report.add(`${label}: raw SDK CPU per workflow, all processes`, total(r.cpuMs), 'ms');
+      report.add(`${label}: service CPU per koppeling, all processes`, total(s.cpuMs), 'ms');
+      for (const [k, v] of Object.entries(s.cpuMs))
+        report.add(`${label}: service CPU per koppeling: ${k} (raw: ${r.cpuMs[k]!.toFixed(1)})`, v, 'ms');
     }
 
     await sleep(2000);
