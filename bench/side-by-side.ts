@@ -12,11 +12,12 @@
  * Per in-flight level (`--side-concurrency`, default 4 and 16): starts accepted per second and
  * completed per second, raw and service, raw first at the first level and service first at the
  * next (so neither always runs on a warmer machine). Then each worker's RSS per cached workflow
- * (VmRSS of the process from /proc, after a warm-up and again with every workflow of the rows
- * cached), and what the first workflow task of a workflow costs on the server's clock
+ * (VmRSS of the process after a full garbage collection in each of its threads, through
+ * memory-probe.ts, after a warm-up and again with every workflow of the rows cached; memory-bench.ts
+ * measures it apart, with more workflows and per heap), and what the first workflow task of a workflow costs on the server's clock
  * (WorkflowTaskStarted → WorkflowTaskCompleted in its history, median of a sample).
  */
-import { type ChildProcess, fork } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { Client, Connection } from '@temporalio/client';
@@ -29,6 +30,7 @@ import { koppelMany } from './api-bench';
 import type { Report } from './report';
 import { BENCH_RATE_LIMITS, startStack, type Stack } from './stack';
 import { nowMs, percentile, pool, sleep, waitUntil } from './stats';
+import { forkTs, probeMemory, stopChild } from './worker-processes';
 
 export interface SideBySideOptions {
   temporalAddress: string;
@@ -41,34 +43,6 @@ export interface SideBySideOptions {
   concurrencies: number[];
   /** The same for both workers. */
   sizing: { maxCached: number; workflowTaskSlots: number; activitySlots: number };
-}
-
-/** VmRSS of a process, MB. */
-function rssMb(pid: number): number {
-  const status = fs.readFileSync(`/proc/${pid}/status`, 'utf8');
-  const kb = Number(/VmRSS:\s+(\d+)/.exec(status)?.[1]);
-  return kb / 1024;
-}
-
-/** Forks a TypeScript entry point with tsx; its output goes to `logFile`. */
-function forkTs(entry: string, env: Record<string, string>, logFile: string): ChildProcess {
-  const out = fs.openSync(logFile, 'a');
-  return fork(entry, [], {
-    execPath: process.execPath,
-    execArgv: ['--import', 'tsx'],
-    cwd: REPO_ROOT,
-    env: { ...process.env, ...env },
-    stdio: ['ignore', out, out, 'ipc'],
-  });
-}
-
-async function stopChild(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null || child.signalCode !== null) return;
-  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-  child.kill('SIGTERM');
-  const timer = setTimeout(() => child.kill('SIGKILL'), 15_000);
-  await exited;
-  clearTimeout(timer);
 }
 
 /** Milliseconds of the first workflow task of each workflow (server clock), median. */
@@ -191,7 +165,9 @@ export async function runSideBySide(report: Report, o: SideBySideOptions): Promi
     serviceIds.push(...(await koppelMany(stack, warm, 4)).ids);
     await waitUntil(async () => rawDone >= warm && (await serviceRows()) >= warm, 120_000);
     await sleep(1000);
-    const rssBefore = { raw: rssMb(raw.pid!), service: rssMb(service.pid!) };
+    // After a full collection in every thread of each worker (bench/memory-probe.ts).
+    const rssMb = async (child: ChildProcess) => (await probeMemory(child)).rssBytes / 1024 / 1024;
+    const rssBefore = { raw: await rssMb(raw), service: await rssMb(service) };
 
     let expected = warm;
     for (const [i, c] of o.concurrencies.entries()) {
@@ -231,7 +207,7 @@ export async function runSideBySide(report: Report, o: SideBySideOptions): Promi
     }
 
     await sleep(2000);
-    const rssAfter = { raw: rssMb(raw.pid!), service: rssMb(service.pid!) };
+    const rssAfter = { raw: await rssMb(raw), service: await rssMb(service) };
     const added = o.people * o.concurrencies.length;
     const perWorkflowKb = (side: 'raw' | 'service') => ((rssAfter[side] - rssBefore[side]) * 1024) / added;
     report.add(`memory: raw SDK worker RSS, ${warm} → ${warm + added} cached`, rssAfter.raw, 'MB');
