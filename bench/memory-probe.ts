@@ -6,7 +6,8 @@
  *
  * On an IPC message `{ memoryProbe: id }` from the bench, the main thread asks every thread (over
  * a BroadcastChannel) to run a full garbage collection and report its V8 heap, collects its own
- * garbage too, and answers `{ memoryProbe: id, sample }`: VmRSS after the collections and the heap
+ * garbage too, and answers `{ memoryProbe: id, sample }` once every thread has answered (a busy
+ * workflow thread answers after its task): VmRSS after the collections and the heap
  * of each thread. Without the collection, RSS mostly shows how lazily V8 grows and shrinks its heap,
  * not what the cached workflows hold. `{ memoryProbe: id, snapshotDir }` also writes a heap
  * snapshot of each worker thread into that directory (for comparing 0 and N cached workflows).
@@ -76,8 +77,11 @@ channel.unref();
 
 if (isMainThread) {
   const waiting = new Map<number, HeapSample[]>();
+  /** Every worker thread started with the probe (each announces itself when it loads it). */
+  const known = new Set<number>();
   channel.onmessage = (event) => {
-    const m = (event as MessageEvent).data as { reply?: number; sample?: HeapSample };
+    const m = (event as MessageEvent).data as { hello?: number; reply?: number; sample?: HeapSample };
+    if (m.hello !== undefined) known.add(m.hello);
     if (m.reply !== undefined && m.sample) waiting.get(m.reply)?.push(m.sample);
   };
   process.on('message', (message: unknown) => {
@@ -87,16 +91,12 @@ if (isMainThread) {
     const threads: HeapSample[] = [];
     waiting.set(id, threads);
     channel.postMessage({ ask: id, snapshotDir: request.snapshotDir });
-    // Threads answer between their tasks (a workflow thread is idle once its workflows wait): answer
-    // half a second after the last thread did, or when the time is up.
+    // Threads answer between their tasks (a busy workflow thread only when its task is done):
+    // answer when every thread that announced itself did, or when the time is up.
     const started = Date.now();
-    const limit = request.snapshotDir ? 120_000 : 5_000;
-    let seen = 0;
-    let quietSince = started;
     const poll = setInterval(() => {
-      if (threads.length !== seen) [seen, quietSince] = [threads.length, Date.now()];
-      const settled = seen > 0 && Date.now() - quietSince >= 500;
-      if (!settled && Date.now() - started < limit) return;
+      const all = [...known].every((t) => threads.some((s) => s.threadId === t));
+      if (!all && Date.now() - started < 120_000) return;
       clearInterval(poll);
       waiting.delete(id);
       const main = heapSample();
@@ -104,6 +104,7 @@ if (isMainThread) {
     }, 50);
   });
 } else {
+  channel.postMessage({ hello: threadId });
   channel.onmessage = (event) => {
     const m = (event as MessageEvent).data as { ask?: number; snapshotDir?: string };
     if (m.ask === undefined) return;
