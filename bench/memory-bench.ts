@@ -13,7 +13,9 @@
  * buffers, the allocator's pages).
  *
  * Readings: after a warm-up (in no figure), then after each half of `--workflows` per side. Per
- * cached workflow = growth / workflows; the two halves show how straight the line is. With
+ * cached workflow = growth / workflows; the two halves show how straight the line is. The workflow
+ * thread's heap is exact at any size; RSS needs a few thousand workflows (at a few hundred, V8
+ * handing back heap pages after the collection can outweigh the growth and the figure goes negative). With
  * `--snapshots` each worker's workflow thread writes a heap snapshot at the warm-up reading and at
  * the end (into the temp dir, kept), for comparing with a heap snapshot viewer or
  * `npx tsx bench/heap-diff.ts A B`.
