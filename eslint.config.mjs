@@ -81,6 +81,22 @@ export default tseslint.config(
     ]),
   },
   {
+    files: ['workflows/**/*.ts'],
+    rules: {
+      // These modules are preloaded (worker/bundle.ts): one instance per worker thread, shared by
+      // every workflow, so module scope must hold no mutable variable (workflows/README.md).
+      'no-restricted-syntax': [
+        'error',
+        {
+          selector:
+            "Program > VariableDeclaration[kind!='const'], Program > ExportNamedDeclaration > VariableDeclaration[kind!='const']",
+          message:
+            'No let/var at module scope in workflows/: the module is shared by all workflows; keep state in the workflow function.',
+        },
+      ],
+    },
+  },
+  {
     files: ['domain/**/*.ts'],
     rules: noIo([
       { group: ['@temporalio/*'], message: 'domain/ has no Temporal imports: keep the rules pure.' },

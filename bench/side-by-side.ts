@@ -12,11 +12,12 @@
  * Per in-flight level (`--side-concurrency`, default 4 and 16): starts accepted per second and
  * completed per second, raw and service, raw first at the first level and service first at the
  * next (so neither always runs on a warmer machine). Then each worker's RSS per cached workflow
- * (VmRSS of the process from /proc, after a warm-up and again with every workflow of the rows
- * cached), and what the first workflow task of a workflow costs on the server's clock
+ * (VmRSS of the process after a full garbage collection in each of its threads, through
+ * memory-probe.ts, after a warm-up and again with every workflow of the rows cached; memory-bench.ts
+ * measures it apart, with more workflows and per heap), and what the first workflow task of a workflow costs on the server's clock
  * (WorkflowTaskStarted → WorkflowTaskCompleted in its history, median of a sample).
  */
-import { type ChildProcess, fork } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { Client, Connection } from '@temporalio/client';
@@ -29,6 +30,7 @@ import { koppelMany } from './api-bench';
 import type { Report } from './report';
 import { BENCH_RATE_LIMITS, startStack, type Stack } from './stack';
 import { nowMs, percentile, pool, sleep, waitUntil } from './stats';
+import { forkTs, probeMemory, stopChild } from './worker-processes';
 
 export interface SideBySideOptions {
   temporalAddress: string;
@@ -45,13 +47,6 @@ export interface SideBySideOptions {
   serverPid?: number;
 }
 
-/** VmRSS of a process, MB. */
-function rssMb(pid: number): number {
-  const status = fs.readFileSync(`/proc/${pid}/status`, 'utf8');
-  const kb = Number(/VmRSS:\s+(\d+)/.exec(status)?.[1]);
-  return kb / 1024;
-}
-
 /** CPU seconds (user + system) a process has used so far, from /proc/<pid>/stat. */
 function cpuSeconds(pid: number): number {
   const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
@@ -61,35 +56,6 @@ function cpuSeconds(pid: number): number {
 }
 /** USER_HZ: 100 on Linux (sysconf(_SC_CLK_TCK)). */
 const CLOCK_TICKS = 100;
-
-/** Forks a TypeScript entry point with tsx; its output goes to `logFile`. */
-function forkTs(entry: string, env: Record<string, string>, logFile: string): ChildProcess {
-  const out = fs.openSync(logFile, 'a');
-  return fork(entry, [], {
-    execPath: process.execPath,
-    // BENCH_CPU_PROF_DIR=<dir>: each worker process writes a V8 CPU profile there (for a profile of
-    // one side, not for figures: profiling slows the process down).
-    execArgv: [
-      '--import',
-      'tsx',
-      ...(process.env.BENCH_CPU_PROF_DIR
-        ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROF_DIR}`]
-        : []),
-    ],
-    cwd: REPO_ROOT,
-    env: { ...process.env, ...env },
-    stdio: ['ignore', out, out, 'ipc'],
-  });
-}
-
-async function stopChild(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null || child.signalCode !== null) return;
-  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-  child.kill('SIGTERM');
-  const timer = setTimeout(() => child.kill('SIGKILL'), 15_000);
-  await exited;
-  clearTimeout(timer);
-}
 
 /** Milliseconds of the first workflow task of each workflow (server clock), median. */
 async function firstWorkflowTaskMs(client: Client, workflowIds: string[]): Promise<number> {
@@ -226,7 +192,9 @@ export async function runSideBySide(report: Report, o: SideBySideOptions): Promi
     serviceIds.push(...(await koppelMany(stack, warm, 4)).ids);
     await waitUntil(async () => rawDone >= warm && (await serviceRows()) >= warm, 120_000);
     await sleep(1000);
-    const rssBefore = { raw: rssMb(raw.pid!), service: rssMb(service.pid!) };
+    // After a full collection in every thread of each worker (bench/memory-probe.ts).
+    const rssMb = async (child: ChildProcess) => (await probeMemory(child)).rssBytes / 1024 / 1024;
+    const rssBefore = { raw: await rssMb(raw), service: await rssMb(service) };
 
     let expected = warm;
     for (const [i, c] of o.concurrencies.entries()) {
@@ -280,7 +248,7 @@ export async function runSideBySide(report: Report, o: SideBySideOptions): Promi
     }
 
     await sleep(2000);
-    const rssAfter = { raw: rssMb(raw.pid!), service: rssMb(service.pid!) };
+    const rssAfter = { raw: await rssMb(raw), service: await rssMb(service) };
     const added = o.people * o.concurrencies.length;
     const perWorkflowKb = (side: 'raw' | 'service') => ((rssAfter[side] - rssBefore[side]) * 1024) / added;
     report.add(`memory: raw SDK worker RSS, ${warm} → ${warm + added} cached`, rssAfter.raw, 'MB');

@@ -1,7 +1,7 @@
 /**
  * What the workflow bundle contains (worker/bundle.ts, workflows/README.md): no zod (every cached
- * workflow would evaluate its own copy), and the rules and input check preloaded, i.e. evaluated
- * once per worker thread and shared. The bundle is the one global-setup built with the worker's
+ * workflow would evaluate its own copy), and the rules, the input check, the workflow files and the
+ * failure converter preloaded, i.e. evaluated once per worker thread and shared. The bundle is the one global-setup built with the worker's
  * own options.
  */
 import fs from 'node:fs';
@@ -23,7 +23,7 @@ describe('the workflow bundle', () => {
     expect(ids.filter((id) => id.includes('node_modules/zod'))).toEqual([]);
   });
 
-  it('preloads domain/core and the input check', () => {
+  it('preloads the rules, the input check, the workflow entry and the failure converter', () => {
     const bundle = code();
     const start = bundle.indexOf('exports.preloadModules = function');
     const preload = bundle.slice(start, bundle.indexOf('exports.importWorkflows', start));

@@ -1,0 +1,77 @@
+/**
+ * The benchmark's worker processes, for the rows that put the raw SDK's worker beside the
+ * service's (side-by-side.ts, memory-bench.ts): each is forked with tsx and the memory probe
+ * (memory-probe.ts), so its memory can be read after a full garbage collection in every thread.
+ */
+import { type ChildProcess, fork } from 'node:child_process';
+import fs from 'node:fs';
+import { REPO_ROOT } from '../scripts/temporal-binaries';
+import type { MemorySample } from './memory-probe';
+
+/** Node options of a probed worker process: tsx, `global.gc`, and the probe in every thread. */
+const PROBED_EXEC_ARGV = [
+  '--expose-gc',
+  '--require',
+  'tsx/cjs',
+  '--require',
+  require.resolve('./memory-probe'),
+  '--import',
+  'tsx',
+];
+
+/** Forks a TypeScript entry point with tsx and the memory probe; its output goes to `logFile`. */
+export function forkTs(entry: string, env: Record<string, string>, logFile: string): ChildProcess {
+  const out = fs.openSync(logFile, 'a');
+  return fork(entry, [], {
+    execPath: process.execPath,
+    // BENCH_CPU_PROF_DIR=<dir>: each worker process writes a V8 CPU profile there (for a profile of
+    // one side, not for figures: profiling slows the process down).
+    execArgv: [
+      ...PROBED_EXEC_ARGV,
+      ...(process.env.BENCH_CPU_PROF_DIR
+        ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROF_DIR}`]
+        : []),
+    ],
+    cwd: REPO_ROOT,
+    env: { ...process.env, ...env },
+    stdio: ['ignore', out, out, 'ipc'],
+  });
+}
+
+export async function stopChild(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return;
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  child.kill('SIGTERM');
+  const timer = setTimeout(() => child.kill('SIGKILL'), 15_000);
+  await exited;
+  clearTimeout(timer);
+}
+
+let probeIds = 0;
+
+/**
+ * The memory of a probed worker process after a full collection in each of its threads: VmRSS and
+ * the V8 heap per thread. With `snapshotDir`, each worker thread also writes a heap snapshot there.
+ */
+export function probeMemory(child: ChildProcess, snapshotDir?: string): Promise<MemorySample> {
+  const id = ++probeIds;
+  return new Promise<MemorySample>((resolve, reject) => {
+    const timer = setTimeout(() => {
+      child.off('message', onMessage);
+      reject(new Error(`memory probe ${id}: no answer from process ${child.pid}`));
+    }, 180_000);
+    const onMessage = (m: { memoryProbe?: number; sample?: MemorySample }) => {
+      if (m.memoryProbe !== id || !m.sample) return;
+      clearTimeout(timer);
+      child.off('message', onMessage);
+      resolve(m.sample);
+    };
+    child.on('message', onMessage);
+    child.send({ memoryProbe: id, snapshotDir });
+  });
+}
+
+/** The heap of the thread that runs the workflows (the largest worker thread), bytes. */
+export function workflowThreadHeap(sample: MemorySample): number {
+  return Math.max(0, ...sample.threads.map((t) => t.usedBytes));
+}
