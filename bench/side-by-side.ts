@@ -44,14 +44,14 @@ export interface SideBySideOptions {
 }
 
 /** VmRSS of a process, MB. */
-function rssMb(pid: number): number {
+export function rssMb(pid: number): number {
   const status = fs.readFileSync(`/proc/${pid}/status`, 'utf8');
   const kb = Number(/VmRSS:\s+(\d+)/.exec(status)?.[1]);
   return kb / 1024;
 }
 
 /** Forks a TypeScript entry point with tsx; its output goes to `logFile`. */
-function forkTs(entry: string, env: Record<string, string>, logFile: string): ChildProcess {
+export function forkTs(entry: string, env: Record<string, string>, logFile: string): ChildProcess {
   const out = fs.openSync(logFile, 'a');
   return fork(entry, [], {
     execPath: process.execPath,
@@ -62,7 +62,7 @@ function forkTs(entry: string, env: Record<string, string>, logFile: string): Ch
   });
 }
 
-async function stopChild(child: ChildProcess): Promise<void> {
+export async function stopChild(child: ChildProcess): Promise<void> {
   if (child.exitCode !== null || child.signalCode !== null) return;
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
   child.kill('SIGTERM');
