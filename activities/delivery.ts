@@ -4,6 +4,9 @@
  * so mail held during an SMTP outage, or a webhook a partner answered with 5xx, goes out by itself
  * once delivery is possible again.
  *
+ * A run sends up to `DELIVERY_POLICY.sendConcurrency` rows at the same time; each is claimed on
+ * its own, so that changes nothing below.
+ *
  * Exactly once per key:
  * 1. A row is claimed with a conditional update (same status and attempts as read → `sending`,
  *    with a lease until `nextAttemptAt`): of two runs at once, one wins, the other skips the row.
