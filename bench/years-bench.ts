@@ -273,7 +273,7 @@ export async function runYears(report: Report, o: YearsOptions): Promise<YearsRe
     );
     for (const p of phases) {
       report.add(`years: ${p.name}, wall`, p.wallSeconds, 's');
-      report.add(`years: ${p.name}, CPU of worker process / test server`, p.benchCpuSeconds, 's');
+      report.add(`years: ${p.name}, CPU of the bench process (worker, activities)`, p.benchCpuSeconds, 's');
       report.add(`years: ${p.name}, CPU of test server`, p.serverCpuSeconds, 's');
     }
     for (const [name, s] of Object.entries(r.activitySeconds))
