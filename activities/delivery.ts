@@ -4,6 +4,9 @@
  * so mail held during an SMTP outage, or a webhook a partner answered with 5xx, goes out by itself
  * once delivery is possible again.
  *
+ * A run sends up to `DELIVERY_POLICY.sendConcurrency` rows at the same time; each is claimed on
+ * its own, so that changes nothing below.
+ *
  * Exactly once per key:
  * 1. A row is claimed with a conditional update (same status and attempts as read → `sending`,
  *    with a lease until `nextAttemptAt`): of two runs at once, one wins, the other skips the row.
@@ -39,6 +42,14 @@ export const DELIVERY_POLICY = {
   heldRecheckMs: 15 * 60_000,
   /** How long a claimed row is left to one run before another may take it. */
   leaseMs: 2 * 60_000,
+  /**
+   * Rows sent at the same time within one run. One at a time, a run is as slow as the mail server's
+   * answer times the rows (~150 ms a message against a loopback server here): with 1,000
+   * trajectories through 3 simulated years that was ~6 messages a second, the figure that bounded
+   * the whole run (bench/years-bench.ts). Each row is claimed on its own, so rows in parallel are
+   * as safe as rows in sequence; 4 connections stay well within what a mail relay accepts.
+   */
+  sendConcurrency: 4,
 } as const;
 
 export function retryDelayMs(attempts: number): number {
@@ -68,18 +79,22 @@ export async function deliverNotifications(
     failed: 0,
     more: due.length >= input.limit,
   };
-  for (const row of due) {
-    // Alive: if this worker dies, Temporal gives the run to another worker within the heartbeat timeout.
-    deps.heartbeat?.();
-    const outcome = await deliverRow(deps, row, now);
-    if (outcome) result[outcome] += 1;
-  }
-  const next = await db.notificationOutbox.findFirst({
+  let next = 0;
+  const lane = async (): Promise<void> => {
+    for (let row = due[next++]; row; row = due[next++]) {
+      // Alive: if this worker dies, Temporal gives the run to another worker within the heartbeat timeout.
+      deps.heartbeat?.();
+      const outcome = await deliverRow(deps, row, now);
+      if (outcome) result[outcome] += 1;
+    }
+  };
+  await Promise.all(Array.from({ length: DELIVERY_POLICY.sendConcurrency }, lane));
+  const upcoming = await db.notificationOutbox.findFirst({
     where: { status: { in: DUE_STATUSES }, nextAttemptAt: { gt: now } },
     orderBy: { nextAttemptAt: 'asc' },
     select: { nextAttemptAt: true },
   });
-  if (next?.nextAttemptAt) result.nextAttemptAt = next.nextAttemptAt.toISOString();
+  if (upcoming?.nextAttemptAt) result.nextAttemptAt = upcoming.nextAttemptAt.toISOString();
   return result;
 }
 

@@ -25,6 +25,8 @@ import { runSideBySide } from './side-by-side';
 import { runListsAtScale } from './lists-bench';
 import { runClusterBench } from './cluster-bench';
 import { runBackpressure } from './backpressure-bench';
+import { runCapacity } from './capacity-bench';
+import { runYears } from './years-bench';
 import { startSmtpReceiver, type SmtpReceiver } from '../test/activities/receivers';
 
 interface Options {
@@ -44,6 +46,8 @@ interface Options {
   listsSizes: [number, number] | false;
   cluster: boolean;
   importPeople: number;
+  yearsPeople: number;
+  capacity: number;
 }
 
 const int =
@@ -104,6 +108,18 @@ function parseOptions(argv: string[]): Options {
       int(0, 100_000),
       200,
     )
+    .option(
+      '--years-people <n>',
+      'trajectories through 3 simulated years on the time-skipping server (1000 for the issue figure, 0 skips)',
+      int(0, 10_000),
+      20,
+    )
+    .option(
+      '--capacity <n>',
+      'open trajectories to create through the API and hold, coach actions measured at 1k/5k/10k/20k/50k and N (0 skips; 20000 takes ~40 min here)',
+      int(0, 200_000),
+      0,
+    )
     .option('--outage-people <n>', 'people per half of the SMTP-outage rows', int(1, 500), 30)
     .option('--list-calls <n>', 'calls per list endpoint', int(1, 1000), 50)
     .option(
@@ -115,7 +131,7 @@ function parseOptions(argv: string[]): Options {
     .option('--no-lists-sizes', 'skip the lists-at-scale rows')
     .option('--domain-seconds <s>', 'seconds for the domain rules rows', seconds, 1)
     .option('--no-trajectory', 'skip the time-skipping trajectory (no Java needed)')
-    .option('--max-seconds <s>', 'hard limit for the whole run', int(30, 3600), 300)
+    .option('--max-seconds <s>', 'hard limit for the whole run', int(30, 86_400), 300)
     .option('--keep', 'keep the temp directory (database, server log)', false)
     .option('--cluster', 'also: the same load on a real Temporal cluster, 1 then 2 worker processes', false)
     .parse(argv);
@@ -237,6 +253,10 @@ async function main(): Promise<number> {
     await devServer.stop();
     devServer = undefined;
     if (opts.cluster) await runClusterBench(report, { people: opts.people, say });
+    if (opts.capacity > 0) {
+      say(`capacity: ${opts.capacity} open trajectories through the API on a file-backed dev server`);
+      await runCapacity(report, { people: opts.capacity, workflowCode: bundle.code, workDir, log, say });
+    }
 
     if (opts.trajectory) {
       say('whole B1-route trajectory on the time-skipping server');
@@ -252,8 +272,12 @@ async function main(): Promise<number> {
       } finally {
         await closeDb(db);
       }
+      if (opts.yearsPeople > 0) {
+        say(`${opts.yearsPeople} trajectories through 3 simulated years on the time-skipping server`);
+        await runYears(report, { people: opts.yearsPeople, workflowCode: bundle.code, workDir, log, say });
+      }
     } else {
-      report.note('trajectory row skipped (--no-trajectory)');
+      report.note('trajectory and years rows skipped (--no-trajectory)');
     }
     report.add('total bench wall time', (nowMs() - t0) / 1000, 's');
 

@@ -36,7 +36,7 @@ export interface TrajectoryDeps {
  * The project's test-server launcher, wrapped so the JVM's stderr goes to a log file instead of the
  * table. `exec` keeps it one process, so the SDK's kill at teardown still reaches the JVM.
  */
-function quietTestServer(workDir: string): string {
+export function quietTestServer(workDir: string): string {
   const wrapper = path.join(workDir, 'temporal-test-server.sh');
   const logFile = path.join(workDir, 'temporal-test-server.log');
   fs.writeFileSync(wrapper, `#!/bin/sh\nexec '${ensureTestServer()}' "$@" 2>>'${logFile}'\n`, {

@@ -19,6 +19,13 @@ const PROBED_EXEC_ARGV = [
   'tsx',
 ];
 
+/** VmRSS of a process, MB (as it is, without a GC first: see probeMemory for that). */
+export function rssMb(pid: number): number {
+  const status = fs.readFileSync(`/proc/${pid}/status`, 'utf8');
+  const kb = Number(/VmRSS:\s+(\d+)/.exec(status)?.[1]);
+  return kb / 1024;
+}
+
 /** Forks a TypeScript entry point with tsx and the memory probe; its output goes to `logFile`. */
 export function forkTs(entry: string, env: Record<string, string>, logFile: string): ChildProcess {
   const out = fs.openSync(logFile, 'a');
