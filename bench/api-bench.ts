@@ -16,6 +16,21 @@ export interface Batch {
 }
 
 /** N koppelingen as the COA through POST /api/inburgeraars, `concurrency` in flight. */
+/**
+ * One koppeling as the COA. Intake is admitted at the worker's pace (application/admission.ts):
+ * a 503 is waited out as a client must (1 s: the default Retry-After; the import's own client
+ * reads the header). `ms` is the answer that was accepted.
+ */
+export async function koppel(stack: Stack, body: unknown): Promise<{ inburgeraarId: string; ms: number }> {
+  let r = await call(stack.apiUrl, 'POST', '/api/inburgeraars', stack.users.coa.key, body);
+  for (let busy = 0; r.status === 503 && busy < 600; busy++) {
+    await sleep(1000);
+    r = await call(stack.apiUrl, 'POST', '/api/inburgeraars', stack.users.coa.key, body);
+  }
+  if (r.status !== 201) throw new Error(`POST /api/inburgeraars: expected 201, got ${r.status}`);
+  return { inburgeraarId: (r.body as { inburgeraarId: string }).inburgeraarId, ms: r.ms };
+}
+
 export async function koppelMany(stack: Stack, n: number, concurrency: number): Promise<Batch> {
   const today = localDate(Date.now());
   const bodies = Array.from({ length: n }, () =>
@@ -25,16 +40,9 @@ export async function koppelMany(stack: Stack, n: number, concurrency: number): 
   const samples: number[] = [];
   const start = nowMs();
   await pool(bodies, concurrency, async (body, i) => {
-    // Intake is admitted at the worker's pace (application/admission.ts): wait out a 503 as a client
-    // must (1 s: the default Retry-After; the import's own client reads the header).
-    let r = await call(stack.apiUrl, 'POST', '/api/inburgeraars', stack.users.coa.key, body);
-    for (let busy = 0; r.status === 503 && busy < 600; busy++) {
-      await sleep(1000);
-      r = await call(stack.apiUrl, 'POST', '/api/inburgeraars', stack.users.coa.key, body);
-    }
-    if (r.status !== 201) throw new Error(`POST /api/inburgeraars: expected 201, got ${r.status}`);
+    const r = await koppel(stack, body);
     samples.push(r.ms);
-    ids[i] = (r.body as { inburgeraarId: string }).inburgeraarId;
+    ids[i] = r.inburgeraarId;
   });
   return { ids, samples, seconds: (nowMs() - start) / 1000 };
 }

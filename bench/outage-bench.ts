@@ -10,7 +10,8 @@ import { addDays, localDate } from '../domain/dates';
 import { koppelingBody } from '../test/api/helpers/harness';
 import type { SmtpReceiver } from '../test/activities/receivers';
 import type { Report } from './report';
-import { call, expectCall, type Stack } from './stack';
+import { koppel } from './api-bench';
+import { call, type Stack } from './stack';
 import { latencies, pool, waitUntil } from './stats';
 
 /** What a coach waits at most before giving up on one action (the old path could hold it for hours). */
@@ -21,19 +22,15 @@ async function actionsOnFreshPeople(stack: Stack, n: number, concurrency: number
   const known = addDays(today, -90); // the 10-week PIP term ended weeks ago: an escalation is due now
   const ids: string[] = [];
   for (let i = 0; i < n; i++) {
-    const r = await expectCall(
-      stack.apiUrl,
-      'POST',
-      '/api/inburgeraars',
-      stack.users.coa.key,
-      201,
+    const r = await koppel(
+      stack,
       koppelingBody({
         coachId: stack.users.coach.id,
         koppelingDate: known,
         extra: { kennisgevingDate: known, brpInschrijvingDate: known },
       }),
     );
-    ids.push((r.body as { inburgeraarId: string }).inburgeraarId);
+    ids.push(r.inburgeraarId);
   }
   // Each workflow has queued its escalation before the coach acts.
   await waitUntil(
