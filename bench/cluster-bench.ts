@@ -24,7 +24,7 @@ import {
   type AppProcess,
   type TestCluster,
 } from '../test/cluster/stack';
-import { latencies, nowMs, pool, waitUntil } from './stats';
+import { latencies, nowMs, pool, sleep, waitUntil } from './stats';
 
 /** Koppelingen in flight: enough that the workers, not the client, limit the read-model rate. */
 export const CLUSTER_IN_FLIGHT = 16;
@@ -118,13 +118,15 @@ async function load(app: AppDatabase, apis: AppProcess[], n: number): Promise<Ph
     CLUSTER_IN_FLIGHT,
     async (i) => {
       const sent = nowMs();
-      const r = await callApi(
-        apis[i % apis.length]!.url,
-        'POST',
-        '/api/inburgeraars',
-        app.users.coa.key,
-        koppelingBody({ coachId: app.users.coach.id, koppelingDate }),
-      );
+      const body = koppelingBody({ coachId: app.users.coach.id, koppelingDate });
+      const post = () =>
+        callApi(apis[i % apis.length]!.url, 'POST', '/api/inburgeraars', app.users.coa.key, body);
+      let r = await post();
+      // Intake admitted at the workers' pace (application/admission.ts): wait out a 503 as a client must.
+      for (let busy = 0; r.status === 503 && busy < 600; busy++) {
+        await sleep(1000);
+        r = await post();
+      }
       if (r.status !== 201) throw new Error(`koppeling: ${r.status} ${JSON.stringify(r.body).slice(0, 300)}`);
       samples.push(nowMs() - sent);
       ids.push((r.body as { inburgeraarId: string }).inburgeraarId);
