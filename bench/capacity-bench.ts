@@ -36,7 +36,7 @@ import { koppelMany } from './api-bench';
 import { Report } from './report';
 import { forkTs, rssMb, stopChild } from './worker-processes';
 import { BENCH_RATE_LIMITS, call, startStack, type Stack } from './stack';
-import { latencies, nowMs, percentile, pool, waitUntil } from './stats';
+import { latencies, nowMs, percentile, pool, waitUntil, runAsScript } from './stats';
 
 export interface CapacityOptions {
   /** Open trajectories to reach. */
@@ -294,7 +294,7 @@ export async function runCapacity(report: Report, o: CapacityOptions): Promise<C
 
 /** `npx tsx bench/capacity-bench.ts N [result.json]`: only these rows. */
 if (require.main === module) {
-  void (async () => {
+  runAsScript('capacity bench', async () => {
     const people = Number(process.argv[2] ?? 1000);
     if (!Number.isInteger(people) || people < 20)
       throw new Error('expected the number of trajectories (>= 20)');
@@ -339,11 +339,5 @@ if (require.main === module) {
     } finally {
       fs.rmSync(workDir, { recursive: true, force: true });
     }
-  })().then(
-    () => process.exit(0),
-    (err: unknown) => {
-      process.stderr.write(`capacity bench failed: ${String(err instanceof Error ? err.stack : err)}\n`);
-      process.exit(1);
-    },
-  );
+  });
 }

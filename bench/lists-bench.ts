@@ -25,7 +25,7 @@ import { closeDb, createDb, type Db } from '../prisma/db';
 import { generateSummaries, insertSummariesSqlite } from '../test/db/generated-read-model';
 import { Report } from './report';
 import { benchConfig, expectCall, migrate } from './stack';
-import { latencies, nowMs } from './stats';
+import { latencies, nowMs, runAsScript } from './stats';
 
 export interface ListsBenchOptions {
   temporal: Client;
@@ -182,7 +182,7 @@ export async function runListsAtScale(report: Report, o: ListsBenchOptions): Pro
  * dev server (the lists and figures never call Temporal; the client's connection stays lazy).
  */
 if (require.main === module) {
-  void (async () => {
+  runAsScript('lists bench', async () => {
     const [small, large] = (process.argv[2] ?? '1000,20000').split(',').map(Number) as [number, number];
     const workDir = fs.mkdtempSync(path.join(os.tmpdir(), 'inburgering-lists-bench-'));
     const temporalAddress = '127.0.0.1:1';
@@ -204,11 +204,5 @@ if (require.main === module) {
     } finally {
       fs.rmSync(workDir, { recursive: true, force: true });
     }
-  })().then(
-    () => process.exit(0),
-    (err: unknown) => {
-      process.stderr.write(`lists bench failed: ${String(err instanceof Error ? err.stack : err)}\n`);
-      process.exit(1);
-    },
-  );
+  });
 }

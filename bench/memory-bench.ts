@@ -25,7 +25,7 @@ import os from 'node:os';
 import path from 'node:path';
 import type { ChildProcess } from 'node:child_process';
 import { Client, Connection } from '@temporalio/client';
-import { bundleWorkflowCode, DefaultLogger, Runtime } from '@temporalio/worker';
+import { DefaultLogger, Runtime } from '@temporalio/worker';
 import { Command, Option } from 'commander';
 import { loadConfig } from '../config/config';
 import { createLogger } from '../config/logger';
@@ -35,7 +35,7 @@ import type { MemorySample } from './memory-probe';
 import { defaultResultFile, Report } from './report';
 import { BENCH_RATE_LIMITS, startDevServerAndBundle, startStack } from './stack';
 import { pool, sleep, waitUntil } from './stats';
-import { forkTs, probeMemory, stopChild, workflowThreadHeap } from './worker-processes';
+import { forkTs, probeMemory, stopChild, workflowThreadHeap, writeRawBundle } from './worker-processes';
 
 interface Options {
   workflows: number;
@@ -92,17 +92,8 @@ async function main(): Promise<void> {
   const sizing = loadConfig({});
 
   const { server, bundle } = await startDevServerAndBundle(workDir);
-  const rawBundle = path.join(workDir, 'raw-workflow-bundle.js');
+  const rawBundle = await writeRawBundle(workDir);
   const serviceBundle = path.join(workDir, 'service-workflow-bundle.js');
-  fs.writeFileSync(
-    rawBundle,
-    (
-      await bundleWorkflowCode({
-        workflowsPath: require.resolve('./raw-workflows'),
-        logger: { trace() {}, debug() {}, info() {}, warn() {}, error: console.error, log() {} } as never,
-      })
-    ).code,
-  );
   fs.writeFileSync(serviceBundle, bundle.code);
   const rawQueue = `raw-${process.pid}`;
   const serviceQueue = `memory-${process.pid}`;

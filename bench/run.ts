@@ -9,14 +9,20 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { Command, InvalidArgumentError } from 'commander';
-import { DefaultLogger, makeTelemetryFilterString, Runtime } from '@temporalio/worker';
 import { createLogger } from '../config/logger';
 import { closeDb, createDb } from '../prisma/db';
 import type { RunningDevServer } from '../scripts/temporal-server';
 import { koppelMany, planIntakes, runActies, runKoppelingen, runLists } from './api-bench';
 import { runDomainBench } from './domain-bench';
 import { defaultResultFile, Report } from './report';
-import { BENCH_RATE_LIMITS, benchConfig, startStack, type Stack, startDevServerAndBundle } from './stack';
+import {
+  BENCH_RATE_LIMITS,
+  benchConfig,
+  installQuietRuntime,
+  startStack,
+  type Stack,
+  startDevServerAndBundle,
+} from './stack';
 import { nowMs } from './stats';
 import { loadConfig } from '../config/config';
 import { runTrajectory } from './trajectory-bench';
@@ -154,13 +160,7 @@ async function main(): Promise<number> {
   const startedAt = new Date();
   const t0 = nowMs();
   const log = createLogger({ LOG_LEVEL: 'error' }, 'bench');
-  // SDK and Core logs through pino, errors only (Core would otherwise print warnings to stderr).
-  Runtime.install({
-    logger: new DefaultLogger('ERROR', (entry) => log.error(entry.meta ?? {}, entry.message)),
-    telemetryOptions: {
-      logging: { forward: {}, filter: makeTelemetryFilterString({ core: 'ERROR', other: 'ERROR' }) },
-    },
-  });
+  installQuietRuntime(log);
   const workDir = fs.mkdtempSync(path.join(os.tmpdir(), 'inburgering-bench-'));
   const databaseUrl = `file:${path.join(workDir, 'bench.db')}`;
   const report = new Report();

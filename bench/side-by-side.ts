@@ -21,7 +21,6 @@ import type { ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { Client, Connection } from '@temporalio/client';
-import { bundleWorkflowCode } from '@temporalio/worker';
 import type { temporal } from '@temporalio/proto';
 import type { Logger } from 'pino';
 import { workflowIdFor } from '../application/temporal';
@@ -30,7 +29,7 @@ import { koppelMany } from './api-bench';
 import type { Report } from './report';
 import { BENCH_RATE_LIMITS, startStack, type Stack } from './stack';
 import { nowMs, percentile, pool, sleep, waitUntil } from './stats';
-import { forkTs, probeMemory, stopChild } from './worker-processes';
+import { forkTs, probeMemory, stopChild, writeRawBundle } from './worker-processes';
 
 export interface SideBySideOptions {
   temporalAddress: string;
@@ -76,17 +75,8 @@ async function firstWorkflowTaskMs(client: Client, workflowIds: string[]): Promi
 }
 
 export async function runSideBySide(report: Report, o: SideBySideOptions): Promise<void> {
-  const rawBundle = path.join(o.workDir, 'raw-workflow-bundle.js');
+  const rawBundle = await writeRawBundle(o.workDir);
   const serviceBundle = path.join(o.workDir, 'service-workflow-bundle.js');
-  fs.writeFileSync(
-    rawBundle,
-    (
-      await bundleWorkflowCode({
-        workflowsPath: require.resolve('./raw-workflows'),
-        logger: { trace() {}, debug() {}, info() {}, warn() {}, error: console.error, log() {} } as never,
-      })
-    ).code,
-  );
   fs.writeFileSync(serviceBundle, o.serviceBundleCode);
 
   const rawQueue = `raw-${process.pid}`;

@@ -9,6 +9,7 @@ import path from 'node:path';
 import type { AddressInfo } from 'node:net';
 import type { Server } from 'node:http';
 import type { Client } from '@temporalio/client';
+import { DefaultLogger, makeTelemetryFilterString, Runtime } from '@temporalio/worker';
 import type { Logger } from 'pino';
 import { createApp } from '../api/app';
 import { generateApiKey } from '../api/auth/api-keys';
@@ -220,4 +221,14 @@ export async function startDevServerAndBundle(
     bundleWorkflows(),
   ]);
   return { server, bundle };
+}
+
+/** SDK and Core logs through pino, errors only (Core would otherwise print warnings to stderr). */
+export function installQuietRuntime(log: Logger): void {
+  Runtime.install({
+    logger: new DefaultLogger('ERROR', (entry) => log.error(entry.meta ?? {}, entry.message)),
+    telemetryOptions: {
+      logging: { forward: {}, filter: makeTelemetryFilterString({ core: 'ERROR', other: 'ERROR' }) },
+    },
+  });
 }

@@ -122,3 +122,14 @@ export async function memorySample(): Promise<MemorySample> {
   const m = process.memoryUsage();
   return { rssMb: m.rss / MB, heapUsedMb: m.heapUsed / MB, externalMb: m.external / MB };
 }
+
+/** Runs a bench file on its own (`npx tsx bench/<name>.ts`): exit 0 when done, 1 with the error. */
+export function runAsScript(name: string, main: () => Promise<void>): void {
+  main().then(
+    () => process.exit(0),
+    (err: unknown) => {
+      process.stderr.write(`${name} failed: ${String(err instanceof Error ? err.stack : err)}\n`);
+      process.exit(1);
+    },
+  );
+}

@@ -5,6 +5,8 @@
  */
 import { type ChildProcess, fork } from 'node:child_process';
 import fs from 'node:fs';
+import path from 'node:path';
+import { bundleWorkflowCode } from '@temporalio/worker';
 import { REPO_ROOT } from '../scripts/temporal-binaries';
 import type { MemorySample } from './memory-probe';
 
@@ -81,4 +83,15 @@ export function probeMemory(child: ChildProcess, snapshotDir?: string): Promise<
 /** The heap of the thread that runs the workflows (the largest worker thread), bytes. */
 export function workflowThreadHeap(sample: MemorySample): number {
   return Math.max(0, ...sample.threads.map((t) => t.usedBytes));
+}
+
+/** The raw SDK's workflows (raw-workflows.ts) bundled into `workDir`, for raw-worker.ts: its path. */
+export async function writeRawBundle(workDir: string): Promise<string> {
+  const file = path.join(workDir, 'raw-workflow-bundle.js');
+  const { code } = await bundleWorkflowCode({
+    workflowsPath: require.resolve('./raw-workflows'),
+    logger: { trace() {}, debug() {}, info() {}, warn() {}, error: console.error, log() {} } as never,
+  });
+  fs.writeFileSync(file, code);
+  return file;
 }

@@ -29,7 +29,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { Client } from '@temporalio/client';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
-import { DefaultLogger, makeTelemetryFilterString, Runtime, Worker } from '@temporalio/worker';
+import { Worker } from '@temporalio/worker';
 import type { Logger } from 'pino';
 import { createActivities } from '../activities';
 import { createPrismaStores } from '../api/store';
@@ -45,8 +45,8 @@ import { bundleWorkflows } from '../worker/bundle';
 import { createDeliveryTrigger } from '../worker/delivery-trigger';
 import * as m from '../workflows/messages';
 import { Report } from './report';
-import { benchConfig, migrate } from './stack';
-import { nowMs, percentile, pool } from './stats';
+import { benchConfig, installQuietRuntime, migrate } from './stack';
+import { nowMs, percentile, pool, runAsScript } from './stats';
 import { quietTestServer } from './trajectory-bench';
 
 export interface YearsOptions {
@@ -300,7 +300,7 @@ export async function runYears(report: Report, o: YearsOptions): Promise<YearsRe
 
 /** `npx tsx bench/years-bench.ts N [result.json] [delivery poll days]`: only these rows. */
 if (require.main === module) {
-  void (async () => {
+  runAsScript('years bench', async () => {
     const people = Number(process.argv[2] ?? 100);
     if (!Number.isInteger(people) || people < 1) throw new Error('expected the number of trajectories');
     const out = process.argv[3];
@@ -311,12 +311,7 @@ if (require.main === module) {
     report.note(`machine: ${os.cpus().length} cores, 1-min load average ${load.toFixed(2)} at the start`);
     const t0 = nowMs();
     const log = createLogger({ LOG_LEVEL: 'error' }, 'bench');
-    Runtime.install({
-      logger: new DefaultLogger('ERROR', (entry) => log.error(entry.meta ?? {}, entry.message)),
-      telemetryOptions: {
-        logging: { forward: {}, filter: makeTelemetryFilterString({ core: 'ERROR', other: 'ERROR' }) },
-      },
-    });
+    installQuietRuntime(log);
     const say = (text: string) =>
       process.stderr.write(`[years ${((nowMs() - t0) / 1000).toFixed(0).padStart(5)}s] ${text}\n`);
     try {
@@ -343,11 +338,5 @@ if (require.main === module) {
     } finally {
       fs.rmSync(workDir, { recursive: true, force: true });
     }
-  })().then(
-    () => process.exit(0),
-    (err: unknown) => {
-      process.stderr.write(`years bench failed: ${String(err instanceof Error ? err.stack : err)}\n`);
-      process.exit(1);
-    },
-  );
+  });
 }
