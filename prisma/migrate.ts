@@ -214,7 +214,7 @@ export async function migrateDatabase(
   root = PRISMA_DIR,
 ): Promise<{ applied: string[] }> {
   const provider = providerOf(databaseUrl);
-  const applied = await withEngine(provider, root, createAdapter(databaseUrl), async (engine) => {
+  const applied = await withEngine(provider, root, createAdapter(databaseUrl, 'migrate'), async (engine) => {
     const out = await engine.applyMigrations({
       migrationsList: migrationsList(provider, root),
       filters: FILTERS,
@@ -254,7 +254,7 @@ export interface MigrationStatus {
 export async function migrationStatus(databaseUrl: string, root = PRISMA_DIR): Promise<MigrationStatus> {
   const provider = providerOf(databaseUrl);
   const migrations = migrationNames(provider, root);
-  const out = await withEngine(provider, root, createAdapter(databaseUrl), (engine) =>
+  const out = await withEngine(provider, root, createAdapter(databaseUrl, 'migrate'), (engine) =>
     engine.diagnoseMigrationHistory({
       migrationsList: migrationsList(provider, root),
       optInToShadowDatabase: false,

@@ -31,14 +31,21 @@ export interface AdapterHandle {
   close(): Promise<void>;
 }
 
-export function createAdapter(databaseUrl: string): AdapterHandle {
+/**
+ * `purpose` 'migrate': the migration runner's adapter (on SQLite one connection, no separate reader:
+ * its engine may read what it has just written in a transaction of its own).
+ */
+export function createAdapter(databaseUrl: string, purpose: 'app' | 'migrate' = 'app'): AdapterHandle {
   if (providerOf(databaseUrl) === 'sqlite') {
     const file = sqlitePath(databaseUrl);
     // better-sqlite3 creates the file but not its folder (data/ is git-ignored, absent on a fresh clone).
     if (file !== ':memory:') fs.mkdirSync(path.dirname(path.resolve(file)), { recursive: true });
     // Busy timeout: wait for a lock held by another process (API and worker share the file) instead
     // of failing; see prisma/sqlite-adapter.ts for why queries and transactions share one lock.
-    return { factory: sqliteAdapterFactory(file, 10_000), close: async () => {} };
+    return {
+      factory: sqliteAdapterFactory(file, 10_000, { readConnection: purpose === 'app' }),
+      close: async () => {},
+    };
   }
   // Our own pool, so that we can end it: the adapter leaves an external pool open on dispose.
   const pool = new Pool({ connectionString: databaseUrl, max: 10 });

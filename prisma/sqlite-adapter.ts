@@ -13,32 +13,64 @@
  *  - B's write would be undone if A rolled back.
  * So here every query outside a transaction waits for the same per-connection lock as a
  * transaction (the statements are synchronous, so a single query holds it for microseconds), and
- * every transaction starts with BEGIN IMMEDIATE: it takes the file's write lock at its start,
- * waiting up to the busy timeout for another process's writer, and never has to upgrade.
+ * every transaction starts with BEGIN IMMEDIATE: it takes the file's write lock at its start and
+ * never has to upgrade.
+ *
+ * Waiting for another process's writer must not stop this process. better-sqlite3 is synchronous,
+ * and SQLite's busy timeout waits by sleeping the thread (1, 2, 5 … 100 ms at a time): the API's
+ * event loop stood still while the worker committed a step, and the worker's while the API wrote a
+ * koppeling (a CPU profile of the side-by-side bench put 8 s of the API's main thread in that sleep
+ * for 600 koppelingen). So the connection's busy timeout is 0 outside a transaction: BEGIN
+ * IMMEDIATE, or a statement outside a transaction, that finds the file locked fails at once with
+ * SQLITE_BUSY, gives this connection's lock back, and is tried again after a short timer (1 ms,
+ * doubling to 8 ms) until the busy timeout has passed. A statement inside a transaction already
+ * holds the write lock; for the rare wait it may still meet (a WAL reader during recovery), the busy
+ * timeout applies there as before.
+ *
+ * Reads need not queue behind writes at all: with the file in WAL mode a reader sees the last
+ * commit and never waits for a writer. So the application's client (not the migration runner) gets a
+ * second, read-only connection, and a SELECT outside a transaction runs there at once instead of
+ * waiting for the write connection's lock (a coach's page or the API-key lookup no longer waits for
+ * another request's transaction, nor for the worker's). A SELECT inside a transaction stays in it.
  */
 import { PrismaBetterSqlite3 } from '@prisma/adapter-better-sqlite3';
-import type {
-  IsolationLevel,
-  SqlDriverAdapter,
-  SqlMigrationAwareDriverAdapterFactory,
-  SqlQuery,
-  Transaction,
+import {
+  DriverAdapterError,
+  type IsolationLevel,
+  type SqlDriverAdapter,
+  type SqlMigrationAwareDriverAdapterFactory,
+  type SqlQuery,
+  type Transaction,
 } from '@prisma/driver-adapter-utils';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { Mutex } from 'async-mutex';
 
-/** The part of better-sqlite3's Database the adapter uses to begin a transaction. */
-interface PreparingClient {
-  prepare(sql: string): unknown;
+/** The part of better-sqlite3's Database that is used here. */
+interface SqliteClient {
+  prepare(sql: string): { run(): unknown };
+  pragma(source: string): unknown;
 }
 
-/** BEGIN → BEGIN IMMEDIATE on the adapter's connection (the adapter issues a bare BEGIN). */
-function beginImmediate(adapter: SqlDriverAdapter): void {
-  const client = (adapter as unknown as { client?: PreparingClient }).client;
-  if (!client || typeof client.prepare !== 'function')
+/** The adapter's connection (it keeps it in a public field; checked, so an upgrade fails loudly). */
+function clientOf(adapter: SqlDriverAdapter): SqliteClient {
+  const client = (adapter as unknown as { client?: Partial<SqliteClient> }).client;
+  if (!client || typeof client.prepare !== 'function' || typeof client.pragma !== 'function')
     throw new Error('the SQLite adapter no longer exposes its connection: check prisma/sqlite-adapter.ts');
-  const prepare = client.prepare.bind(client);
-  client.prepare = (sql: string) => prepare(sql === 'BEGIN' ? 'BEGIN IMMEDIATE' : sql);
+  return client as SqliteClient;
 }
+
+/** SQLITE_BUSY and its extended codes, thrown by better-sqlite3 or wrapped by the adapter. */
+export function isBusy(error: unknown): boolean {
+  const e = error as { code?: unknown; cause?: { originalCode?: unknown } } | undefined;
+  const code = e?.code ?? e?.cause?.originalCode;
+  return typeof code === 'string' && code.startsWith('SQLITE_BUSY');
+}
+
+/** The waits between two tries of a statement that found the file locked. */
+export const BUSY_RETRY = { firstDelayMs: 1, maxDelayMs: 8 } as const;
+
+/** What the adapter's own bare BEGIN runs instead: startTransaction below has begun already. */
+const ALREADY_BEGUN = { run: () => ({ changes: 0, lastInsertRowid: 0 }) };
 
 /** A transaction that gives the connection's lock back when it ends. */
 function releasingTransaction(tx: Transaction, release: () => void): Transaction {
@@ -67,40 +99,129 @@ function releasingTransaction(tx: Transaction, release: () => void): Transaction
   };
 }
 
-/** One connection, one lock: queries outside a transaction wait until it has ended. */
-export function serializedConnection(inner: SqlDriverAdapter): SqlDriverAdapter {
-  beginImmediate(inner);
+/**
+ * One connection, one lock: queries outside a transaction wait until it has ended. A statement
+ * or BEGIN IMMEDIATE that finds the file locked by another connection waits on a timer, with the
+ * lock given back meanwhile, never in a synchronous sleep.
+ */
+export function serializedConnection(
+  inner: SqlDriverAdapter,
+  busyTimeoutMs: number,
+  reader?: SqlDriverAdapter,
+): SqlDriverAdapter {
+  const client = clientOf(inner);
+  if (reader) clientOf(reader).pragma('busy_timeout = 0');
+  const prepare = client.prepare.bind(client);
+  client.prepare = (sql: string) => (sql === 'BEGIN' ? ALREADY_BEGUN : prepare(sql));
+  client.pragma('busy_timeout = 0');
   const lock = new Mutex();
+
+  /**
+   * `work` under the lock, tried again while the file is locked. Answers with the lock still held
+   * when `keep` (a transaction), else released.
+   */
+  async function whenUnlocked<T>(work: () => T | Promise<T>, keep: boolean) {
+    const deadline = Date.now() + busyTimeoutMs;
+    for (let delay: number = BUSY_RETRY.firstDelayMs; ; delay = Math.min(2 * delay, BUSY_RETRY.maxDelayMs)) {
+      const release = await lock.acquire();
+      try {
+        const value = await work();
+        if (!keep) release();
+        return { value, release };
+      } catch (error) {
+        release();
+        if (!isBusy(error) || Date.now() + delay > deadline) throw error;
+      }
+      await sleep(delay);
+    }
+  }
+
+  const outsideTransaction = async <T>(work: () => Promise<T>) => (await whenUnlocked(work, false)).value;
+  /** A read on the read-only connection: no lock to wait for; tried again only if SQLite says busy. */
+  async function read(query: SqlQuery) {
+    for (
+      let delay: number = BUSY_RETRY.firstDelayMs, waited = 0;
+      ;
+      delay = Math.min(2 * delay, BUSY_RETRY.maxDelayMs)
+    ) {
+      try {
+        return await reader!.queryRaw(query);
+      } catch (error) {
+        if (!isBusy(error) || waited + delay > busyTimeoutMs) throw error;
+      }
+      await sleep(delay);
+      waited += delay;
+    }
+  }
   return {
     provider: inner.provider,
     adapterName: inner.adapterName,
-    queryRaw: (query) => lock.runExclusive(() => inner.queryRaw(query)),
-    executeRaw: (query) => lock.runExclusive(() => inner.executeRaw(query)),
-    executeScript: (script) => lock.runExclusive(() => inner.executeScript(script)),
+    queryRaw: (query) =>
+      reader && isSelect(query.sql) ? read(query) : outsideTransaction(() => inner.queryRaw(query)),
+    executeRaw: (query) => outsideTransaction(() => inner.executeRaw(query)),
+    executeScript: (script) => outsideTransaction(() => inner.executeScript(script)),
     async startTransaction(isolationLevel?: IsolationLevel) {
-      const release = await lock.acquire();
-      try {
-        return releasingTransaction(await inner.startTransaction(isolationLevel), release);
-      } catch (error) {
+      const { release } = await whenUnlocked(() => {
+        try {
+          prepare('BEGIN IMMEDIATE').run();
+        } catch (error) {
+          // The adapter's form of the error, as its own BEGIN would have thrown it.
+          throw isBusy(error) ? busyError(error) : error;
+        }
+      }, true);
+      client.pragma(`busy_timeout = ${busyTimeoutMs}`);
+      const end = () => {
+        client.pragma('busy_timeout = 0');
         release();
+      };
+      try {
+        return releasingTransaction(await inner.startTransaction(isolationLevel), end);
+      } catch (error) {
+        prepare('ROLLBACK').run();
+        end();
         throw error;
       }
     },
     getConnectionInfo: inner.getConnectionInfo && (() => inner.getConnectionInfo!()),
-    dispose: () => inner.dispose(),
+    dispose: async () => {
+      await reader?.dispose();
+      await inner.dispose();
+    },
   };
 }
 
-/** The factory for `file:` URLs: Prisma's better-sqlite3 adapter behind `serializedConnection`. */
+/** A statement that only reads (Prisma's reads start with SELECT; anything else goes to the writer). */
+const isSelect = (sql: string) => /^\s*SELECT\b/i.test(sql);
+
+function busyError(error: unknown): DriverAdapterError {
+  const { code, message } = error as { code: string; message: string };
+  return new DriverAdapterError({ kind: 'SocketTimeout', originalCode: code, originalMessage: message });
+}
+
+/**
+ * The factory for `file:` URLs: Prisma's better-sqlite3 adapter behind `serializedConnection`, with
+ * a read-only second connection for SELECTs when `readConnection` (the application's client; the
+ * migration runner keeps one connection, as its engine expects).
+ */
 export function sqliteAdapterFactory(
   file: string,
   busyTimeoutMs: number,
+  { readConnection }: { readConnection: boolean },
 ): SqlMigrationAwareDriverAdapterFactory {
   const inner = new PrismaBetterSqlite3({ url: file, timeout: busyTimeoutMs });
+  // A second connection to ':memory:' would be another, empty database.
+  const readers =
+    readConnection && file !== ':memory:'
+      ? new PrismaBetterSqlite3({ url: file, timeout: 0, readonly: true })
+      : undefined;
   return {
     provider: inner.provider,
     adapterName: inner.adapterName,
-    connect: async () => serializedConnection(await inner.connect()),
-    connectToShadowDb: async () => serializedConnection(await inner.connectToShadowDb()),
+    // The writer first: it creates the file, and a read-only connection cannot.
+    connect: async () => {
+      const writer = await inner.connect();
+      return serializedConnection(writer, busyTimeoutMs, await readers?.connect());
+    },
+    connectToShadowDb: async () => serializedConnection(await inner.connectToShadowDb(), busyTimeoutMs),
   };
 }

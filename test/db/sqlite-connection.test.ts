@@ -1,7 +1,9 @@
 /**
  * prisma/sqlite-adapter.ts: on SQLite, a query outside a transaction waits until the connection's
- * open transaction has ended, and a transaction holds the file's write lock from its start. Each
- * case below failed with Prisma's adapter as it is (a bare BEGIN, queries not waiting).
+ * open transaction has ended, a transaction holds the file's write lock from its start, and waiting
+ * for another connection's write lock leaves the event loop running. Each case below failed
+ * without the wrapper (Prisma's adapter as it is: a bare BEGIN, queries not waiting, SQLite's busy
+ * timeout sleeping the thread).
  */
 import { setTimeout as sleep } from 'node:timers/promises';
 import Database from 'better-sqlite3';
@@ -61,6 +63,108 @@ describe('SQLite connection shared by concurrent requests', () => {
       expect(otherWriter).toBe('SQLITE_BUSY');
     } finally {
       other.close();
+      await close();
+    }
+  });
+
+  /**
+   * Another connection (here in this process, as the worker would hold it from its own) holds the
+   * write lock for LOCK_MS and gives it back on a timer. A synchronous busy wait would stop that
+   * timer too and fail after the busy timeout; the wrapper waits on timers of its own.
+   */
+  const LOCK_MS = 300;
+  async function whileLockedElsewhere(url: string, work: () => Promise<unknown>) {
+    const other = new Database(sqlitePath(url), { timeout: 0 });
+    other.prepare('BEGIN IMMEDIATE').run();
+    const lockedAt = Date.now();
+    let ticks = 0;
+    const ticker = setInterval(() => (ticks += 1), 10);
+    const released = sleep(LOCK_MS).then(() => other.prepare('COMMIT').run());
+    try {
+      await work();
+      return { waitedMs: Date.now() - lockedAt, ticks };
+    } finally {
+      clearInterval(ticker);
+      await released;
+      other.close();
+    }
+  }
+
+  it("a transaction waits for another connection's write lock without stopping the event loop", async () => {
+    const { db, url, close } = await openMigratedDb('sqlite', 'conn-async-begin');
+    try {
+      const p = person();
+      const { waitedMs, ticks } = await whileLockedElsewhere(url, () =>
+        db.$transaction(async (tx: DbTransaction) => tx.inburgeraar.create({ data: p })),
+      );
+      expect(waitedMs).toBeGreaterThanOrEqual(LOCK_MS - 5);
+      // 30 ticks of 10 ms would fit; a stopped loop gets none until the lock is gone.
+      expect(ticks).toBeGreaterThanOrEqual(10);
+      expect(await exists(db, p.id)).toBe(true);
+    } finally {
+      await close();
+    }
+  });
+
+  it('a write outside a transaction waits the same way', async () => {
+    const { db, url, close } = await openMigratedDb('sqlite', 'conn-async-write');
+    try {
+      const p = person();
+      await db.inburgeraar.create({ data: p });
+      const { waitedMs, ticks } = await whileLockedElsewhere(url, () =>
+        db.inburgeraar.update({ where: { id: p.id }, data: { coachId: 'coach-2' } }),
+      );
+      expect(waitedMs).toBeGreaterThanOrEqual(LOCK_MS - 5);
+      expect(ticks).toBeGreaterThanOrEqual(10);
+      expect((await db.inburgeraar.findUnique({ where: { id: p.id } }))?.coachId).toBe('coach-2');
+    } finally {
+      await close();
+    }
+  });
+
+  it('reads go on while a transaction waits for the write lock', async () => {
+    const { db, url, close } = await openMigratedDb('sqlite', 'conn-read-while-waiting');
+    try {
+      const p = person();
+      await db.inburgeraar.create({ data: p });
+      let readAt = 0;
+      let writtenAt = 0;
+      await whileLockedElsewhere(url, async () => {
+        const write = db
+          .$transaction(async (tx: DbTransaction) => tx.inburgeraar.create({ data: person() }))
+          .then(() => (writtenAt = Date.now()));
+        await sleep(50);
+        expect(await exists(db, p.id)).toBe(true);
+        readAt = Date.now();
+        await write;
+      });
+      expect(readAt).toBeGreaterThan(0);
+      expect(readAt).toBeLessThan(writtenAt);
+    } finally {
+      await close();
+    }
+  });
+
+  it("a read does not wait for another request's open transaction, and does not see inside it", async () => {
+    const { db, close } = await openMigratedDb('sqlite', 'conn-read-beside-tx');
+    try {
+      const a = person();
+      let inTransaction!: () => void;
+      const written = new Promise<void>((resolve) => (inTransaction = resolve));
+      const slow = db.$transaction(async (tx: DbTransaction) => {
+        await tx.inburgeraar.create({ data: a });
+        inTransaction();
+        await sleep(400);
+      });
+      await written;
+      const t0 = Date.now();
+      const seen = await exists(db, a.id);
+      const readMs = Date.now() - t0;
+      await slow;
+      expect(seen).toBe(false);
+      expect(readMs).toBeLessThan(200);
+      expect(await exists(db, a.id)).toBe(true);
+    } finally {
       await close();
     }
   });
