@@ -51,8 +51,12 @@ export interface PersonRegistry {
    * key rotation pass the hash under every key (BsnKeyring.lookupHashes).
    */
   find(by: { koppelingRef: string; bsnHash: string | string[] }): Promise<PersonRecord | undefined>;
-  /** Creates the person; when a concurrent request created them first, answers that one. */
-  create(person: NewPerson): Promise<{ created: boolean; person: PersonRecord }>;
+  /**
+   * Creates the person and, in the same transaction, appends `audit` to the audit trail (so a
+   * stored person is never unaudited, and a koppeling costs one write instead of two); when a
+   * concurrent request created them first, answers that one and writes nothing.
+   */
+  create(person: NewPerson, audit: AuditEntry): Promise<{ created: boolean; person: PersonRecord }>;
   setCoach(inburgeraarId: string, coachId: string): Promise<void>;
 }
 

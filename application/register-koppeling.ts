@@ -1,8 +1,8 @@
 /**
  * Registering a koppeling (COA, DUO, or a caseload import): store the person (BSN hashed and
- * encrypted, never sent to Temporal), start the trajectory workflow with the pseudonymous id, and
- * audit it. A second koppeling for the same person (same koppelingRef or same BSN) starts nothing
- * and answers the existing trajectory; a koppeling whose first attempt stored the person but
+ * encrypted, never sent to Temporal) together with the audit row KOPPELING_REGISTERED in one
+ * transaction, then start the trajectory workflow with the pseudonymous id. A second koppeling for the same person (same koppelingRef or same BSN) starts nothing
+ * and answers the existing trajectory (audited as KOPPELING_REPEATED); a koppeling whose first attempt stored the person but
  * failed before the workflow started is repaired by the next attempt.
  *
  * A new person is admitted only while intake keeps pace with the worker (./admission.ts): beyond
@@ -17,7 +17,15 @@ import { koppelingSchema } from '../domain/commands';
 import { bsnKeyring, isValidBsn, type BsnKeyConfig } from '../api/persons/bsn';
 import type { IntakeAdmission } from './admission';
 import { InvalidInputError } from './errors';
-import type { Actor, AuditLog, PersonRecord, PersonRegistry, TrajectoryStarter, UserLookup } from './ports';
+import type {
+  Actor,
+  AuditEntry,
+  AuditLog,
+  PersonRecord,
+  PersonRegistry,
+  TrajectoryStarter,
+  UserLookup,
+} from './ports';
 import { workflowIdFor } from './temporal';
 
 export const persoonSchema = z
@@ -110,35 +118,40 @@ export async function registerKoppeling(
   const { persoon, koppelingRef, ...koppeling } = request;
   const { bsn, ...personalData } = persoon;
   const keyring = bsnKeyring(deps.config);
+  const auditOf = (action: string, inburgeraarId: string, coachId: string): AuditEntry => ({
+    actorId: actor.userId,
+    actorRole: actor.role,
+    action,
+    inburgeraarId,
+    details: { koppelingRef, coachId },
+  });
   let person = await checkKoppeling(deps, request);
   let created = false;
   if (!person) {
     await deps.admission.admit();
     const inburgeraarId = randomUUID();
-    ({ created, person } = await deps.people.create({
-      inburgeraarId,
-      workflowId: workflowIdFor(inburgeraarId),
-      koppelingRef,
-      coachId: koppeling.coachId,
-      doelgroep: koppeling.doelgroep,
-      gemeenteCode: koppeling.gemeenteCode,
-      bsnHash: keyring.hash(bsn),
-      bsnEncrypted: keyring.encrypt(bsn),
-      bsnKeyId: keyring.currentId,
-      persoon: personalData,
-    }));
+    ({ created, person } = await deps.people.create(
+      {
+        inburgeraarId,
+        workflowId: workflowIdFor(inburgeraarId),
+        koppelingRef,
+        coachId: koppeling.coachId,
+        doelgroep: koppeling.doelgroep,
+        gemeenteCode: koppeling.gemeenteCode,
+        bsnHash: keyring.hash(bsn),
+        bsnEncrypted: keyring.encrypt(bsn),
+        bsnKeyId: keyring.currentId,
+        persoon: personalData,
+      },
+      auditOf('KOPPELING_REGISTERED', inburgeraarId, koppeling.coachId),
+    ));
   }
   await deps.trajectories.start({
     ...koppeling,
     coachId: person.coachId,
     inburgeraarId: person.inburgeraarId,
   });
-  await deps.audit.record({
-    actorId: actor.userId,
-    actorRole: actor.role,
-    action: created ? 'KOPPELING_REGISTERED' : 'KOPPELING_REPEATED',
-    inburgeraarId: person.inburgeraarId,
-    details: { koppelingRef, coachId: person.coachId },
-  });
+  // A new person's koppeling was audited with the person; a repeat is audited here.
+  if (!created) await deps.audit.record(auditOf('KOPPELING_REPEATED', person.inburgeraarId, person.coachId));
   return { inburgeraarId: person.inburgeraarId, workflowId: person.workflowId, created };
 }

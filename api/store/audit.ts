@@ -3,8 +3,8 @@
  * workflow's activity writes the trajectory's own events), and a person's timeline: audit events
  * plus the notifications of the outbox, oldest first.
  */
-import type { AuditLog } from '../../application/ports';
-import { appendAuditEventsNow } from '../../activities/audit-chain';
+import type { AuditEntry, AuditLog } from '../../application/ports';
+import { appendAuditEventsNow, type AuditRowInput } from '../../activities/audit-chain';
 import type { Db } from '../../prisma/db';
 import { iso, parseJson } from './util';
 
@@ -20,20 +20,23 @@ export interface AuditStore extends AuditLog {
   timeline(inburgeraarId: string): Promise<TimelineEntry[]>;
 }
 
+/** An API audit entry as a row of the hash chain (activities/audit-chain.ts), stamped now. */
+export function auditRowOf(entry: AuditEntry): AuditRowInput {
+  return {
+    occurredAt: new Date(),
+    // The user id alone, like the workflow's events (activities/read-model.ts); the role goes in details.
+    actor: entry.actorId,
+    action: entry.action,
+    inburgeraarId: entry.inburgeraarId ?? null,
+    details: { ...(entry.details ?? {}), actorRole: entry.actorRole },
+  };
+}
+
 export function prismaAuditStore(db: Db): AuditStore {
   return {
     async record(entry) {
-      // Appended to the hash chain (activities/audit-chain.ts), like the workflow's events.
-      await appendAuditEventsNow(db, [
-        {
-          occurredAt: new Date(),
-          // The user id alone, like the workflow's events (activities/read-model.ts); the role goes in details.
-          actor: entry.actorId,
-          action: entry.action,
-          inburgeraarId: entry.inburgeraarId ?? null,
-          details: { ...(entry.details ?? {}), actorRole: entry.actorRole },
-        },
-      ]);
+      // Appended to the hash chain, like the workflow's events.
+      await appendAuditEventsNow(db, [auditRowOf(entry)]);
     },
     async timeline(inburgeraarId) {
       const [events, notifications] = await Promise.all([

@@ -4,7 +4,9 @@
  */
 import type { PendingIntakeCounter } from '../../application/admission';
 import type { PersonalData, PersonRecord, PersonRegistry } from '../../application/ports';
-import { isUniqueViolation, type Db } from '../../prisma/db';
+import { appendAuditEvents, AUDIT_TRANSACTION_OPTIONS } from '../../activities/audit-chain';
+import { isUniqueViolation, type Db, type DbTransaction } from '../../prisma/db';
+import { auditRowOf } from './audit';
 
 export interface PersonStore extends PersonRegistry, PendingIntakeCounter {
   getPersonalData(inburgeraarId: string): Promise<PersonalData | undefined>;
@@ -29,31 +31,36 @@ export function prismaPersonStore(db: Db): PersonStore {
   };
   return {
     find,
-    async create(person) {
+    async create(person, audit) {
       try {
-        const created = await db.inburgeraar.create({
-          data: {
-            id: person.inburgeraarId,
-            workflowId: person.workflowId,
-            koppelingRef: person.koppelingRef,
-            coachId: person.coachId,
-            doelgroep: person.doelgroep,
-            gemeenteCode: person.gemeenteCode ?? null,
-            persoonsgegevens: {
-              create: {
-                bsnHash: person.bsnHash,
-                bsnCiphertext: person.bsnEncrypted,
-                bsnKeyId: person.bsnKeyId,
-                voornaam: person.persoon.voornaam,
-                achternaam: person.persoon.achternaam,
-                geboortedatum: person.persoon.geboortedatum ?? null,
-                email: person.persoon.email ?? null,
-                telefoon: person.persoon.telefoon ?? null,
-                adres: person.persoon.adres ?? null,
+        const created = await db.$transaction(async (tx: DbTransaction) => {
+          const row = await tx.inburgeraar.create({
+            data: {
+              id: person.inburgeraarId,
+              workflowId: person.workflowId,
+              koppelingRef: person.koppelingRef,
+              coachId: person.coachId,
+              doelgroep: person.doelgroep,
+              gemeenteCode: person.gemeenteCode ?? null,
+              persoonsgegevens: {
+                create: {
+                  bsnHash: person.bsnHash,
+                  bsnCiphertext: person.bsnEncrypted,
+                  bsnKeyId: person.bsnKeyId,
+                  voornaam: person.persoon.voornaam,
+                  achternaam: person.persoon.achternaam,
+                  geboortedatum: person.persoon.geboortedatum ?? null,
+                  email: person.persoon.email ?? null,
+                  telefoon: person.persoon.telefoon ?? null,
+                  adres: person.persoon.adres ?? null,
+                },
               },
             },
-          },
-        });
+          });
+          // Last: appending holds the audit chain's head until the commit.
+          await appendAuditEvents(tx, [auditRowOf({ ...audit, inburgeraarId: person.inburgeraarId })]);
+          return row;
+        }, AUDIT_TRANSACTION_OPTIONS);
         return { created: true, person: personRecord(created) };
       } catch (err) {
         // The unique koppelingRef / bsnHash: a concurrent koppeling for the same person won the race.

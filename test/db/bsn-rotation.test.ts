@@ -27,17 +27,20 @@ const after = new BsnKeyring('bsn-2', NEW_KEY);
 
 async function addPerson(store: PersonStore, keyring: BsnKeyring, bsn: string): Promise<string> {
   const inburgeraarId = randomUUID();
-  await store.create({
-    inburgeraarId,
-    workflowId: `inburgering-${inburgeraarId}`,
-    koppelingRef: `COA-${inburgeraarId}`,
-    coachId: 'coach-1',
-    doelgroep: 'asielstatushouder',
-    bsnHash: keyring.hash(bsn),
-    bsnEncrypted: keyring.encrypt(bsn),
-    bsnKeyId: keyring.currentId,
-    persoon: { voornaam: 'Amal', achternaam: 'Haddad' },
-  });
+  await store.create(
+    {
+      inburgeraarId,
+      workflowId: `inburgering-${inburgeraarId}`,
+      koppelingRef: `COA-${inburgeraarId}`,
+      coachId: 'coach-1',
+      doelgroep: 'asielstatushouder',
+      bsnHash: keyring.hash(bsn),
+      bsnEncrypted: keyring.encrypt(bsn),
+      bsnKeyId: keyring.currentId,
+      persoon: { voornaam: 'Amal', achternaam: 'Haddad' },
+    },
+    { actorId: 'test', actorRole: 'admin', action: 'KOPPELING_REGISTERED' },
+  );
   return inburgeraarId;
 }
 
