@@ -69,6 +69,19 @@ export function isBusy(error: unknown): boolean {
 /** The waits between two tries of a statement that found the file locked. */
 export const BUSY_RETRY = { firstDelayMs: 1, maxDelayMs: 8 } as const;
 
+/** `attempt` until it does not fail with SQLITE_BUSY, waiting on timers in between, for `timeoutMs` at most. */
+async function retryWhileBusy<T>(attempt: () => Promise<T>, timeoutMs: number): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (let delay: number = BUSY_RETRY.firstDelayMs; ; delay = Math.min(2 * delay, BUSY_RETRY.maxDelayMs)) {
+    try {
+      return await attempt();
+    } catch (error) {
+      if (!isBusy(error) || Date.now() + delay > deadline) throw error;
+    }
+    await sleep(delay);
+  }
+}
+
 /** What the adapter's own bare BEGIN runs instead: startTransaction below has begun already. */
 const ALREADY_BEGUN = { run: () => ({ changes: 0, lastInsertRowid: 0 }) };
 
@@ -117,12 +130,11 @@ export function serializedConnection(
   const lock = new Mutex();
 
   /**
-   * `work` under the lock, tried again while the file is locked. Answers with the lock still held
-   * when `keep` (a transaction), else released.
+   * `work` under the lock, tried again while the file is locked (the lock given back meanwhile).
+   * Answers with the lock still held when `keep` (a transaction), else released.
    */
-  async function whenUnlocked<T>(work: () => T | Promise<T>, keep: boolean) {
-    const deadline = Date.now() + busyTimeoutMs;
-    for (let delay: number = BUSY_RETRY.firstDelayMs; ; delay = Math.min(2 * delay, BUSY_RETRY.maxDelayMs)) {
+  const whenUnlocked = <T>(work: () => T | Promise<T>, keep: boolean) =>
+    retryWhileBusy(async () => {
       const release = await lock.acquire();
       try {
         const value = await work();
@@ -130,29 +142,13 @@ export function serializedConnection(
         return { value, release };
       } catch (error) {
         release();
-        if (!isBusy(error) || Date.now() + delay > deadline) throw error;
+        throw error;
       }
-      await sleep(delay);
-    }
-  }
-
+    }, busyTimeoutMs);
   const outsideTransaction = async <T>(work: () => Promise<T>) => (await whenUnlocked(work, false)).value;
-  /** A read on the read-only connection: no lock to wait for; tried again only if SQLite says busy. */
-  async function read(query: SqlQuery) {
-    for (
-      let delay: number = BUSY_RETRY.firstDelayMs, waited = 0;
-      ;
-      delay = Math.min(2 * delay, BUSY_RETRY.maxDelayMs)
-    ) {
-      try {
-        return await reader!.queryRaw(query);
-      } catch (error) {
-        if (!isBusy(error) || waited + delay > busyTimeoutMs) throw error;
-      }
-      await sleep(delay);
-      waited += delay;
-    }
-  }
+  // A read on the read-only connection has no lock to wait for.
+  const read = (query: SqlQuery) => retryWhileBusy(() => reader!.queryRaw(query), busyTimeoutMs);
+
   return {
     provider: inner.provider,
     adapterName: inner.adapterName,
