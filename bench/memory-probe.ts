@@ -72,8 +72,10 @@ function rssBytes(): number {
   return Number(/VmRSS:\s+(\d+)/.exec(status)?.[1]) * 1024;
 }
 
+// Neither the channel nor the IPC listener may keep a process alive that has finished its work
+// (a worker that shut down on SIGTERM would otherwise wait for the bench's SIGKILL, and a
+// `--cpu-prof` profile of its main thread would never be written): both are unref'd once set up.
 const channel = new BroadcastChannel(CHANNEL);
-channel.unref();
 
 if (isMainThread) {
   const waiting = new Map<number, HeapSample[]>();
@@ -103,6 +105,8 @@ if (isMainThread) {
       process.send?.({ memoryProbe: id, sample: { rssBytes: rssBytes(), main, threads } });
     }, 50);
   });
+  channel.unref();
+  process.channel?.unref();
 } else {
   channel.postMessage({ hello: threadId });
   channel.onmessage = (event) => {
@@ -110,4 +114,5 @@ if (isMainThread) {
     if (m.ask === undefined) return;
     channel.postMessage({ reply: m.ask, sample: heapSample(m.snapshotDir) });
   };
+  channel.unref();
 }
