@@ -168,4 +168,32 @@ describe('SQLite connection shared by concurrent requests', () => {
       await close();
     }
   });
+
+  it('prepares each SQL text once per connection, and a cached statement gives each call its own answer', async () => {
+    const prepare = jest.spyOn(Database.prototype, 'prepare');
+    const { db, close } = await openMigratedDb('sqlite', 'conn-statement-cache');
+    try {
+      const people = [person(), person(), person()];
+      prepare.mockClear();
+      for (const p of people) await db.inburgeraar.create({ data: p });
+      // The same insert again: a unique violation, after which the cached statement still works.
+      const again = await db.inburgeraar.create({ data: people[0]! }).catch((e: { code?: string }) => e.code);
+      expect(again).toBe('P2002');
+      const later = person();
+      await db.inburgeraar.create({ data: later });
+      const found = [];
+      for (const p of [...people, later])
+        found.push((await db.inburgeraar.findUnique({ where: { id: p.id }, select: { koppelingRef: true } }))?.koppelingRef);
+      expect(found).toEqual([...people, later].map((p) => p.koppelingRef));
+      const texts = prepare.mock.calls.map(([sql]) => sql);
+      const inserts = texts.filter((sql) => sql.startsWith('INSERT INTO `main`.`Inburgeraar`'));
+      const selects = texts.filter((sql) => sql.startsWith('SELECT') && sql.includes('`main`.`Inburgeraar`'));
+      // Prisma's adapter prepares every statement anew: 5 inserts and 4 selects without the cache.
+      expect(inserts).toHaveLength(1);
+      expect(selects).toHaveLength(1);
+    } finally {
+      prepare.mockRestore();
+      await close();
+    }
+  });
 });
