@@ -184,7 +184,11 @@ export async function appendAuditEvents(tx: DbTransaction, rows: readonly AuditR
     data.push({ ...fields, details: detailsText, hash, personalSalt });
   }
   if (data.length === 0) return 0;
-  await tx.auditEvent.createMany({ data });
+  // One create per row rather than createMany: Prisma reuses the compiled plan of a create, but
+  // compiles every createMany anew, which costs more than the insert (measured on SQLite: 1.5 ms
+  // of CPU for a transaction writing one row with createMany, 1.0 ms with create). A request or a
+  // step appends one or two rows.
+  for (const row of data) await tx.auditEvent.create({ data: row, select: { id: true } });
   await tx.auditChainHead.update({ where: { id: HEAD_ID }, data: { seq, hash } });
   return data.length;
 }
