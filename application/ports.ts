@@ -3,6 +3,7 @@
  * or a script hands in only those. Implemented on Prisma by api/store/ and on Temporal by
  * ./temporal.ts.
  */
+import type { ActingUser } from '../domain/access';
 import type { CommandInput, CommandName, Koppeling } from '../domain/commands';
 import type { TrajectoryState, TrajectorySummary } from '../domain/types';
 import type { Principal, Role } from '../api/auth/principal';
@@ -98,13 +99,16 @@ export interface TrajectoryReader {
 
 export interface CommandRunner {
   /**
-   * Runs the command as the workflow's update and answers the new summary. The same `updateId`
-   * twice is one update: Temporal answers the second call with the first one's result.
+   * Runs the command as the workflow's update and answers the new summary; the update's validator
+   * checks that `user` may act on this trajectory (domain/access.ts). The same `updateId` twice is
+   * one update: Temporal answers the second call with the first one's result. NotFoundError when
+   * no running trajectory has this id (none, or it has ended).
    */
   execute<N extends CommandName>(
     inburgeraarId: string,
     name: N,
     input: CommandInput<N>,
+    user: ActingUser,
     updateId?: string,
   ): Promise<TrajectorySummary>;
 }

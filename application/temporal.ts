@@ -6,7 +6,8 @@ import type { Client, SignalDefinition, UpdateDefinition } from '@temporalio/cli
 import { WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError } from '@temporalio/common';
 import type { CommandInput, CommandName } from '../domain/commands';
 import type { TrajectorySummary } from '../domain/types';
-import { commandUpdates, getState } from '../workflows/messages';
+import type { ActingUser } from '../domain/access';
+import { commandUpdates, getState, type CommandArgs } from '../workflows/messages';
 import { NotFoundError } from './errors';
 import { PARTNER_FACTS } from './partner-facts';
 import type { Trajectories } from './ports';
@@ -48,11 +49,12 @@ export function temporalTrajectories(client: Client, taskQueue: string): Traject
       inburgeraarId: string,
       name: N,
       input: CommandInput<N>,
+      user: ActingUser,
       updateId?: string,
     ): Promise<TrajectorySummary> {
-      const update = commandUpdates[name] as UpdateDefinition<TrajectorySummary, [CommandInput<N>], N>;
+      const update = commandUpdates[name] as UpdateDefinition<TrajectorySummary, CommandArgs<N>, N>;
       return handle(inburgeraarId)
-        .executeUpdate(update, { args: [input], ...(updateId ? { updateId } : {}) })
+        .executeUpdate(update, { args: [input, user], ...(updateId ? { updateId } : {}) })
         .catch(notFoundIfGone);
     },
 

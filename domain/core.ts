@@ -12,6 +12,7 @@ export * from './rules';
 export * from './deadlines';
 export * from './transitions';
 export * from './refusals';
+export * from './access';
 export * from './ports';
 export { summarize } from './summarize';
 export { resolveSettings, SETTINGS_DEFAULTS } from './settings-defaults';

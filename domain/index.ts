@@ -8,6 +8,7 @@ export * from './deadlines';
 export * from './transitions';
 export * from './summary';
 export * from './refusals';
+export * from './access';
 export * from './ports';
 export * from './allowed-actions';
 export * from './next-step';

@@ -2,7 +2,7 @@
  * Every code with which a rule can refuse a command: the one list. `validate()` (./transitions.ts)
  * can only refuse with one of these (its type says so), the workflow fails the update with an
  * `ApplicationFailure` whose `type` is the code, and the API answers 409 with `error` = the code
- * (400 for `INVALID_INPUT`). The OpenAPI document lists them from here.
+ * (400 for `INVALID_INPUT`, 403 for `ACCESS_DENIED`). The OpenAPI document lists them from here.
  */
 export const RULE_CODES = [
   'ALREADY_DOWNGRADED',
@@ -78,8 +78,14 @@ export type RuleCode = (typeof RULE_CODES)[number];
 /** A command whose input does not match its schema (the API answers 400 before it gets here). */
 export const INVALID_INPUT = 'INVALID_INPUT';
 
+/**
+ * The acting user may not act on this trajectory (domain/access.ts): a coach outside their
+ * caseload. The API answers 403, as it does when it refuses a read itself.
+ */
+export const ACCESS_DENIED = 'ACCESS_DENIED';
+
 /** Every failure type an update can answer with. */
-export const REFUSAL_CODES = [...RULE_CODES, INVALID_INPUT] as const;
+export const REFUSAL_CODES = [...RULE_CODES, INVALID_INPUT, ACCESS_DENIED] as const;
 export type RefusalCode = (typeof REFUSAL_CODES)[number];
 
 export const isRefusalCode = (value: unknown): value is RefusalCode =>

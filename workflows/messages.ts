@@ -1,9 +1,10 @@
 /**
  * The message contract of trajectoryWorkflow, in one place (the API and tests import it):
  * - one **update** per command of domain/commands.ts (derived from `commandSchemas`, never listed
- *   here), taking the zod-inferred input of that command and answering with the new summary. Its
- *   validator runs the domain rules; a refusal is an `ApplicationFailure` whose `type` is the rule
- *   code (domain/refusals.ts) and whose message is the Dutch explanation (the API answers 409).
+ *   here), taking the zod-inferred input of that command and the acting user, and answering with
+ *   the new summary. Its validator checks the user's access (domain/access.ts, `ACCESS_DENIED`),
+ *   then runs the domain rules; a refusal is an `ApplicationFailure` whose `type` is the rule code
+ *   (domain/refusals.ts) and whose message is the Dutch explanation (the API answers 409).
  * - **queries** `getState` (full state, plain JSON) and `getSummary` (short, for lists).
  * - **signals** for partners' fire-and-forget facts (lesson hours, exam results): invalid facts
  *   are not applied but recorded as a refused event in the audit trail.
@@ -14,9 +15,16 @@ import type { UpdateDefinition } from '@temporalio/common';
 import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
 import type { CommandInput, CommandName } from '../domain/commands';
 import { COMMAND_NAMES } from './contract';
+import type { ActingUser } from '../domain/access';
 import type { TrajectoryState, TrajectorySummary } from '../domain/types';
 
-export type CommandUpdate<N extends CommandName> = UpdateDefinition<TrajectorySummary, [CommandInput<N>], N>;
+/**
+ * An update's arguments: the command's input and the user who acts (domain/access.ts), whom the
+ * validator checks against the trajectory before the rules. Without the second argument (a test,
+ * a script holding the payload key) no per-person check is made.
+ */
+export type CommandArgs<N extends CommandName> = [CommandInput<N>, ActingUser?];
+export type CommandUpdate<N extends CommandName> = UpdateDefinition<TrajectorySummary, CommandArgs<N>, N>;
 export type CommandUpdates = { [N in CommandName]: CommandUpdate<N> };
 
 /**
@@ -25,7 +33,7 @@ export type CommandUpdates = { [N in CommandName]: CommandUpdate<N> };
  * update up by the command it validated.
  */
 export const commandUpdates = Object.fromEntries(
-  COMMAND_NAMES.map((name) => [name, defineUpdate<TrajectorySummary, [CommandInput<typeof name>]>(name)]),
+  COMMAND_NAMES.map((name) => [name, defineUpdate<TrajectorySummary, CommandArgs<typeof name>>(name)]),
 ) as CommandUpdates;
 
 /** Full state (plain JSON). */

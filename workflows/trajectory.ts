@@ -65,6 +65,8 @@ import {
 } from '@temporalio/workflow';
 import type { SearchAttributeUpdatePair, UpdateDefinition } from '@temporalio/common';
 import {
+  ACCESS_DENIED,
+  accessRefusal,
   apply,
   applyValidated,
   CURRENT_RULES_VERSION,
@@ -85,6 +87,7 @@ import {
   validate,
 } from '../domain/core';
 import type {
+  ActingUser,
   Command,
   CommandInput,
   CommandName,
@@ -100,7 +103,14 @@ import type {
 import { COMMAND_NAMES } from './contract';
 import { commandInputIssues, describeIssues, koppelingIssues } from './input-check';
 import type { TrajectoryActivities } from '../activities/types';
-import { commandUpdates, getState, getSummary, partnerExamResult, partnerLessonHours } from './messages';
+import {
+  commandUpdates,
+  getState,
+  getSummary,
+  partnerExamResult,
+  partnerLessonHours,
+  type CommandArgs,
+} from './messages';
 import { Achterstallig, CoachId, InburgeringFase, Leerroute, VolgendeDeadline } from './search-attributes';
 
 /** The second workflow argument: what continueAsNew carries to the next run, and switches. */
@@ -169,6 +179,18 @@ type Effect =
   | { kind: 'notification'; intent: NotificationIntent; at: string };
 
 const nowIso = (): string => new Date(Date.now()).toISOString();
+
+/** The acting user's shape (ids and role as strings), before the access rule reads it. */
+const isActingUser = (value: unknown): value is ActingUser => {
+  const u = value as Partial<ActingUser> | null;
+  return (
+    typeof u === 'object' &&
+    u !== null &&
+    typeof u.userId === 'string' &&
+    typeof u.role === 'string' &&
+    (u.partnerId === undefined || u.partnerId === null || typeof u.partnerId === 'string')
+  );
+};
 
 /** The type of an activity failure (ApplicationFailure type or error name), never its message. */
 function failureType(err: unknown): string {
@@ -348,9 +370,14 @@ export async function trajectoryWorkflow(
     ApplicationFailure.create({ type, message, nonRetryable: true, details: details ? [details] : [] });
 
   function registerCommand<N extends CommandName>(name: N): void {
-    const update: UpdateDefinition<TrajectorySummary, [CommandInput<N>]> = commandUpdates[name];
-    setHandler<TrajectorySummary, [CommandInput<N>], typeof update>(update, (input) => handle(name, input), {
-      validator: (input: CommandInput<N>) => {
+    const update: UpdateDefinition<TrajectorySummary, CommandArgs<N>> = commandUpdates[name];
+    setHandler<TrajectorySummary, CommandArgs<N>, typeof update>(update, (input) => handle(name, input), {
+      validator: (input: CommandInput<N>, user?: ActingUser) => {
+        // Who acts first, on this very state: the API sends no separate query to check it.
+        if (user !== undefined) {
+          const denied = isActingUser(user) ? accessRefusal(user, state) : 'not allowed for this role';
+          if (denied) throw refusal(ACCESS_DENIED, denied);
+        }
         const issues = commandInputIssues(name, input);
         if (issues.length) throw refusal(INVALID_INPUT, describeIssues(issues), { issues });
         const found = validate(state, commandOf(name, input), nowIso());

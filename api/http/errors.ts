@@ -15,7 +15,7 @@ import {
   RefusedError,
   type FieldIssue,
 } from '../../application/errors';
-import { INVALID_INPUT, isRefusalCode } from '../../domain/refusals';
+import { ACCESS_DENIED, INVALID_INPUT, isRefusalCode } from '../../domain/refusals';
 
 export type ValidationIssue = FieldIssue;
 
@@ -56,7 +56,8 @@ export const forbidden = (message = 'not allowed for this role'): HttpError =>
  * The contract: a workflow validator refuses with an `ApplicationFailure` whose `type` is the rule
  * code (domain/refusals.ts) and whose message is the Dutch explanation. Temporal wraps it in a
  * WorkflowUpdateFailedError; the code is read from the type, never parsed out of the text.
- * INVALID_INPUT (the workflow's own schema check) is a 400 with its field issues.
+ * INVALID_INPUT (the workflow's own schema check) is a 400 with its field issues; ACCESS_DENIED (the
+ * acting user may not act on this trajectory, domain/access.ts) a 403, as the API's own refusal.
  */
 export function ruleRefusal(err: unknown): HttpError | undefined {
   if (!(err instanceof WorkflowUpdateFailedError)) return undefined;
@@ -66,6 +67,7 @@ export function ruleRefusal(err: unknown): HttpError | undefined {
       const details = cause.details?.[0] as { issues?: ValidationIssue[] } | undefined;
       return new ValidationError(details?.issues ?? [{ field: 'body', reason: cause.message }]);
     }
+    if (cause.type === ACCESS_DENIED) return forbidden(cause.message);
     return new HttpError(409, cause.type, cause.message);
   }
   // A refusal without a known code is still a refusal of this request, not a server fault.

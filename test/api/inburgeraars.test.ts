@@ -178,6 +178,25 @@ describe('timeline and reassignment', () => {
     // The old coach lost access at once; the new one has it.
     await get(`/api/inburgeraars/${id}`, h.users.coach.key).expect(403);
     await get(`/api/inburgeraars/${id}`, h.users.coach2.key).expect(200);
+    // Actions too: the workflow's validator checks who acts (one round trip, no query first).
+    const plans = async () =>
+      (await get(`/api/inburgeraars/${id}/timeline`, h.users.manager.key).expect(200)).body.entries.filter(
+        (e: { type: string }) => e.type === 'planBredeIntake',
+      ).length;
+    const plansBefore = await plans();
+    const denied = await request(h.app)
+      .post(`/api/inburgeraars/${id}/acties/planBredeIntake`)
+      .set('X-Api-Key', h.users.coach.key)
+      .send({ plannedDate: '2026-12-11' })
+      .expect(403);
+    expect(denied.body).toMatchObject({ error: 'FORBIDDEN', message: 'not in your caseload' });
+    expect(await plans()).toBe(plansBefore);
+    await request(h.app)
+      .post(`/api/inburgeraars/${id}/acties/planBredeIntake`)
+      .set('X-Api-Key', h.users.coach2.key)
+      .send({ plannedDate: '2026-12-11' })
+      .expect(200);
+    expect(await plans()).toBe(plansBefore + 1);
     expect((await h.db.inburgeraar.findUnique({ where: { id } }))?.coachId).toBe(h.users.coach2.user.id);
 
     // Same coach again: the workflow refuses, 409 with its rule; not a coach: 400.

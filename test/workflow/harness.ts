@@ -14,6 +14,7 @@ import type { UpdateDefinition } from '@temporalio/common';
 import {
   instantAt,
   localDate,
+  type ActingUser,
   type CommandInput,
   type CommandName,
   type Koppeling,
@@ -23,6 +24,7 @@ import {
   type StepRecordShape,
 } from '../../domain';
 import type { TrajectoryActivities } from '../../activities/types';
+import type { CommandArgs } from '../../workflows/messages';
 import { trajectoryWorkflow } from '../../workflows';
 import {
   createTimeSkippingEnv,
@@ -253,7 +255,9 @@ export async function finalResult(env: TestWorkflowEnvironment, workflowId: stri
 /** Typed shorthand: `u(setPip, input)` runs the update on this trajectory and answers its summary. */
 export function updater(h: WorkflowHandle<typeof trajectoryWorkflow>) {
   return <N extends CommandName>(
-    update: UpdateDefinition<TrajectorySummary, [CommandInput<N>], N>,
+    update: UpdateDefinition<TrajectorySummary, CommandArgs<N>, N>,
     input: CommandInput<N>,
-  ): Promise<TrajectorySummary> => h.executeUpdate(update, { args: [input] });
+    user?: ActingUser,
+  ): Promise<TrajectorySummary> =>
+    h.executeUpdate(update, { args: user ? [input, user] : [input] });
 }

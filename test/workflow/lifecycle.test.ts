@@ -4,10 +4,12 @@
  */
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { createTimeSkippingEnv } from '../helpers/temporal';
+import type { ActingUser } from '../../domain';
 import * as m from '../../workflows/messages';
 import {
   advanceTo,
   expectHistoriesReplay,
+  expectRefused,
   finalResult,
   type RecordedHistory,
   Recorder,
@@ -194,6 +196,47 @@ it('a step is one recordStep: setPip writes its events and the partner hand-off 
     await u(m.commandUpdates.endTrajectory, { reason: 'VERTROKKEN', date: '2050-01-10' });
     expect(await finalResult(env, h.workflowId)).toMatchObject({ phase: 'VERTROKKEN' });
     histories.push({ workflowId: h.workflowId, history: await h.fetchHistory() });
+  } finally {
+    await stopWorker(w);
+  }
+});
+
+it("an update checks the acting user on the workflow's own state: another coach is refused and nothing changes", async () => {
+  const taskQueue = uniqueTaskQueue('access');
+  const recorder = new Recorder();
+  const w = await startWorker(env, taskQueue, recorder);
+  try {
+    await advanceTo(env, '2051-02-03');
+    const h = await startTrajectory(env, taskQueue, {
+      koppelingDate: '2051-02-03',
+      doelgroep: 'gezinsmigrant',
+      coachId: 'coach-own',
+      kennisgevingDate: '2051-02-03',
+      brpInschrijvingDate: '2051-02-03',
+    });
+    const u = updater(h);
+    const plan = { plannedDate: '2051-02-10' };
+    const before = await h.query(m.getState);
+    for (const user of [
+      { userId: 'coach-other', role: 'coach' },
+      { userId: 'coach-own', role: 'partner', partnerId: 'taalschool-x' },
+      { userId: 'coach-own', role: 'admin' },
+      { userId: 'coach-own', role: 7 } as unknown as ActingUser,
+    ])
+      await expectRefused(u(m.commandUpdates.planBredeIntake, plan, user), 'ACCESS_DENIED');
+    // A refused update leaves no trace: same state, nothing written.
+    expect(await h.query(m.getState)).toEqual(before);
+    expect(recorder.steps.filter((st) => st.workflowId === h.workflowId)).toHaveLength(1); // the koppeling
+    // The own coach and a manager may act; after a reassignment the old coach may not.
+    expect(await u(m.commandUpdates.planBredeIntake, plan, { userId: 'coach-own', role: 'coach' })).toMatchObject({
+      phase: 'BREDE_INTAKE',
+    });
+    await u(m.commandUpdates.reassignCoach, { coachId: 'coach-new' }, { userId: 'mgr-1', role: 'manager' });
+    await expectRefused(
+      u(m.commandUpdates.planBredeIntake, { plannedDate: '2051-02-11' }, { userId: 'coach-own', role: 'coach' }),
+      'ACCESS_DENIED',
+    );
+    await u(m.commandUpdates.planBredeIntake, { plannedDate: '2051-02-11' }, { userId: 'coach-new', role: 'coach' });
   } finally {
     await stopWorker(w);
   }
