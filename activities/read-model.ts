@@ -174,10 +174,7 @@ export async function upsertReadModelIn(
     }
   }
   await tx.deadlineReadModel.deleteMany({ where: { inburgeraarId } });
-  // A create per row, not createMany: Prisma compiles a createMany's query plan on every call, and
-  // that cost more than the few inserts of a trajectory's deadlines (as in ./audit-chain.ts).
-  for (const data of deadlineRows(snapshot))
-    await tx.deadlineReadModel.create({ data, select: { id: true } });
+  await tx.deadlineReadModel.createMany({ data: deadlineRows(snapshot) });
   return true;
 }
 
