@@ -183,7 +183,10 @@ describe('SQLite connection shared by concurrent requests', () => {
       await db.inburgeraar.create({ data: later });
       const found = [];
       for (const p of [...people, later])
-        found.push((await db.inburgeraar.findUnique({ where: { id: p.id }, select: { koppelingRef: true } }))?.koppelingRef);
+        found.push(
+          (await db.inburgeraar.findUnique({ where: { id: p.id }, select: { koppelingRef: true } }))
+            ?.koppelingRef,
+        );
       expect(found).toEqual([...people, later].map((p) => p.koppelingRef));
       const texts = prepare.mock.calls.map(([sql]) => sql);
       const inserts = texts.filter((sql) => sql.startsWith('INSERT INTO `main`.`Inburgeraar`'));

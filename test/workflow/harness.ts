@@ -258,6 +258,5 @@ export function updater(h: WorkflowHandle<typeof trajectoryWorkflow>) {
     update: UpdateDefinition<TrajectorySummary, CommandArgs<N>, N>,
     input: CommandInput<N>,
     user?: ActingUser,
-  ): Promise<TrajectorySummary> =>
-    h.executeUpdate(update, { args: user ? [input, user] : [input] });
+  ): Promise<TrajectorySummary> => h.executeUpdate(update, { args: user ? [input, user] : [input] });
 }

@@ -228,15 +228,25 @@ it("an update checks the acting user on the workflow's own state: another coach 
     expect(await h.query(m.getState)).toEqual(before);
     expect(recorder.steps.filter((st) => st.workflowId === h.workflowId)).toHaveLength(1); // the koppeling
     // The own coach and a manager may act; after a reassignment the old coach may not.
-    expect(await u(m.commandUpdates.planBredeIntake, plan, { userId: 'coach-own', role: 'coach' })).toMatchObject({
+    expect(
+      await u(m.commandUpdates.planBredeIntake, plan, { userId: 'coach-own', role: 'coach' }),
+    ).toMatchObject({
       phase: 'BREDE_INTAKE',
     });
     await u(m.commandUpdates.reassignCoach, { coachId: 'coach-new' }, { userId: 'mgr-1', role: 'manager' });
     await expectRefused(
-      u(m.commandUpdates.planBredeIntake, { plannedDate: '2051-02-11' }, { userId: 'coach-own', role: 'coach' }),
+      u(
+        m.commandUpdates.planBredeIntake,
+        { plannedDate: '2051-02-11' },
+        { userId: 'coach-own', role: 'coach' },
+      ),
       'ACCESS_DENIED',
     );
-    await u(m.commandUpdates.planBredeIntake, { plannedDate: '2051-02-11' }, { userId: 'coach-new', role: 'coach' });
+    await u(
+      m.commandUpdates.planBredeIntake,
+      { plannedDate: '2051-02-11' },
+      { userId: 'coach-new', role: 'coach' },
+    );
   } finally {
     await stopWorker(w);
   }
