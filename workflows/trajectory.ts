@@ -34,6 +34,8 @@
  * below: nothing else in this file changes.
  *
  * Active patches:
+ * - `2026-12-steady-timer` (December 2026): the main loop keeps its wake-up timer while the wake-up
+ *   moment stays the same, instead of cancelling and restarting it on every wake (see its const).
  * - `2026-12-local-step` (December 2026): `recordStep` runs as a local activity (see its proxy
  *   below). Histories recorded before it replay with the regular activity.
  * - `2026-12-record-step` (December 2026): effects are written as one `recordStep` per step and
@@ -52,6 +54,7 @@
  */
 import {
   ApplicationFailure,
+  CancellationScope,
   allHandlersFinished,
   condition,
   continueAsNew,
@@ -60,6 +63,7 @@ import {
   proxyActivities,
   proxyLocalActivities,
   setHandler,
+  sleep,
   upsertSearchAttributes as upsertWorkflowSearchAttributes,
   workflowInfo,
 } from '@temporalio/workflow';
@@ -164,6 +168,14 @@ const { sendNotification } = proxyActivities<TrajectoryActivities>({
     maximumAttempts: 12,
   },
 });
+
+/**
+ * Since `2026-12-steady-timer` the main loop keeps one timer for its next wake-up and replaces it
+ * only when the wake-up moves. Before, every wake (each update, each partner fact) cancelled the
+ * timer and started a new one for the same moment: two history events and a chain of promises per
+ * coach action, for nothing. Histories recorded before it replay with the old loop.
+ */
+const STEADY_TIMER_PATCH = '2026-12-steady-timer';
 
 /** The patch through which a trajectory adopts each rules version of domain/law.ts (see the header). */
 const RULES_PATCHES: Record<number, string> = { 2: '2026-12-rules-v2' };
@@ -423,6 +435,27 @@ export async function trajectoryWorkflow(
   setHandler(getState, () => state);
   setHandler(getSummary, () => summarize(state));
 
+  /** The main loop's one wake-up timer (since STEADY_TIMER_PATCH): its moment, and whether it fired. */
+  let timer: { at: number; scope: CancellationScope; fired: boolean } | undefined;
+
+  /** Keeps the timer for `at` running, or replaces it when the wake-up moved (none: no timer). */
+  function wakeUpAt(at: number | undefined): void {
+    if (timer && timer.at === at) return;
+    timer?.scope.cancel();
+    timer = undefined;
+    if (at === undefined) return;
+    const current = { at, scope: new CancellationScope(), fired: false };
+    timer = current;
+    current.scope
+      .run(() => sleep(Math.max(1, at - Date.now())))
+      .then(
+        () => {
+          current.fired = true;
+        },
+        () => undefined, // cancelled: the wake-up moved
+      );
+  }
+
   const continueAsNewDue = (): boolean => {
     const threshold = state.settings.continueAsNewAfterEvents;
     return (
@@ -448,9 +481,15 @@ export async function trajectoryWorkflow(
 
     dirty = false;
     const wake = nextWakeUp(state, nowIso());
-    const timeout = wake === undefined ? undefined : Math.max(1, Date.parse(wake) - Date.now());
-    if (timeout === undefined) await condition(() => dirty);
-    else await condition(() => dirty, timeout);
+    if (patched(STEADY_TIMER_PATCH)) {
+      wakeUpAt(wake === undefined ? undefined : Date.parse(wake));
+      await condition(() => dirty || timer?.fired === true);
+      if (timer?.fired) timer = undefined;
+    } else {
+      const timeout = wake === undefined ? undefined : Math.max(1, Date.parse(wake) - Date.now());
+      if (timeout === undefined) await condition(() => dirty);
+      else await condition(() => dirty, timeout);
+    }
   }
 
   // The end: a final event that says why, then let running update handlers answer.

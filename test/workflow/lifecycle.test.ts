@@ -3,6 +3,7 @@
  * carries the state (forced with a small threshold), and the histories of both replay.
  */
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
+import { temporal } from '@temporalio/proto';
 import { createTimeSkippingEnv } from '../helpers/temporal';
 import type { ActingUser } from '../../domain';
 import * as m from '../../workflows/messages';
@@ -247,11 +248,47 @@ it("an update checks the acting user on the workflow's own state: another coach 
       { plannedDate: '2051-02-11' },
       { userId: 'coach-new', role: 'coach' },
     );
+    // Ended, so none of its timers is left for the later tests' time skipping.
+    await u(m.commandUpdates.endTrajectory, { reason: 'VERTROKKEN', date: '2051-02-03' });
+  } finally {
+    await stopWorker(w);
+  }
+});
+
+it('an update that does not move the next wake-up leaves the wake-up timer running', async () => {
+  const taskQueue = uniqueTaskQueue('timer');
+  const recorder = new Recorder();
+  const w = await startWorker(env, taskQueue, recorder);
+  try {
+    await advanceTo(env, '2052-03-01');
+    const h = await startTrajectory(env, taskQueue, {
+      koppelingDate: '2052-03-01',
+      doelgroep: 'gezinsmigrant',
+      coachId: 'coach-t',
+      kennisgevingDate: '2052-03-01',
+      brpInschrijvingDate: '2052-03-01',
+    });
+    const u = updater(h);
+    for (const plannedDate of ['2052-03-10', '2052-03-11', '2052-03-12', '2052-03-13'])
+      await u(m.commandUpdates.planBredeIntake, { plannedDate });
+    const types = ((await h.fetchHistory()).events ?? []).map((e) => e.eventType);
+    const count = (t: temporal.api.enums.v1.EventType) => types.filter((x) => x === t).length;
+    const { EventType } = temporal.api.enums.v1;
+    expect(count(EventType.EVENT_TYPE_WORKFLOW_EXECUTION_UPDATE_COMPLETED)).toBe(4);
+    // Before the steady timer: a cancelled and a new timer for each of the four updates.
+    expect(count(EventType.EVENT_TYPE_TIMER_CANCELED)).toBe(0);
+    expect(count(EventType.EVENT_TYPE_TIMER_STARTED)).toBe(1);
+    // And the timer still wakes the trajectory: the 14-day reminder of the intake term comes.
+    const before = recorder.steps.filter((st) => st.workflowId === h.workflowId).length;
+    await advanceTo(env, '2052-04-30');
+    expect(recorder.steps.filter((st) => st.workflowId === h.workflowId).length).toBeGreaterThan(before);
+    await u(m.commandUpdates.endTrajectory, { reason: 'VERTROKKEN', date: '2052-04-30' });
+    histories.push({ workflowId: h.workflowId, history: await h.fetchHistory() });
   } finally {
     await stopWorker(w);
   }
 });
 
 it('the recorded histories (incl. both sides of a continueAsNew) replay', async () => {
-  await expectHistoriesReplay(histories, 4);
+  await expectHistoriesReplay(histories, 5);
 });
