@@ -87,31 +87,25 @@ function cachingPrepare(prepare: (sql: string) => Statement): (sql: string) => S
   };
 }
 
-/** A cached statement as the adapter uses it: `bind(args)` then `run()`, or `columns()` and `raw().all()`. */
-function reusable(stmt: Statement): Statement {
-  const bound = (params: unknown[]): Statement => ({
-    reader: stmt.reader,
-    run: () => stmt.run(...params),
-    columns: () => stmt.columns(),
-    raw: (toggle = true) => {
-      stmt.raw(toggle);
-      return bound(params);
-    },
-    all: () => stmt.all(...params),
-    bind: () => {
-      throw new TypeError('The bind() method can only be invoked once per statement object');
-    },
-  });
+/**
+ * A cached statement as the adapter uses it: `bind(args)` then `run()`, or `columns()` and
+ * `raw().all()`. `bound` holds the arguments of a `bind`; without them each call brings its own.
+ */
+function reusable(stmt: Statement, bound?: unknown[]): Statement {
+  const params = (own: unknown[]) => bound ?? own;
   return {
     reader: stmt.reader,
-    run: (...params) => stmt.run(...params),
+    run: (...own) => stmt.run(...params(own)),
     columns: () => stmt.columns(),
     raw: (toggle = true) => {
       stmt.raw(toggle);
-      return reusable(stmt);
+      return reusable(stmt, bound);
     },
-    all: (...params) => stmt.all(...params),
-    bind: (...params) => bound(params),
+    all: (...own) => stmt.all(...params(own)),
+    bind: (...own) => {
+      if (bound) throw new TypeError('The bind() method can only be invoked once per statement object');
+      return reusable(stmt, own);
+    },
   };
 }
 
