@@ -1,4 +1,14 @@
-import { addDays, addPeriod, daysBetween, instantAt, localDate, maxDate } from '../../domain';
+import { DateTime } from 'luxon';
+import {
+  addDays,
+  addPeriod,
+  daysBetween,
+  instantAt,
+  localDate,
+  maxDate,
+  subtractPeriod,
+  toMillis,
+} from '../../domain';
 
 describe('calendar arithmetic (Europe/Amsterdam)', () => {
   it.each([
@@ -33,5 +43,74 @@ describe('calendar arithmetic (Europe/Amsterdam)', () => {
 
   it('picks the later date', () => {
     expect(maxDate('2025-01-20', undefined, '2025-02-03')).toBe('2025-02-03');
+  });
+
+  // Whole days are integer arithmetic on day numbers (domain/dates.ts), no longer luxon: the same
+  // answers as luxon's over 40 years of dates, DST nights, leap days and month ends included.
+  it('adds and counts whole days exactly as luxon does, 1990-2030', () => {
+    const luxonDate = (d: string) => DateTime.fromISO(d, { zone: 'utc' });
+    let mismatches = 0;
+    let checked = 0;
+    for (let day = Date.UTC(1990, 0, 1); day < Date.UTC(2030, 0, 1); day += 86_400_000 * 3) {
+      const date = new Date(day).toISOString().slice(0, 10);
+      for (const n of [-400, -35, -1, 0, 1, 7, 28, 366, 1095]) {
+        checked++;
+        if (addDays(date, n) !== luxonDate(date).plus({ days: n }).toISODate()) mismatches++;
+        if (subtractPeriod(date, { days: n }) !== luxonDate(date).minus({ days: n }).toISODate())
+          mismatches++;
+        if (
+          subtractPeriod(date, { weeks: 2, days: n }) !==
+          luxonDate(date).minus({ weeks: 2, days: n }).toISODate()
+        )
+          mismatches++;
+        const other = luxonDate(date).plus({ days: n }).toISODate()!;
+        if (daysBetween(date, other) !== n) mismatches++;
+      }
+    }
+    expect(checked).toBeGreaterThan(40_000);
+    expect(mismatches).toBe(0);
+    expect(subtractPeriod('2025-03-31', { months: 1 })).toBe('2025-02-28');
+    // Century rules: 2000 was a leap year, 2100 is not.
+    expect(addDays('2000-02-28', 1)).toBe('2000-02-29');
+    expect(addDays('2100-02-28', 1)).toBe('2100-03-01');
+    expect(daysBetween('1970-01-01', '2400-03-01')).toBe(
+      DateTime.fromISO('2400-03-01', { zone: 'utc' }).diff(
+        DateTime.fromISO('1970-01-01', { zone: 'utc' }),
+        'days',
+      ).days,
+    );
+  });
+
+  it.each([
+    '2025-02-29',
+    '2100-02-29',
+    '2025-00-10',
+    '2025-01-00',
+    '2025-13-01',
+    '2025-04-31',
+    '2025-1-01',
+    '20250101',
+    '2025-01-01T00:00',
+    '',
+  ])('refuses %j as a calendar date', (bad) => {
+    expect(() => addDays(bad, 1)).toThrow('invalid date');
+    expect(() => daysBetween('2025-01-01', bad)).toThrow('invalid date');
+  });
+
+  it('refuses a fraction of a day', () => {
+    expect(() => addDays('2025-01-01', 0.5)).toThrow('whole number of days');
+  });
+
+  it.each([
+    '2025-01-15T08:00:00.000Z',
+    '2025-07-15T07:00:00Z',
+    '2025-07-15T09:00:00.000+02:00',
+    '2025-03-30T01:59:59.999-01:30',
+  ])('reads the instant %s as luxon does', (instant) => {
+    expect(toMillis(instant)).toBe(DateTime.fromISO(instant).toMillis());
+  });
+
+  it.each(['2025-01-15', '2025-01-15T08:00:00', 'yesterday', ''])('has no instant for %j', (bad) => {
+    expect(toMillis(bad)).toBeNaN();
   });
 });
