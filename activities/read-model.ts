@@ -6,9 +6,11 @@
  * - the read-model row only moves forward: a snapshot older than the stored one (by the snapshot's
  *   eventSeq) is ignored, so a late retry never overwrites newer state.
  */
+import { randomUUID } from 'node:crypto';
 import { daysBetween } from '../domain/dates';
 import type { DeadlineKind, DeadlineStatus } from '../domain/types';
 import type { Db, DbTransaction } from '../prisma/db';
+import { assignments, insertInto } from '../prisma/sql';
 import { appendAuditEvents as appendToAuditChain, AUDIT_TRANSACTION_OPTIONS } from './audit-chain';
 import type { ReadModelSnapshot, RecordEventInput, StepEvent } from './types';
 
@@ -121,9 +123,9 @@ export function deadlineRows(s: ReadModelSnapshot) {
     inburgeraarId: s.inburgeraarId,
     key: d.key,
     kind: d.kind,
-    label: d.label,
+    label: d.label ?? null,
     dueDate: d.dueDate,
-    originalDueDate: d.originalDueDate,
+    originalDueDate: d.originalDueDate ?? null,
     status: d.status,
     metOn: d.fulfilledDate ?? null,
     legalSource: d.source,
@@ -153,28 +155,32 @@ export async function upsertReadModelIn(
   snapshot: ReadModelSnapshot,
   updatedAt: Date,
 ): Promise<boolean> {
+  // Raw statements (../prisma/sql.ts): this runs in every step of every trajectory.
   const inburgeraarId = snapshot.inburgeraarId;
   const row = trajectoryRow(workflowId, snapshot, updatedAt);
   const updateIfNotNewer = () =>
-    tx.trajectoryReadModel.updateMany({
-      where: { inburgeraarId, eventSeq: { lte: snapshot.eventSeq } },
-      data: row,
-    });
-  if ((await updateIfNotNewer()).count === 0) {
-    const stored = await tx.trajectoryReadModel.findUnique({
-      where: { inburgeraarId },
-      select: { eventSeq: true },
-    });
+    tx.$executeRaw`UPDATE "TrajectoryReadModel" SET ${assignments(row)}
+      WHERE "inburgeraarId" = ${inburgeraarId} AND "eventSeq" <= ${snapshot.eventSeq}`;
+  if ((await updateIfNotNewer()) === 0) {
+    const [stored] = await tx.$queryRaw<Array<{ eventSeq: number | bigint }>>`
+      SELECT "eventSeq" FROM "TrajectoryReadModel" WHERE "inburgeraarId" = ${inburgeraarId}`;
     if (!stored) {
-      await tx.trajectoryReadModel.create({ data: { inburgeraarId, ...row } });
-    } else if ((await updateIfNotNewer()).count === 0) {
+      await tx.$executeRaw(insertInto('TrajectoryReadModel', [{ inburgeraarId, ...row }]));
+    } else if ((await updateIfNotNewer()) === 0) {
       // (A row found here may also be a first write committed after our update looked, under
       // PostgreSQL's read committed: hence the second conditional update before giving up.)
       return false; // a newer snapshot is there already
     }
   }
-  await tx.deadlineReadModel.deleteMany({ where: { inburgeraarId } });
-  await tx.deadlineReadModel.createMany({ data: deadlineRows(snapshot) });
+  await tx.$executeRaw`DELETE FROM "DeadlineReadModel" WHERE "inburgeraarId" = ${inburgeraarId}`;
+  const deadlines = deadlineRows(snapshot);
+  if (deadlines.length > 0)
+    await tx.$executeRaw(
+      insertInto(
+        'DeadlineReadModel',
+        deadlines.map((d) => ({ id: randomUUID(), ...d })),
+      ),
+    );
   return true;
 }
 

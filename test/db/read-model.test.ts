@@ -54,6 +54,54 @@ for (const { provider, run } of providersUnderTest('test/db/read-model')) {
       ]);
     });
 
+    // The step's statements are raw SQL (prisma/sql.ts): what they store must read back through
+    // the model API exactly as a model write's would (dates, booleans, nulls, integers), and an
+    // update must move every column.
+    it('raw writes read back through the model API as the values written', async () => {
+      const id = newPersonId();
+      const first = eventInput(id, 1);
+      await recordTrajectoryEvent(db, first);
+      const second = eventInput(
+        id,
+        2,
+        snapshot(id, 2, {
+          paused: true,
+          overdue: true,
+          route: 'B1',
+          deadlines: [
+            {
+              key: 'PIP_VASTSTELLEN',
+              label: 'PIP vaststellen',
+              kind: 'DEADLINE',
+              dueDate: '2027-03-15',
+              originalDueDate: '2027-03-15',
+              status: 'open',
+              source: 'Besluit inburgering 2021 art. 5.3',
+              suspended: true,
+            },
+          ],
+        }),
+      );
+      await recordTrajectoryEvent(db, second);
+      const row = await db.trajectoryReadModel.findUniqueOrThrow({ where: { inburgeraarId: id } });
+      expect(row.updatedAt).toEqual(new Date(second.at));
+      expect(row).toMatchObject({ paused: true, overdue: true, route: 'B1', eventSeq: 2, intakeDate: null });
+      const [deadline, ...rest] = await db.deadlineReadModel.findMany({ where: { inburgeraarId: id } });
+      expect(rest).toHaveLength(0);
+      expect(deadline).toMatchObject({ key: 'PIP_VASTSTELLEN', suspended: true, metOn: null });
+      expect(deadline!.id).toMatch(/^[0-9a-f-]{36}$/);
+      const audit = await db.auditEvent.findMany({
+        where: { inburgeraarId: id },
+        orderBy: { eventSeq: 'asc' },
+      });
+      expect(audit.map((a) => [a.eventSeq, a.occurredAt.toISOString(), a.anonymisedAt])).toEqual([
+        [1, first.at, null],
+        [2, second.at, null],
+      ]);
+      expect(audit[1]!.chainSeq).toBe(audit[0]!.chainSeq! + 1);
+      expect(audit[1]!.prevHash).toBe(audit[0]!.hash);
+    });
+
     it('a retried event writes nothing twice', async () => {
       const id = newPersonId();
       const input = eventInput(id, 1);
