@@ -100,15 +100,30 @@ const LAST_USED_RESOLUTION_MS = 60_000;
 export function prismaUserStore(db: Db): UserStore & PrincipalLookup {
   return {
     async findPrincipalByKeyHash(hash) {
-      const key = await db.apiKey.findUnique({ where: { keyHash: hash }, include: { user: true } });
-      if (!key || key.revokedAt || !key.user.active) return undefined;
-      const role = roleSchema.safeParse(key.user.role);
+      // Every request with an API key asks this: one raw statement (prisma/sql.ts says why) instead
+      // of a model query with its include. SQLite answers booleans as 0/1 and dates as stored.
+      const [key] = await db.$queryRaw<
+        Array<{
+          id: string;
+          lastUsedAt: Date | string | number | null;
+          revokedAt: Date | string | number | null;
+          userId: string;
+          role: string;
+          partnerId: string | null;
+          active: boolean | number;
+        }>
+      >`SELECT k."id", k."lastUsedAt", k."revokedAt", u."id" AS "userId", u."role", u."partnerId", u."active"
+        FROM "ApiKey" k JOIN "User" u ON u."id" = k."userId"
+        WHERE k."keyHash" = ${hash}`;
+      if (!key || key.revokedAt !== null || !key.active) return undefined;
+      const role = roleSchema.safeParse(key.role);
       if (!role.success) return undefined;
-      if (!key.lastUsedAt || key.lastUsedAt.getTime() < Date.now() - LAST_USED_RESOLUTION_MS) {
+      const lastUsed = key.lastUsedAt === null ? Number.NaN : new Date(key.lastUsedAt).getTime();
+      if (!(lastUsed >= Date.now() - LAST_USED_RESOLUTION_MS)) {
         // Best effort, not awaited: a failed "last used" write must not fail or slow the request.
         db.apiKey.update({ where: { id: key.id }, data: { lastUsedAt: new Date() } }).catch(() => undefined);
       }
-      return { userId: key.user.id, role: role.data, partnerId: key.user.partnerId, via: 'api-key' };
+      return { userId: key.userId, role: role.data, partnerId: key.partnerId, via: 'api-key' };
     },
     async createUser(user) {
       try {

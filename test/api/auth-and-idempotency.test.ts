@@ -66,6 +66,12 @@ describe('API keys', () => {
       lastUsedAt: expect.any(String),
     });
 
+    // A user who is no longer active cannot use a key that is still valid.
+    await h.db.user.update({ where: { id: user.body.id }, data: { active: false } });
+    await request(h.app).get('/api/me').set('X-Api-Key', key).expect(401);
+    await h.db.user.update({ where: { id: user.body.id }, data: { active: true } });
+    await request(h.app).get('/api/me').set('X-Api-Key', key).expect(200);
+
     const revoked = await request(h.app)
       .delete(`/api/api-keys/${issued.body.id}`)
       .set('X-Api-Key', admin)
