@@ -25,6 +25,7 @@
  * server moves it; the webhook timestamp and `sentAt` use the real clock.
  */
 import type { Db } from '../prisma/db';
+import { SMTP_POOL_CONNECTIONS } from './mailer';
 import {
   PermanentDeliveryError,
   resolveTarget,
@@ -47,9 +48,10 @@ export const DELIVERY_POLICY = {
    * answer times the rows (~150 ms a message against a loopback server here): with 1,000
    * trajectories through 3 simulated years that was ~6 messages a second, the figure that bounded
    * the whole run (bench/years-bench.ts). Each row is claimed on its own, so rows in parallel are
-   * as safe as rows in sequence; 4 connections stay well within what a mail relay accepts.
+   * as safe as rows in sequence; 4 connections stay well within what a mail relay accepts (the
+   * mailer keeps that many open: SMTP_POOL_CONNECTIONS in ./mailer.ts).
    */
-  sendConcurrency: 4,
+  sendConcurrency: SMTP_POOL_CONNECTIONS,
 } as const;
 
 export function retryDelayMs(attempts: number): number {

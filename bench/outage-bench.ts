@@ -61,7 +61,7 @@ export async function runOutage(
 ): Promise<void> {
   smtp.down = true;
   const during = latencies(await actionsOnFreshPeople(stack, n, concurrency));
-  const refused = smtp.refusedConnections;
+  const refused = smtp.refusals;
   smtp.down = false;
   const normal = latencies(await actionsOnFreshPeople(stack, n, concurrency));
   report.add(`outage: coach action p50, SMTP refusing (${n} people, escalation queued)`, during.p50, 'ms');
@@ -70,6 +70,6 @@ export async function runOutage(
   report.add(`outage: coach action p95, SMTP up`, normal.p95, 'ms');
   report.add('outage: p95 refusing / p95 up', during.p95 / normal.p95, '×', 'outage.ratio');
   report.note(
-    `outage: the SMTP server refused ${refused} connections while ${n} coach actions ran; an action that got no answer within ${GIVE_UP_MS / 1000} s counts as ${GIVE_UP_MS / 1000} s`,
+    `outage: the SMTP server refused ${refused} connections or messages while ${n} coach actions ran; an action that got no answer within ${GIVE_UP_MS / 1000} s counts as ${GIVE_UP_MS / 1000} s`,
   );
 }

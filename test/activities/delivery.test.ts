@@ -8,7 +8,7 @@
  *   lets only one of two concurrent runs take a row, and takes over a row whose run died.
  */
 import { DELIVERY_POLICY, requeueFor } from '../../activities';
-import { messageIdFor } from '../../activities/mailer';
+import { messageIdFor, SMTP_POOL_CONNECTIONS } from '../../activities/mailer';
 import { providersUnderTest } from '../db/helpers';
 import {
   COACH_EMAIL,
@@ -79,14 +79,24 @@ for (const { provider, run } of providersUnderTest('test/activities/delivery')) 
       expect(mailsWith(reminder.key)).toHaveLength(1);
     });
 
+    it('a burst of reminders goes over a few pooled connections, each mail once', async () => {
+      const reminders = Array.from({ length: 12 }, () => reminderFor(w.coachId));
+      for (const r of reminders) await w.activities().recordStep(stepWith(w.coachId, [r], r.inburgeraarId));
+      const connectionsBefore = w.smtp.connections;
+      await deliver();
+      for (const r of reminders) expect(mailsWith(r.key)).toHaveLength(1);
+      // Without the pool every mail opened a connection of its own (12 here).
+      expect(w.smtp.connections - connectionsBefore).toBeLessThanOrEqual(SMTP_POOL_CONNECTIONS);
+    });
+
     it('an SMTP outage: retried with backoff, sent exactly once when the server is back', async () => {
       const reminder = reminderFor(w.coachId);
       await w.activities().recordStep(stepWith(w.coachId, [reminder], reminder.inburgeraarId));
       w.smtp.down = true;
-      const refusedBefore = w.smtp.refusedConnections;
+      const refusedBefore = w.smtp.refusals;
       const run = await deliver();
       expect(run.retrying).toBeGreaterThanOrEqual(1);
-      expect(w.smtp.refusedConnections).toBeGreaterThan(refusedBefore);
+      expect(w.smtp.refusals).toBeGreaterThan(refusedBefore);
       const afterFirst = await row(reminder.key);
       expect(afterFirst).toMatchObject({ status: 'pending', attempts: 1 });
       expect(afterFirst.lastError).toMatch(/421/);

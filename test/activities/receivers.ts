@@ -19,24 +19,37 @@ export interface SmtpReceiver {
   mails: ReceivedMail[];
   /** Mailboxes that answer 550 (permanently refused). */
   refuse: Set<string>;
-  /** While true the server refuses every connection with 421 (a temporary outage). */
+  /**
+   * While true the server is out (a temporary outage): it refuses every new connection and every
+   * message on a connection opened before (the mailer keeps pooled connections) with 421.
+   */
   down: boolean;
-  /** Connections refused while down. */
-  refusedConnections: number;
+  /** Connections and messages refused while down. */
+  refusals: number;
+  /** Connections accepted (a pooled mailer opens few for many messages). */
+  connections: number;
   close(): Promise<void>;
 }
 
 export async function startSmtpReceiver(): Promise<SmtpReceiver> {
   const mails: ReceivedMail[] = [];
   const refuse = new Set<string>();
-  const state = { down: false, refusedConnections: 0 };
+  const state = { down: false, refusals: 0, connections: 0 };
   const server = new SMTPServer({
     authOptional: true,
     disabledCommands: ['STARTTLS', 'AUTH'],
     logger: false,
     onConnect(_session, callback) {
+      if (!state.down) {
+        state.connections += 1;
+        return callback();
+      }
+      state.refusals += 1;
+      callback(Object.assign(new Error('Service not available, try again later'), { responseCode: 421 }));
+    },
+    onMailFrom(_address, _session, callback) {
       if (!state.down) return callback();
-      state.refusedConnections += 1;
+      state.refusals += 1;
       callback(Object.assign(new Error('Service not available, try again later'), { responseCode: 421 }));
     },
     onRcptTo(address, _session, callback) {
@@ -74,8 +87,11 @@ export async function startSmtpReceiver(): Promise<SmtpReceiver> {
     set down(value: boolean) {
       state.down = value;
     },
-    get refusedConnections() {
-      return state.refusedConnections;
+    get refusals() {
+      return state.refusals;
+    },
+    get connections() {
+      return state.connections;
     },
     close: () => new Promise((resolve) => server.close(() => resolve())),
   };

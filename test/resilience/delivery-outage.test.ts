@@ -129,7 +129,7 @@ describe('two hours of SMTP and webhook outage while reminders fall due', () => 
 
     // Two hours after it began the outage ends; within the longest backoff everything is delivered.
     await env.sleep(outageStart + 2 * HOUR - (await env.currentTimeMs()));
-    expect(world.smtp.refusedConnections).toBeGreaterThan(0);
+    expect(world.smtp.refusals).toBeGreaterThan(0);
     world.smtp.down = false;
     world.hooks.outageStatus = null;
     await env.sleep(45 * 60_000);
