@@ -3,7 +3,9 @@
  * talks to an SMTP server they started themselves.
  */
 import { createHash } from 'node:crypto';
+import net from 'node:net';
 import nodemailer from 'nodemailer';
+import SMTPPool from 'nodemailer/lib/smtp-pool';
 
 export interface MailMessage {
   to: string;
@@ -59,9 +61,45 @@ export function smtpTransportUrl(smtpUrl: string): string {
   return url.toString();
 }
 
+/**
+ * A plain-TCP connection with Nagle's algorithm off (TCP_NODELAY), handed to nodemailer's pool
+ * connected (its `getSocket` hook takes only a connected socket). nodemailer writes the end of a
+ * message as a small packet of its own right after the body; with Nagle on, that packet waits for
+ * the server's acknowledgement of the body, which a server delays by up to 40 ms (delayed ACK): a
+ * fixed ~43 ms per message on an open connection, 2 ms without. STARTTLS still upgrades this
+ * connection; implicit TLS (`smtps:`) keeps nodemailer's own connection. A connection that fails
+ * or does not open within `connectionTimeout` fails the message, and the outbox retries it.
+ */
+function socketWithoutDelay(
+  options: SMTPPool.Options,
+  callback: (err: Error | null, socketOptions: { connection: net.Socket } | false) => void,
+): void {
+  if (options.secure || !options.host) return callback(null, false);
+  const socket = net.connect({ host: options.host, port: Number(options.port) || 587 });
+  const fail = (err: Error) => {
+    socket.destroy();
+    callback(err, false);
+  };
+  socket.setTimeout(Number(options.connectionTimeout) || 10_000, () =>
+    fail(Object.assign(new Error('Connection timeout'), { code: 'ETIMEDOUT' })),
+  );
+  socket.once('error', fail);
+  socket.once('connect', () => {
+    socket.setTimeout(0);
+    socket.off('error', fail);
+    socket.setNoDelay(true);
+    callback(null, { connection: socket });
+  });
+}
+
 /** `smtpUrl` like `smtp://user:pass@mail.example:587` or `smtps://...:465` (nodemailer's URL form). */
 export function createSmtpMailer(smtpUrl: string, from: string): Mailer {
-  const transport = nodemailer.createTransport(smtpTransportUrl(smtpUrl));
+  const url = smtpTransportUrl(smtpUrl);
+  // nodemailer's pool reads the URL (`url`) and takes the socket hook beside it.
+  const transport =
+    new URL(url).searchParams.get('pool') === 'false'
+      ? nodemailer.createTransport(url)
+      : nodemailer.createTransport(new SMTPPool({ pool: true, url, getSocket: socketWithoutDelay }));
   return {
     async send(m) {
       await transport.sendMail({

@@ -1,6 +1,7 @@
 /** The SMTP transport's settings travel in its URL (activities/mailer.ts says why). */
+import net from 'node:net';
 import nodemailer from 'nodemailer';
-import { SMTP_POOL_CONNECTIONS, smtpTransportUrl } from '../../activities/mailer';
+import { createSmtpMailer, SMTP_POOL_CONNECTIONS, smtpTransportUrl } from '../../activities/mailer';
 
 describe('smtpTransportUrl', () => {
   it('adds the pool and the timeouts, keeping host, port and credentials', () => {
@@ -42,6 +43,23 @@ describe('smtpTransportUrl', () => {
       });
     } finally {
       transport.close();
+    }
+  });
+});
+
+describe('createSmtpMailer', () => {
+  it('refuses a message when nothing listens (the outbox retries it), without crashing the process', async () => {
+    const closed = net.createServer();
+    await new Promise<void>((resolve) => closed.listen(0, '127.0.0.1', resolve));
+    const { port } = closed.address() as net.AddressInfo;
+    await new Promise<void>((resolve) => closed.close(() => resolve()));
+    const mailer = createSmtpMailer(`smtp://127.0.0.1:${port}`, 'noreply@gemeente.example');
+    try {
+      await expect(
+        mailer.send({ to: 'coach@gemeente.example', subject: 's', text: 't', key: 'k-refused' }),
+      ).rejects.toMatchObject({ code: 'ECONNREFUSED' });
+    } finally {
+      mailer.close();
     }
   });
 });
