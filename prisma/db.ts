@@ -47,9 +47,20 @@ export function dbProvider(db: Db): Provider {
   return providers.get(db) ?? 'sqlite';
 }
 
-/** True when a write failed on a unique constraint (Prisma error P2002), e.g. a retried insert. */
+/**
+ * True when a write failed on a unique constraint, e.g. a retried insert: Prisma error P2002 from a
+ * model query, or P2010 from a raw statement (./sql.ts) whose driver error is of that kind.
+ */
 export function isUniqueViolation(error: unknown): boolean {
-  return typeof error === 'object' && error !== null && (error as { code?: unknown }).code === 'P2002';
+  if (typeof error !== 'object' || error === null) return false;
+  const { code, meta } = error as {
+    code?: unknown;
+    meta?: { driverAdapterError?: { cause?: { kind?: unknown } } };
+  };
+  return (
+    code === 'P2002' ||
+    (code === 'P2010' && meta?.driverAdapterError?.cause?.kind === 'UniqueConstraintViolation')
+  );
 }
 
 export { DEFAULT_DATABASE_URL, providerOf };

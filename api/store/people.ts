@@ -5,7 +5,8 @@
 import type { PendingIntakeCounter } from '../../application/admission';
 import type { PersonalData, PersonRecord, PersonRegistry } from '../../application/ports';
 import { appendAuditEvents, AUDIT_TRANSACTION_OPTIONS } from '../../activities/audit-chain';
-import { isUniqueViolation, type Db, type DbTransaction } from '../../prisma/db';
+import { isUniqueViolation, Prisma, type Db, type DbTransaction } from '../../prisma/db';
+import { insertInto } from '../../prisma/sql';
 import { auditRowOf } from './audit';
 
 export interface PersonStore extends PersonRegistry, PendingIntakeCounter {
@@ -22,11 +23,17 @@ const personRecord = (p: PersonRow): PersonRecord => ({
 });
 
 export function prismaPersonStore(db: Db): PersonStore {
+  // Every koppeling asks find and, for a new person, create: raw statements (prisma/sql.ts says why).
   const find: PersonRegistry['find'] = async ({ koppelingRef, bsnHash }) => {
     const hashes = typeof bsnHash === 'string' ? [bsnHash] : bsnHash;
-    const p = await db.inburgeraar.findFirst({
-      where: { OR: [{ koppelingRef }, { persoonsgegevens: { bsnHash: { in: hashes } } }] },
-    });
+    const bsnMatch =
+      hashes.length === 0
+        ? Prisma.sql`FALSE`
+        : Prisma.sql`i."id" IN (SELECT "inburgeraarId" FROM "Persoonsgegevens" WHERE "bsnHash" IN (${Prisma.join(hashes)}))`;
+    const [p] = await db.$queryRaw<PersonRow[]>`
+      SELECT i."id", i."workflowId", i."koppelingRef", i."coachId", i."createdAt" FROM "Inburgeraar" i
+      WHERE i."koppelingRef" = ${koppelingRef} OR ${bsnMatch}
+      LIMIT 1`;
     return p ? personRecord(p) : undefined;
   };
   return {
@@ -34,29 +41,36 @@ export function prismaPersonStore(db: Db): PersonStore {
     async create(person, audit) {
       try {
         const created = await db.$transaction(async (tx: DbTransaction) => {
-          const row = await tx.inburgeraar.create({
-            data: {
-              id: person.inburgeraarId,
-              workflowId: person.workflowId,
-              koppelingRef: person.koppelingRef,
-              coachId: person.coachId,
-              doelgroep: person.doelgroep,
-              gemeenteCode: person.gemeenteCode ?? null,
-              persoonsgegevens: {
-                create: {
-                  bsnHash: person.bsnHash,
-                  bsnCiphertext: person.bsnEncrypted,
-                  bsnKeyId: person.bsnKeyId,
-                  voornaam: person.persoon.voornaam,
-                  achternaam: person.persoon.achternaam,
-                  geboortedatum: person.persoon.geboortedatum ?? null,
-                  email: person.persoon.email ?? null,
-                  telefoon: person.persoon.telefoon ?? null,
-                  adres: person.persoon.adres ?? null,
-                },
+          const now = new Date();
+          const row: PersonRow = {
+            id: person.inburgeraarId,
+            workflowId: person.workflowId,
+            koppelingRef: person.koppelingRef,
+            coachId: person.coachId,
+            createdAt: now,
+          };
+          await tx.$executeRaw(
+            insertInto('Inburgeraar', [
+              { ...row, doelgroep: person.doelgroep, gemeenteCode: person.gemeenteCode ?? null },
+            ]),
+          );
+          await tx.$executeRaw(
+            insertInto('Persoonsgegevens', [
+              {
+                inburgeraarId: person.inburgeraarId,
+                bsnHash: person.bsnHash,
+                bsnCiphertext: person.bsnEncrypted,
+                bsnKeyId: person.bsnKeyId,
+                voornaam: person.persoon.voornaam,
+                achternaam: person.persoon.achternaam,
+                geboortedatum: person.persoon.geboortedatum ?? null,
+                email: person.persoon.email ?? null,
+                telefoon: person.persoon.telefoon ?? null,
+                adres: person.persoon.adres ?? null,
+                updatedAt: now,
               },
-            },
-          });
+            ]),
+          );
           // Last: appending holds the audit chain's head until the commit.
           await appendAuditEvents(tx, [auditRowOf({ ...audit, inburgeraarId: person.inburgeraarId })]);
           return row;
