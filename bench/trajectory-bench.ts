@@ -9,7 +9,6 @@
 import { registerSearchAttributes } from '../scripts/temporal-server';
 import fs from 'node:fs';
 import path from 'node:path';
-import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { Worker } from '@temporalio/worker';
 import type { Logger } from 'pino';
 import { createActivities } from '../activities';
@@ -17,7 +16,7 @@ import type { Config } from '../config/config';
 import { daysBetween } from '../domain/dates';
 import type { Db } from '../prisma/db';
 import { ensureTestServer } from '../scripts/temporal-binaries';
-import { testDataConverter, uniqueTaskQueue } from '../test/helpers/temporal';
+import { startTimeSkippingServer, testDataConverter, uniqueTaskQueue } from '../test/helpers/temporal';
 import { advanceTo, finalResult, startTrajectory } from '../test/workflow/harness';
 import * as m from '../workflows/messages';
 import type { Report } from './report';
@@ -47,10 +46,7 @@ export function quietTestServer(workDir: string): string {
 
 export async function runTrajectory(report: Report, deps: TrajectoryDeps): Promise<void> {
   const startedEnv = nowMs();
-  const env = await TestWorkflowEnvironment.createTimeSkipping({
-    server: { executable: { type: 'existing-path', path: quietTestServer(deps.workDir) } },
-    client: { dataConverter: testDataConverter },
-  });
+  const env = await startTimeSkippingServer(quietTestServer(deps.workDir));
   // The Java test server fails workflow tasks that upsert unregistered search attributes.
   await registerSearchAttributes(env.connection);
   try {

@@ -28,7 +28,6 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { Client } from '@temporalio/client';
-import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { Worker } from '@temporalio/worker';
 import type { Logger } from 'pino';
 import { createActivities } from '../activities';
@@ -39,7 +38,7 @@ import { addDays } from '../domain/dates';
 import { closeDb, createDb } from '../prisma/db';
 import { registerSearchAttributes } from '../scripts/temporal-server';
 import { startSmtpReceiver } from '../test/activities/receivers';
-import { testDataConverter, uniqueTaskQueue } from '../test/helpers/temporal';
+import { startTimeSkippingServer, testDataConverter, uniqueTaskQueue } from '../test/helpers/temporal';
 import { advanceTo, startTrajectory, today } from '../test/workflow/harness';
 import { bundleWorkflows } from '../worker/bundle';
 import { createDeliveryTrigger } from '../worker/delivery-trigger';
@@ -131,10 +130,7 @@ export async function runYears(report: Report, o: YearsOptions): Promise<YearsRe
   const db = createDb(databaseUrl);
   const smtp = await startSmtpReceiver();
   const t0 = nowMs();
-  const env = await TestWorkflowEnvironment.createTimeSkipping({
-    server: { executable: { type: 'existing-path', path: quietTestServer(dir) } },
-    client: { dataConverter: testDataConverter },
-  });
+  const env = await startTimeSkippingServer(quietTestServer(dir));
   try {
     await registerSearchAttributes(env.connection);
     const serverPid = testServerPid();

@@ -35,25 +35,29 @@ export async function createDevServerEnv(): Promise<TestWorkflowEnvironment> {
  * It has no visibility (list/count) and no schedules: test those on the dev server.
  */
 export async function createTimeSkippingEnv(): Promise<TestWorkflowEnvironment> {
-  const env = await startTimeSkippingServer();
+  const env = await startTimeSkippingServer(required('TEMPORAL_TEST_SERVER_PATH'));
   // The Java test server fails every workflow task that upserts an unknown search attribute.
   await registerSearchAttributes(env.connection);
   return env;
 }
 
 /**
- * The SDK gives the JVM 5 s to open its port; on a loaded 2-core machine it sometimes needs more.
- * A server that did not come up in time is simply started again (up to three times).
+ * A time-skipping test server from `executable` (the tests' and the bench's). The SDK gives the
+ * JVM 5 s to open its port; on a loaded 2-core machine it sometimes needs more. A server that did
+ * not come up in time is simply started again (up to three times).
  */
-async function startTimeSkippingServer(attempt = 1): Promise<TestWorkflowEnvironment> {
+export async function startTimeSkippingServer(
+  executable: string,
+  attempt = 1,
+): Promise<TestWorkflowEnvironment> {
   try {
     return await TestWorkflowEnvironment.createTimeSkipping({
-      server: { executable: { type: 'existing-path', path: required('TEMPORAL_TEST_SERVER_PATH') } },
+      server: { executable: { type: 'existing-path', path: executable } },
       client: { dataConverter: testDataConverter },
     });
   } catch (err) {
     if (attempt >= 3 || !/did not start within/.test(String(err))) throw err;
-    return startTimeSkippingServer(attempt + 1);
+    return startTimeSkippingServer(executable, attempt + 1);
   }
 }
 
