@@ -150,9 +150,12 @@ export async function appendAuditEvents(tx: DbTransaction, rows: readonly AuditR
 
   const seen = new Set<string>();
   const seqsByWorkflow = new Map<string, number[]>();
-  for (const r of rows)
-    if (r.workflowId && typeof r.eventSeq === 'number')
-      seqsByWorkflow.set(r.workflowId, [...(seqsByWorkflow.get(r.workflowId) ?? []), r.eventSeq]);
+  for (const r of rows) {
+    if (!r.workflowId || typeof r.eventSeq !== 'number') continue;
+    const seqs = seqsByWorkflow.get(r.workflowId) ?? [];
+    seqs.push(r.eventSeq);
+    seqsByWorkflow.set(r.workflowId, seqs);
+  }
   // One query per workflow (a step's rows all have the same one).
   for (const [workflowId, seqs] of seqsByWorkflow) {
     const stored = await tx.$queryRaw<Array<{ eventSeq: number | bigint }>>`

@@ -101,25 +101,24 @@ export function prismaUserStore(db: Db): UserStore & PrincipalLookup {
   return {
     async findPrincipalByKeyHash(hash) {
       // Every request with an API key asks this: one raw statement (prisma/sql.ts says why) instead
-      // of a model query with its include. SQLite answers booleans as 0/1 and dates as stored.
+      // of a model query with its include. Prisma types a raw result by its columns (Date, boolean).
       const [key] = await db.$queryRaw<
         Array<{
           id: string;
-          lastUsedAt: Date | string | number | null;
-          revokedAt: Date | string | number | null;
+          lastUsedAt: Date | null;
+          revokedAt: Date | null;
           userId: string;
           role: string;
           partnerId: string | null;
-          active: boolean | number;
+          active: boolean;
         }>
       >`SELECT k."id", k."lastUsedAt", k."revokedAt", u."id" AS "userId", u."role", u."partnerId", u."active"
         FROM "ApiKey" k JOIN "User" u ON u."id" = k."userId"
         WHERE k."keyHash" = ${hash}`;
-      if (!key || key.revokedAt !== null || !key.active) return undefined;
+      if (!key || key.revokedAt || !key.active) return undefined;
       const role = roleSchema.safeParse(key.role);
       if (!role.success) return undefined;
-      const lastUsed = key.lastUsedAt === null ? Number.NaN : new Date(key.lastUsedAt).getTime();
-      if (!(lastUsed >= Date.now() - LAST_USED_RESOLUTION_MS)) {
+      if (!key.lastUsedAt || key.lastUsedAt.getTime() < Date.now() - LAST_USED_RESOLUTION_MS) {
         // Best effort, not awaited: a failed "last used" write must not fail or slow the request.
         db.apiKey.update({ where: { id: key.id }, data: { lastUsedAt: new Date() } }).catch(() => undefined);
       }
@@ -150,7 +149,7 @@ export function prismaUserStore(db: Db): UserStore & PrincipalLookup {
       // Asked for the coach of every koppeling: one raw statement (prisma/sql.ts says why).
       const [u] = await db.$queryRaw<Array<Parameters<typeof userView>[0]>>`
         SELECT "id", "name", "email", "role", "partnerId", "active", "createdAt" FROM "User" WHERE "id" = ${id}`;
-      return u ? userView({ ...u, active: Boolean(u.active) }) : undefined;
+      return u ? userView(u) : undefined;
     },
     async createApiKey(userId, key) {
       return keyView(

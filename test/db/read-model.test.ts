@@ -61,6 +61,7 @@ for (const { provider, run } of providersUnderTest('test/db/read-model')) {
       const id = newPersonId();
       const first = eventInput(id, 1);
       await recordTrajectoryEvent(db, first);
+      const [pip] = snapshot(id, 2).deadlines.filter((d) => d.key === 'PIP_VASTSTELLEN');
       const second = eventInput(
         id,
         2,
@@ -68,18 +69,7 @@ for (const { provider, run } of providersUnderTest('test/db/read-model')) {
           paused: true,
           overdue: true,
           route: 'B1',
-          deadlines: [
-            {
-              key: 'PIP_VASTSTELLEN',
-              label: 'PIP vaststellen',
-              kind: 'DEADLINE',
-              dueDate: '2027-03-15',
-              originalDueDate: '2027-03-15',
-              status: 'open',
-              source: 'Besluit inburgering 2021 art. 5.3',
-              suspended: true,
-            },
-          ],
+          deadlines: [{ ...pip!, suspended: true }],
         }),
       );
       await recordTrajectoryEvent(db, second);
