@@ -24,6 +24,7 @@ import {
   type AppProcess,
   type TestCluster,
 } from '../test/cluster/stack';
+import { BENCH_RATE_LIMITS } from './stack';
 import { latencies, nowMs, pool, sleep, waitUntil } from './stats';
 
 /** Koppelingen in flight: enough that the workers, not the client, limit the read-model rate. */
@@ -57,11 +58,13 @@ export async function runClusterBench(
       server.cluster.startMs / 1000,
       's',
     );
-    const env = processEnv({
-      address: server.cluster.address,
-      databaseUrl: app.url,
-      taskQueue: 'bench-cluster',
-    });
+    // Without the bench's rate limits: at more than a few koppelingen a second the per-key limit of
+    // the COA's key (429) would set the pace, not the workers (the first run, at 3-6 a second under
+    // heavy foreign load, stayed below it; the first quiet one did not).
+    const env = {
+      ...processEnv({ address: server.cluster.address, databaseUrl: app.url, taskQueue: 'bench-cluster' }),
+      ...BENCH_RATE_LIMITS,
+    };
     o.say(`cluster: server on ${server.cluster.address}; starting 2 API processes and 1 worker process`);
     const started = await Promise.all([startApiProcess(env), startApiProcess(env), startWorkerProcess(env)]);
     processes.push(...started);
