@@ -58,9 +58,9 @@ export async function runClusterBench(
       server.cluster.startMs / 1000,
       's',
     );
-    // Without the bench's rate limits: at more than a few koppelingen a second the per-key limit of
-    // the COA's key (429) would set the pace, not the workers (the first run, at 3-6 a second under
-    // heavy foreign load, stayed below it; the first quiet one did not).
+    // The bench's rate limits, as in every other row: with the defaults, the per-key limit of the
+    // COA's key (429) would set the pace beyond a few koppelingen a second, not the workers (the
+    // first run, at 3-6 a second under heavy foreign load, stayed below it; the first quiet one did not).
     const env = {
       ...processEnv({ address: server.cluster.address, databaseUrl: app.url, taskQueue: 'bench-cluster' }),
       ...BENCH_RATE_LIMITS,
