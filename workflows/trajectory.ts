@@ -32,8 +32,15 @@
  * A change of the law is a new row in domain/law.ts; when it changes what running trajectories do,
  * the row comes with a new rules version (CURRENT_RULES_VERSION) and its patch id in RULES_PATCHES
  * below: nothing else in this file changes.
+ * A next patch is asked for with `patched()` as usual; it joins CURRENT_PATHS only together with a
+ * new combined patch id (a history with the old combined marker must not take it without asking).
  *
  * Active patches:
+ * - `2026-12-current-paths` (December 2026): one marker for the four patches below. Each `patched()`
+ *   call of a new workflow records a marker and an upsert of the `TemporalChangeVersion` search
+ *   attribute (a visibility write on the server); a koppeling recorded four of each in its first
+ *   workflow task. A run that has this patch takes all four new paths without asking for them
+ *   (`usesPath`); a history without it (started before it) asks for each as before.
  * - `2026-12-steady-timer` (December 2026): the main loop keeps its wake-up timer while the wake-up
  *   moment stays the same, instead of cancelling and restarting it on every wake (see its const).
  * - `2026-12-local-step` (December 2026): `recordStep` runs as a local activity (see its proxy
@@ -180,9 +187,25 @@ const STEADY_TIMER_PATCH = '2026-12-steady-timer';
 /** The patch through which a trajectory adopts each rules version of domain/law.ts (see the header). */
 const RULES_PATCHES: Record<number, string> = { 2: '2026-12-rules-v2' };
 
+/**
+ * Since `2026-12-current-paths` a new run records this one patch instead of the four it stands for
+ * (see the header). A history recorded before it lacks the marker, so `patched` is false there
+ * and each of the four is asked for as before.
+ */
+const CURRENT_PATHS_PATCH = '2026-12-current-paths';
+const CURRENT_PATHS: ReadonlySet<string> = new Set([
+  RECORD_STEP_PATCH,
+  LOCAL_STEP_PATCH,
+  STEADY_TIMER_PATCH,
+  RULES_PATCHES[2]!,
+]);
+
+/** Whether this run takes the path of `patchId`: given by the combined patch, or asked for itself. */
+type UsesPath = (patchId: string) => boolean;
+
 /** The newest rules version whose patch this history has (or, when not replaying, the current one). */
-function startRulesVersion(): number {
-  for (let v = CURRENT_RULES_VERSION; v > 1; v--) if (patched(RULES_PATCHES[v]!)) return v;
+function startRulesVersion(usesPath: UsesPath): number {
+  for (let v = CURRENT_RULES_VERSION; v > 1; v--) if (usesPath(RULES_PATCHES[v]!)) return v;
   return 1;
 }
 
@@ -215,6 +238,9 @@ export async function trajectoryWorkflow(
   carried?: CarriedState,
 ): Promise<TrajectorySummary> {
   const { workflowId } = workflowInfo();
+  // Asked once, first: a run that started before the combined patch keeps asking per patch.
+  const currentPaths = patched(CURRENT_PATHS_PATCH);
+  const usesPath: UsesPath = (patchId) => (currentPaths && CURRENT_PATHS.has(patchId)) || patched(patchId);
   let state: TrajectoryState;
   if (carried?.state) {
     state = carried.state;
@@ -225,7 +251,7 @@ export async function trajectoryWorkflow(
         `INVALID_KOPPELING: ${describeIssues(issues)}`,
         'INVALID_KOPPELING',
       );
-    const version = startRulesVersion();
+    const version = startRulesVersion(usesPath);
     state =
       version === CURRENT_RULES_VERSION
         ? initialState(koppeling, nowIso())
@@ -255,7 +281,7 @@ export async function trajectoryWorkflow(
   function adoptCurrentRules(): void {
     while (rulesVersionOf(state) < CURRENT_RULES_VERSION) {
       const next = rulesVersionOf(state) + 1;
-      if (!patched(RULES_PATCHES[next]!)) return;
+      if (!usesPath(RULES_PATCHES[next]!)) return;
       const now = nowIso();
       const t = upgradeRules(state, now, next);
       state = t.state;
@@ -277,7 +303,7 @@ export async function trajectoryWorkflow(
 
   /** Writes the queued effects: as one step per activity call, or (before the patch) one by one. */
   async function flush(): Promise<void> {
-    if (patched(RECORD_STEP_PATCH)) await flushAsSteps();
+    if (usesPath(RECORD_STEP_PATCH)) await flushAsSteps();
     else await flushOneByOne();
     upsertSearchAttributes();
   }
@@ -294,7 +320,7 @@ export async function trajectoryWorkflow(
             toNotificationRequest(workflowId, state.inburgeraarId, effect.intent, effect.at),
           );
       const step = toStepRecord(workflowId, summarize(state), events, notifications);
-      await (patched(LOCAL_STEP_PATCH) ? recordStepLocally(step) : recordStep(step));
+      await (usesPath(LOCAL_STEP_PATCH) ? recordStepLocally(step) : recordStep(step));
       flushed += batch.length;
     }
   }
@@ -481,7 +507,7 @@ export async function trajectoryWorkflow(
 
     dirty = false;
     const wake = nextWakeUp(state, nowIso());
-    if (patched(STEADY_TIMER_PATCH)) {
+    if (usesPath(STEADY_TIMER_PATCH)) {
       wakeUpAt(wake === undefined ? undefined : Date.parse(wake));
       await condition(() => dirty || timer?.fired === true);
       if (timer?.fired) timer = undefined;
