@@ -11,6 +11,15 @@ import { commandUpdates, getState, type CommandArgs } from '../workflows/message
 import { NotFoundError } from './errors';
 import { PARTNER_FACTS } from './partner-facts';
 import type { Trajectories } from './ports';
+import { summaryAtKoppeling } from '../domain/core';
+import { startSearchAttributes } from '../workflows/search-attributes';
+import type * as workflows from '../workflows';
+
+/**
+ * The workflow type new trajectories start as (see `trajectory` in workflows/trajectory.ts; the
+ * ones started before it run on as `trajectoryWorkflow`).
+ */
+export const TRAJECTORY_WORKFLOW_TYPE = 'trajectory' satisfies keyof typeof workflows;
 
 export const WORKFLOW_ID_PREFIX = 'inburgering-';
 export const workflowIdFor = (inburgeraarId: string): string => `${WORKFLOW_ID_PREFIX}${inburgeraarId}`;
@@ -25,14 +34,16 @@ export function temporalTrajectories(client: Client, taskQueue: string): Traject
   return {
     /**
      * USE_EXISTING makes a second start for the same id a no-op, and REJECT_DUPLICATE keeps an
-     * ended trajectory from being started again.
+     * ended trajectory from being started again. The search attributes of the koppeling's first
+     * step go with the start, so the workflow's first task has none to upsert.
      */
     async start(input) {
       try {
-        await client.workflow.start('trajectoryWorkflow', {
+        await client.workflow.start(TRAJECTORY_WORKFLOW_TYPE, {
           taskQueue,
           workflowId: workflowIdFor(input.inburgeraarId),
           args: [input],
+          typedSearchAttributes: startSearchAttributes(summaryAtKoppeling(input, new Date().toISOString())),
           workflowIdConflictPolicy: 'USE_EXISTING',
           workflowIdReusePolicy: 'REJECT_DUPLICATE',
         });

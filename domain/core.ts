@@ -14,5 +14,5 @@ export * from './transitions';
 export * from './refusals';
 export * from './access';
 export * from './ports';
-export { summarize } from './summarize';
+export { summarize, summaryAtKoppeling } from './summarize';
 export { resolveSettings, SETTINGS_DEFAULTS } from './settings-defaults';

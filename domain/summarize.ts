@@ -6,7 +6,8 @@
 import { extensionRequestOpens, isOverdue, isPending, routeSwitchLastDay } from './deadlines';
 import { BOETE_MAXIMUM, inForce, rulesVersionOf } from './law';
 import type { TrajectorySummary } from './summary';
-import { extensionGroundsShown } from './transitions';
+import { extensionGroundsShown, initialState, tick } from './transitions';
+import type { Koppeling } from './commands';
 import type { TrajectoryState } from './types';
 
 export function summarize(state: TrajectoryState): TrajectorySummary {
@@ -92,4 +93,14 @@ export function summarize(state: TrajectoryState): TrajectorySummary {
       })),
     };
   return summary;
+}
+
+/**
+ * The summary after a koppeling's first step, as the workflow computes it at `now` (its start
+ * state, then `tick`): what the API sends as the new trajectory's search attributes, so that the
+ * first workflow task has nothing to upsert. Only an optimisation: when the workflow's own first
+ * step differs (it runs a moment later), it upserts its values as on any step.
+ */
+export function summaryAtKoppeling(koppeling: Koppeling, now: string): TrajectorySummary {
+  return summarize(tick(initialState(koppeling, now), now).state);
 }

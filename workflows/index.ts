@@ -6,5 +6,5 @@ export {
   deliveryWorkflowId,
   type DeliveryOptions,
 } from './delivery';
-export { trajectoryWorkflow, type CarriedState } from './trajectory';
+export { trajectory, trajectoryWorkflow, type CarriedState } from './trajectory';
 export { cleanupWorkflow, retentionWorkflow } from './retention';

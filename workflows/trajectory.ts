@@ -35,7 +35,13 @@
  * A next patch is asked for with `patched()` as usual; it joins CURRENT_PATHS only together with a
  * new combined patch id (a history with the old combined marker must not take it without asking).
  *
- * Active patches:
+ * Workflow types: the API starts `trajectory` (December 2026), which takes the current paths without
+ * asking and starts from the search attributes given with the start: its first task records no
+ * patch marker and no upsert (workflows/README.md, "Two workflow types"). The trajectories started
+ * before it run on as `trajectoryWorkflow`, which asks for the patches below. A next patch is asked
+ * for with `patched()` in both; `trajectory` histories then replay with it as any other.
+ *
+ * Active patches (type `trajectoryWorkflow`; `trajectory` takes the first four's paths):
  * - `2026-12-current-paths` (December 2026): one marker for the four patches below. Each `patched()`
  *   call of a new workflow records a marker and an upsert of the `TemporalChangeVersion` search
  *   attribute (a visibility write on the server); a koppeling recorded four of each in its first
@@ -74,7 +80,7 @@ import {
   upsertSearchAttributes as upsertWorkflowSearchAttributes,
   workflowInfo,
 } from '@temporalio/workflow';
-import type { SearchAttributeUpdatePair, UpdateDefinition } from '@temporalio/common';
+import type { UpdateDefinition } from '@temporalio/common';
 import {
   ACCESS_DENIED,
   accessRefusal,
@@ -85,7 +91,6 @@ import {
   INVALID_INPUT,
   initialState,
   initialStateForRules,
-  instantAt,
   isEnded,
   nextWakeUp,
   rulesVersionOf,
@@ -122,7 +127,7 @@ import {
   partnerLessonHours,
   type CommandArgs,
 } from './messages';
-import { Achterstallig, CoachId, InburgeringFase, Leerroute, VolgendeDeadline } from './search-attributes';
+import { fingerprintOf, fingerprintOfPairs, searchAttributePairs } from './search-attributes';
 
 /** The second workflow argument: what continueAsNew carries to the next run, and switches. */
 export interface CarriedState {
@@ -233,13 +238,37 @@ function failureType(err: unknown): string {
   return cause?.type ?? cause?.name ?? 'unknown';
 }
 
+/**
+ * The trajectory's workflow type since December 2026 (the API starts this one). It takes the
+ * current paths without recording a patch marker, and starts from the search attributes the API
+ * gave the start (the koppeling's first step), so a koppeling's first workflow task records no
+ * marker and no upsert when those are still right. A worker that does not know the type yet (a
+ * rolling update) fails the task, which Temporal retries until a worker that knows it takes it.
+ */
+export async function trajectory(koppeling: Koppeling, carried?: CarriedState): Promise<TrajectorySummary> {
+  return runTrajectory(koppeling, carried, true);
+}
+
+/**
+ * The type of the trajectories started before `trajectory` existed: they keep running (and
+ * continuing as new) under it, asking for the combined patch, or for each patch in older histories.
+ */
 export async function trajectoryWorkflow(
   koppeling: Koppeling,
   carried?: CarriedState,
 ): Promise<TrajectorySummary> {
+  return runTrajectory(koppeling, carried, false);
+}
+
+/** Both types' body; `current` (type `trajectory`): the current paths without asking, see there. */
+async function runTrajectory(
+  koppeling: Koppeling,
+  carried: CarriedState | undefined,
+  current: boolean,
+): Promise<TrajectorySummary> {
   const { workflowId } = workflowInfo();
   // Asked once, first: a run that started before the combined patch keeps asking per patch.
-  const currentPaths = patched(CURRENT_PATHS_PATCH);
+  const currentPaths = current || patched(CURRENT_PATHS_PATCH);
   const usesPath: UsesPath = (patchId) => (currentPaths && CURRENT_PATHS.has(patchId)) || patched(patchId);
   let state: TrajectoryState;
   if (carried?.state) {
@@ -258,7 +287,9 @@ export async function trajectoryWorkflow(
         : initialStateForRules(version, koppeling, nowIso());
   }
   const firstSeqOfRun = state.eventSeq;
-  let lastSearchAttributes = ''; // a new run upserts once, then only on change
+  // Upserts only on change: from the attributes the run started with (type `trajectory`), or from
+  // none (the old type's histories upsert once per run, so they replay as recorded).
+  let lastSearchAttributes = current ? fingerprintOf(workflowInfo().typedSearchAttributes) : '';
 
   // Effects are flushed in order by the main loop; `flushed` counts the ones done.
   const effects: Effect[] = [];
@@ -370,18 +401,8 @@ export async function trajectoryWorkflow(
 
   /** Phase, route, coach, next deadline and overdue flag for the manager's lists (no PII). */
   function upsertSearchAttributes(): void {
-    const s = summarize(state);
-    const pairs: SearchAttributeUpdatePair[] = [
-      { key: InburgeringFase, value: s.phase },
-      { key: Leerroute, value: s.route ?? null },
-      { key: CoachId, value: s.coachId },
-      {
-        key: VolgendeDeadline,
-        value: s.nextDeadline ? new Date(instantAt(s.nextDeadline.dueDate, 0)) : null,
-      },
-      { key: Achterstallig, value: s.overdue },
-    ];
-    const fingerprint = JSON.stringify(pairs.map((p) => p.value));
+    const pairs = searchAttributePairs(summarize(state));
+    const fingerprint = fingerprintOfPairs(pairs);
     if (fingerprint === lastSearchAttributes) return;
     lastSearchAttributes = fingerprint;
     upsertWorkflowSearchAttributes(pairs);

@@ -21,7 +21,7 @@ const post = (body: object, key = h.users.coa.key) =>
 const get = (path: string, key = h.users.coach.key) => request(h.app).get(path).set('X-Api-Key', key);
 
 describe('POST /api/inburgeraars (koppeling)', () => {
-  it('stores the person, starts trajectoryWorkflow inburgering-<uuid> and keeps personal data out of Temporal', async () => {
+  it('stores the person, starts the trajectory workflow inburgering-<uuid> and keeps personal data out of Temporal', async () => {
     const body = koppelingBody({ coachId: h.users.coach.user.id, bsn: testBsn(900001) });
     const res = await post(body).expect(201);
     expect(res.body).toMatchObject({ created: true, workflowId: `inburgering-${res.body.inburgeraarId}` });
@@ -30,7 +30,7 @@ describe('POST /api/inburgeraars (koppeling)', () => {
 
     const handle = h.env.client.workflow.getHandle(res.body.workflowId);
     const description = await handle.describe();
-    expect(description.type).toBe('trajectoryWorkflow');
+    expect(description.type).toBe('trajectory');
     expect(description.taskQueue).toBe(h.taskQueue);
 
     // The decoded start input: the koppeling facts, no BSN, no name, no address.

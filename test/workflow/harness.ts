@@ -1,5 +1,5 @@
 /**
- * Scenario harness for trajectoryWorkflow on the time-skipping server (real Temporal, real worker,
+ * Scenario harness for the trajectory workflow (type `trajectory`) on the time-skipping server (real Temporal, real worker,
  * real bundle). Only our own activities are replaced, by recorders that keep every call with the
  * workflow time at which it was made, so tests assert the exact dates of reminders and escalations.
  */
@@ -25,7 +25,7 @@ import {
 } from '../../domain';
 import type { TrajectoryActivities } from '../../activities/types';
 import type { CommandArgs } from '../../workflows/messages';
-import { trajectoryWorkflow } from '../../workflows';
+import { trajectory } from '../../workflows';
 import {
   createTimeSkippingEnv,
   testDataConverter,
@@ -217,9 +217,10 @@ export async function startTrajectory(
   env: TestWorkflowEnvironment,
   taskQueue: string,
   koppeling: Omit<Koppeling, 'inburgeraarId'>,
-): Promise<WorkflowHandle<typeof trajectoryWorkflow>> {
+): Promise<WorkflowHandle<typeof trajectory>> {
   const inburgeraarId = newInburgeraarId();
-  return env.client.workflow.start(trajectoryWorkflow, {
+  // The type the API starts (the time-skipping server has no search attributes to start with).
+  return env.client.workflow.start(trajectory, {
     taskQueue,
     workflowId: `inburgering-${inburgeraarId}`,
     args: [{ ...koppeling, inburgeraarId }],
@@ -249,11 +250,11 @@ export async function expectRefused(promise: Promise<unknown>, code: string): Pr
  */
 export async function finalResult(env: TestWorkflowEnvironment, workflowId: string) {
   const client = new Client({ connection: env.connection, dataConverter: testDataConverter });
-  return client.workflow.getHandle<typeof trajectoryWorkflow>(workflowId).result();
+  return client.workflow.getHandle<typeof trajectory>(workflowId).result();
 }
 
 /** Typed shorthand: `u(setPip, input)` runs the update on this trajectory and answers its summary. */
-export function updater(h: WorkflowHandle<typeof trajectoryWorkflow>) {
+export function updater(h: WorkflowHandle<typeof trajectory>) {
   return <N extends CommandName>(
     update: UpdateDefinition<TrajectorySummary, CommandArgs<N>, N>,
     input: CommandInput<N>,

@@ -89,7 +89,7 @@ it('moving in from another gemeente: same route and termijn, a new PIP due 10 we
   await u(m.commandUpdates.endTrajectory, { reason: 'VERTROKKEN', date: '2070-05-04' });
   expect(suite.recorder.sent(h.workflowId)).toEqual(['2070-04-27 REMINDER PIP_VASTSTELLEN']); // 14 days before 05-11
   expect(await finalResult(suite.env, h.workflowId)).toMatchObject({ phase: 'VERTROKKEN' });
-  await keepHistory(h, 'v2m-transfer-in');
+  await keepHistory(h, 'v2t-transfer-in');
 });
 
 it('a course that does not start within 3 months of the PIP: escalated, an extension ground, reported to DUO', async () => {
@@ -163,7 +163,7 @@ it('a course that does not start within 3 months of the PIP: escalated, an exten
     recipient: { role: 'manager' },
     data: { source: 'Wi2021 art. 16; Besluit inburgering 2021 art. 9.3 lid 2 onder b' },
   });
-  await keepHistory(h, 'v2m-tijdig-aanbod');
+  await keepHistory(h, 'v2t-tijdig-aanbod');
 });
 
 it('art. 23 fines double within 12 months up to €800, all together at most €2,400 per termijn', async () => {
@@ -218,7 +218,7 @@ it('art. 23 fines double within 12 months up to €800, all together at most €
   await expectRefused(fine('2081-04-01'), 'FINE_CAP_REACHED');
   await u(m.commandUpdates.endTrajectory, { reason: 'VERTROKKEN', date: '2081-04-01' });
   expect(suite.recorder.sent(h.workflowId)).toEqual(['2081-01-01 REMINDER VOORTGANGSGESPREK-1']);
-  await keepHistory(h, 'v2m-fine-cap');
+  await keepHistory(h, 'v2t-fine-cap');
 });
 
 it('a gap in the obligation extends the termijn by its length: the reminders move with it', async () => {
@@ -267,7 +267,7 @@ it('a gap in the obligation extends the termijn by its length: the reminders mov
     date: '2088-04-18',
     toelichting: 'DUO: boete en nieuwe termijn',
   });
-  await keepHistory(h, 'v2m-onderbreking');
+  await keepHistory(h, 'v2t-onderbreking');
 });
 
 describe('a trajectory computed with rules version 1 moves to version 2 at its first new workflow task', () => {
@@ -325,7 +325,7 @@ describe('a trajectory computed with rules version 1 moves to version 2 at its f
     );
     expect(upgraded).toMatchObject({ data: { from: 1, to: 2 } });
     expect(suite.recorder.sent(h.workflowId)).toEqual(['2090-09-01 AFGEROND coach:coach-v']);
-    await keepHistory(h, 'v2m-rules-upgrade-onderwijs');
+    await keepHistory(h, 'v2t-rules-upgrade-onderwijs');
   });
 
   it('a missed intake summons no longer fines by itself after the move', async () => {
@@ -356,7 +356,7 @@ describe('a trajectory computed with rules version 1 moves to version 2 at its f
     expect(suite.recorder.sent(h.workflowId)).toEqual(['2091-02-05 INTAKE_WAARSCHUWING coach:coach-w']);
     expect(suite.recorder.eventTypes(h.workflowId).slice(0, 1)).toEqual(['RULES_UPGRADED']);
     await u(m.commandUpdates.endTrajectory, { reason: 'VERTROKKEN', date: '2091-02-05' });
-    await keepHistory(h, 'v2m-rules-upgrade-intake');
+    await keepHistory(h, 'v2t-rules-upgrade-intake');
   });
 });
 

@@ -150,12 +150,12 @@ it('continueAsNew carries the state; nothing is sent twice across runs', async (
     histories.push({
       workflowId: h.workflowId,
       history: await env.client.workflow.getHandle(h.workflowId, firstRunId).fetchHistory(),
-      fixture: 'v2m-continue-as-new-run-1',
+      fixture: 'v2t-continue-as-new-run-1',
     });
     histories.push({
       workflowId: h.workflowId,
       history: await h.fetchHistory(),
-      fixture: 'v2m-continue-as-new-run-2',
+      fixture: 'v2t-continue-as-new-run-2',
     });
   } finally {
     await stopWorker(w);

@@ -1,6 +1,6 @@
 /**
  * Replays the committed histories in test/workflow/histories/ (recorded from earlier versions of
- * trajectoryWorkflow) against the current workflow bundle. A change that would break workflows
+ * the trajectory workflow, both types) against the current workflow bundle. A change that would break workflows
  * that are already running — another timer, activity or upsert at an existing point of the
  * history without a `patched()` guard — fails here with a non-determinism error.
  *
@@ -19,10 +19,12 @@ import { historyFromJSON } from '@temporalio/common/lib/proto-utils';
 /**
  * The histories recorded under rules version 1 (before the patch `2026-12-rules-v2`: 8, incl. both
  * runs of a continueAsNew), the `v2-*` set (14, before the local step and the steady timer), the
- * `v2s-*` set (4, with the four patches each recorded apart) and the `v2m-*` set recorded by
- * routes, terms, lifecycle and law with the one marker `2026-12-current-paths` (14).
+ * `v2s-*` set (4, with the four patches each recorded apart), the `v2m-*` set (14, with the one
+ * marker `2026-12-current-paths`) and the `v2t-*` set recorded by routes, terms, lifecycle and law
+ * (14: 12 of the workflow type `trajectory`, which records no patch marker, and the two rules
+ * upgrades, which are of the earlier type `trajectoryWorkflow` as every rules-version-1 trajectory is).
  */
-const MIN_FIXTURES = 40;
+const MIN_FIXTURES = 54;
 
 /** Recorded before `2026-12-rules-v2`: they prove trajectories started under the old rules replay. */
 const RULES_V1_FIXTURES = [
@@ -52,6 +54,12 @@ it(`at least ${MIN_FIXTURES} committed histories are there to replay`, () => {
   expect(fixtures.map((f) => f.workflowId)).toEqual(expect.arrayContaining(RULES_V1_FIXTURES));
   // The shortest is a trajectory that moves to rules version 2 and ends in its first task (10 events).
   for (const f of fixtures) expect(f.history.events?.length ?? 0).toBeGreaterThanOrEqual(10);
+  // Both workflow types: those running since before `trajectory`, and `trajectory` itself.
+  const types = fixtures.map(
+    (f) => f.history.events?.[0]?.workflowExecutionStartedEventAttributes?.workflowType?.name,
+  );
+  expect(types.filter((t) => t === 'trajectoryWorkflow').length).toBeGreaterThanOrEqual(40);
+  expect(types.filter((t) => t === 'trajectory').length).toBeGreaterThanOrEqual(12);
 });
 
 it('every committed history replays against the current workflow bundle', async () => {

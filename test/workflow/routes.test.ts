@@ -157,7 +157,7 @@ describe('leerroutes', () => {
     suite.histories.push({
       workflowId: h.workflowId,
       history: await h.fetchHistory(),
-      fixture: 'v2m-b1-route',
+      fixture: 'v2t-b1-route',
     });
   });
 
@@ -232,7 +232,7 @@ describe('leerroutes', () => {
     suite.histories.push({
       workflowId: h.workflowId,
       history: await h.fetchHistory(),
-      fixture: 'v2m-onderwijsroute',
+      fixture: 'v2t-onderwijsroute',
     });
   });
 

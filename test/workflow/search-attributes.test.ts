@@ -1,6 +1,8 @@
 /**
- * Search attributes on the dev server (the time-skipping server cannot register them): the
- * workflow upserts phase, route, coach, next deadline and overdue flag when they change.
+ * Search attributes on the dev server (the time-skipping server has no visibility to list them): the
+ * workflow upserts phase, route, coach, next deadline and overdue flag when they change; a koppeling
+ * started as the API starts it carries its first step's attributes, so its first task upserts
+ * nothing and records no patch marker.
  */
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { createDevServerEnv } from '../helpers/temporal';
@@ -13,7 +15,9 @@ import {
 } from '../../workflows/search-attributes';
 import * as m from '../../workflows/messages';
 import { trajectoryWorkflow } from '../../workflows';
-import { addPeriod, instantAt, localDate } from '../../domain';
+import { temporalTrajectories } from '../../application/temporal';
+import type { History } from './harness';
+import { addPeriod, instantAt, localDate, type Koppeling } from '../../domain';
 import { newInburgeraarId, Recorder, startWorker, stopWorker, uniqueTaskQueue, updater } from './harness';
 
 let env: TestWorkflowEnvironment;
@@ -72,6 +76,101 @@ it('upserts phase, route, coach, next deadline and overdue flag', async () => {
     sa = (await h.describe()).typedSearchAttributes;
     expect(sa.get(InburgeringFase)).toBe('VERTROKKEN');
     expect(sa.get(VolgendeDeadline)).toBeUndefined();
+  } finally {
+    await stopWorker(w);
+  }
+});
+
+/** The event types of a history (e.g. 'markerRecorded') and the names of its markers. */
+function historyOf(history: History): { types: string[]; markers: string[] } {
+  const events = history.events ?? [];
+  const types = events.map(
+    (e) =>
+      Object.keys(e)
+        .find((k) => k.endsWith('EventAttributes') && (e as Record<string, unknown>)[k])
+        ?.replace(/EventAttributes$/, '') ?? 'unknown',
+  );
+  const markers = events.flatMap((e) =>
+    e.markerRecordedEventAttributes ? [e.markerRecordedEventAttributes.markerName ?? ''] : [],
+  );
+  return { types, markers };
+}
+
+/** The history once the first workflow task (with the koppeling's step) is completed. */
+async function afterFirstTask(h: {
+  fetchHistory(): Promise<History>;
+}): Promise<ReturnType<typeof historyOf>> {
+  const deadline = Date.now() + 30_000;
+  for (;;) {
+    const seen = historyOf(await h.fetchHistory());
+    if (seen.markers.includes('core_local_activity')) return seen;
+    if (Date.now() > deadline) throw new Error('no first step within 30 s');
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+const koppelingFor = (inburgeraarId: string, coachId: string): Koppeling => {
+  const today = localDate(Date.now());
+  return {
+    inburgeraarId,
+    koppelingDate: today,
+    doelgroep: 'gezinsmigrant',
+    coachId,
+    kennisgevingDate: today,
+    brpInschrijvingDate: today,
+  };
+};
+
+it('a koppeling started as the API starts it has its attributes from the start: no upsert, no marker in its first task', async () => {
+  const taskQueue = uniqueTaskQueue('sa-start');
+  const recorder = new Recorder();
+  const w = await startWorker(env, taskQueue, recorder);
+  try {
+    const inburgeraarId = newInburgeraarId();
+    const koppeling = koppelingFor(inburgeraarId, 'coach-sa-start');
+    await temporalTrajectories(env.client, taskQueue).start(koppeling);
+    const workflowId = `inburgering-${inburgeraarId}`;
+    const h = env.client.workflow.getHandle(workflowId);
+    const first = await afterFirstTask(h);
+    expect(first.markers).toEqual(['core_local_activity']); // the step; no patch marker…
+    expect(first.types).not.toContain('upsertWorkflowSearchAttributes'); // …and nothing to upsert
+    expect(recorder.steps.filter((st) => st.workflowId === workflowId)).toHaveLength(1);
+    const description = await h.describe();
+    expect(description.type).toBe('trajectory');
+    const sa = description.typedSearchAttributes;
+    expect(sa.get(InburgeringFase)).toBe('KOPPELING');
+    expect(sa.get(CoachId)).toBe('coach-sa-start');
+    expect(sa.get(Achterstallig)).toBe(false);
+    expect(sa.get(Leerroute)).toBeUndefined();
+    // The PIP term: 10 weeks after kennisgeving/BRP, as in the first test.
+    expect(sa.get(VolgendeDeadline)?.toISOString()).toBe(
+      instantAt(addPeriod(koppeling.koppelingDate, { weeks: 10 }), 0),
+    );
+
+    // A step that changes them still upserts.
+    await updater(h as never)(m.commandUpdates.reassignCoach, { coachId: 'coach-sa-start-2' });
+    expect((await h.describe()).typedSearchAttributes.get(CoachId)).toBe('coach-sa-start-2');
+    expect(historyOf(await h.fetchHistory()).types).toContain('upsertWorkflowSearchAttributes');
+  } finally {
+    await stopWorker(w);
+  }
+});
+
+it('a trajectory of the earlier type still records its patch marker and upserts in its first task', async () => {
+  const taskQueue = uniqueTaskQueue('sa-old');
+  const w = await startWorker(env, taskQueue, new Recorder());
+  try {
+    const inburgeraarId = newInburgeraarId();
+    const workflowId = `inburgering-${inburgeraarId}`;
+    const h = await env.client.workflow.start(trajectoryWorkflow, {
+      taskQueue,
+      workflowId,
+      args: [koppelingFor(inburgeraarId, 'coach-sa-old')],
+    });
+    const first = await afterFirstTask(h);
+    expect(first.markers).toEqual(['core_patch', 'core_local_activity']); // `2026-12-current-paths`, the step
+    expect(first.types).toContain('upsertWorkflowSearchAttributes');
+    expect((await h.describe()).typedSearchAttributes.get(CoachId)).toBe('coach-sa-old');
   } finally {
     await stopWorker(w);
   }

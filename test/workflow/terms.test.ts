@@ -78,7 +78,7 @@ it('a missed PIP term: reminders to the coach, escalation to the manager the day
     phase: 'VERTROKKEN',
     endedReason: 'VERTROKKEN',
   });
-  await keepHistory(h, 'v2m-missed-pip-term');
+  await keepHistory(h, 'v2t-missed-pip-term');
 });
 
 it('an extension after illness moves the end of the termijn and its reminders', async () => {
@@ -160,7 +160,7 @@ it('an extension after illness moves the end of the termijn and its reminders', 
     phase: 'BEEINDIGD',
     endedReason: 'OVERIG',
   });
-  await keepHistory(h, 'v2m-extension');
+  await keepHistory(h, 'v2t-extension');
 });
 
 it('a route switch inside 1.5 years, one refused after, onderwijsroute → B1 still allowed', async () => {
@@ -212,7 +212,7 @@ it('a route switch inside 1.5 years, one refused after, onderwijsroute → B1 st
   ]);
   await u(m.commandUpdates.endTrajectory, { reason: 'OVERLEDEN', date: '2051-07-18' });
   expect(await finalResult(suite.env, h.workflowId)).toMatchObject({ phase: 'OVERLEDEN' });
-  await keepHistory(h, 'v2m-route-switch');
+  await keepHistory(h, 'v2t-route-switch');
 });
 
 it('an exemption after a first reminder ends the trajectory and drops the open deadlines', async () => {
@@ -261,7 +261,7 @@ it('an exemption after a first reminder ends the trajectory and drops the open d
   // window (until 2056-07-18) and the termijn (until 2058-01-18): nothing more goes out.
   await advanceTo(suite.env, '2058-02-01');
   expect(suite.recorder.sent(h.workflowId)).toEqual(['2055-04-04 REMINDER VOORTGANGSGESPREK-1']);
-  await keepHistory(h, 'v2m-exemption');
+  await keepHistory(h, 'v2t-exemption');
 });
 
 it('a transfer to another gemeente of a trajectory imported mid-way (warm transfer)', async () => {
