@@ -3,8 +3,12 @@
  * the Temporal ports of ./ports.ts on a client, so the services never touch the SDK themselves.
  */
 import type { Client, SignalDefinition, UpdateDefinition } from '@temporalio/client';
-import { WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError } from '@temporalio/common';
-import type { CommandInput, CommandName } from '../domain/commands';
+import {
+  TypedSearchAttributes,
+  WorkflowExecutionAlreadyStartedError,
+  WorkflowNotFoundError,
+} from '@temporalio/common';
+import type { CommandInput, CommandName, Koppeling } from '../domain/commands';
 import type { TrajectorySummary } from '../domain/types';
 import type { ActingUser } from '../domain/access';
 import { commandUpdates, getState, type CommandArgs } from '../workflows/messages';
@@ -23,6 +27,18 @@ export const TRAJECTORY_WORKFLOW_TYPE = 'trajectory' satisfies keyof typeof work
 
 export const WORKFLOW_ID_PREFIX = 'inburgering-';
 export const workflowIdFor = (inburgeraarId: string): string => `${WORKFLOW_ID_PREFIX}${inburgeraarId}`;
+
+/**
+ * The search attributes of the koppeling's first step, to start with. Only an optimisation (the
+ * workflow upserts what differs), so a failure here starts the trajectory without them.
+ */
+function firstSearchAttributes(input: Koppeling): TypedSearchAttributes | undefined {
+  try {
+    return startSearchAttributes(summaryAtKoppeling(input, new Date().toISOString()));
+  } catch {
+    return undefined;
+  }
+}
 
 const notFoundIfGone = (err: unknown): never => {
   if (err instanceof WorkflowNotFoundError) throw new NotFoundError('inburgeraar');
@@ -43,7 +59,7 @@ export function temporalTrajectories(client: Client, taskQueue: string): Traject
           taskQueue,
           workflowId: workflowIdFor(input.inburgeraarId),
           args: [input],
-          typedSearchAttributes: startSearchAttributes(summaryAtKoppeling(input, new Date().toISOString())),
+          typedSearchAttributes: firstSearchAttributes(input),
           workflowIdConflictPolicy: 'USE_EXISTING',
           workflowIdReusePolicy: 'REJECT_DUPLICATE',
         });

@@ -56,6 +56,6 @@ export const fingerprintOf = (attributes: TypedSearchAttributes): string =>
 export const startSearchAttributes = (s: TrajectorySummary): TypedSearchAttributes =>
   new TypedSearchAttributes(
     searchAttributePairs(s).filter(
-      (p): p is SearchAttributePair => p.value !== null,
+      (p): p is SearchAttributePair => p.value !== null && p.value !== undefined,
     ) as SearchAttributePair[],
   );

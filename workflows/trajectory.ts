@@ -1,6 +1,6 @@
 /**
- * trajectoryWorkflow: the inburgering trajectory of one person, from koppeling to its end, as one
- * durable workflow. The rules live in domain/ (pure); this file only wires them to Temporal:
+ * The trajectory workflow (types `trajectory` and, for those started before it, `trajectoryWorkflow`):
+ * the inburgering trajectory of one person, from koppeling to its end, as one durable workflow. The rules live in domain/ (pure); this file only wires them to Temporal:
  *
  * - State is plain JSON (TrajectoryState), carried through continueAsNew.
  * - Coach actions are updates (validator = domain `validate`, refusal → `CODE: message`); partner
@@ -32,8 +32,10 @@
  * A change of the law is a new row in domain/law.ts; when it changes what running trajectories do,
  * the row comes with a new rules version (CURRENT_RULES_VERSION) and its patch id in RULES_PATCHES
  * below: nothing else in this file changes.
- * A next patch is asked for with `patched()` as usual; it joins CURRENT_PATHS only together with a
- * new combined patch id (a history with the old combined marker must not take it without asking).
+ * A next patch is asked for with `patched()` as usual, in both types; it joins CURRENT_PATHS only
+ * together with a new combined patch id (a history with the old combined marker must not take it
+ * without asking), and never joins TRAJECTORY_TYPE_PATHS (the four that `trajectory` takes without
+ * asking, frozen).
  *
  * Workflow types: the API starts `trajectory` (December 2026), which takes the current paths without
  * asking and starts from the search attributes given with the start: its first task records no
@@ -205,6 +207,18 @@ const CURRENT_PATHS: ReadonlySet<string> = new Set([
   RULES_PATCHES[2]!,
 ]);
 
+/**
+ * The paths the type `trajectory` takes without asking: exactly the four of December 2026, frozen.
+ * A later patch never joins this set (a running `trajectory` would take it without a marker and
+ * replay differently): `trajectory` asks for it with `patched()` like any workflow.
+ */
+const TRAJECTORY_TYPE_PATHS: ReadonlySet<string> = new Set([
+  RECORD_STEP_PATCH,
+  LOCAL_STEP_PATCH,
+  STEADY_TIMER_PATCH,
+  RULES_PATCHES[2]!,
+]);
+
 /** Whether this run takes the path of `patchId`: given by the combined patch, or asked for itself. */
 type UsesPath = (patchId: string) => boolean;
 
@@ -268,8 +282,8 @@ async function runTrajectory(
 ): Promise<TrajectorySummary> {
   const { workflowId } = workflowInfo();
   // Asked once, first: a run that started before the combined patch keeps asking per patch.
-  const currentPaths = current || patched(CURRENT_PATHS_PATCH);
-  const usesPath: UsesPath = (patchId) => (currentPaths && CURRENT_PATHS.has(patchId)) || patched(patchId);
+  const given = current ? TRAJECTORY_TYPE_PATHS : patched(CURRENT_PATHS_PATCH) ? CURRENT_PATHS : undefined;
+  const usesPath: UsesPath = (patchId) => given?.has(patchId) === true || patched(patchId);
   let state: TrajectoryState;
   if (carried?.state) {
     state = carried.state;

@@ -111,7 +111,7 @@ export const HISTORIES_DIR = path.join(__dirname, 'histories');
 
 /**
  * Re-records the committed fixtures, only when asked:
- *   RECORD_HISTORIES=1 npx jest test/workflow/routes.test.ts test/workflow/terms.test.ts test/workflow/lifecycle.test.ts test/workflow/law.test.ts
+ *   RECORD_HISTORIES=1 npx jest test/workflow/routes.test.ts test/workflow/terms.test.ts test/workflow/lifecycle.test.ts test/workflow/law.test.ts test/workflow/search-attributes.test.ts
  * Only after a change deliberately guarded with `patched()`, or when no old workflow still runs:
  * re-recording otherwise hides exactly the non-determinism replay.test.ts is there to catch.
  */

@@ -6,7 +6,7 @@
  *
  * Re-record the fixtures only after a change deliberately guarded with `patched()`, or when no
  * workflow started before the change still runs (see histories/README.md):
- *   RECORD_HISTORIES=1 npx jest test/workflow/routes.test.ts test/workflow/terms.test.ts test/workflow/lifecycle.test.ts test/workflow/law.test.ts
+ *   RECORD_HISTORIES=1 npx jest test/workflow/routes.test.ts test/workflow/terms.test.ts test/workflow/lifecycle.test.ts test/workflow/law.test.ts test/workflow/search-attributes.test.ts
  */
 import fs from 'node:fs';
 import path from 'node:path';
@@ -22,9 +22,11 @@ import { historyFromJSON } from '@temporalio/common/lib/proto-utils';
  * `v2s-*` set (4, with the four patches each recorded apart), the `v2m-*` set (14, with the one
  * marker `2026-12-current-paths`) and the `v2t-*` set recorded by routes, terms, lifecycle and law
  * (14: 12 of the workflow type `trajectory`, which records no patch marker, and the two rules
- * upgrades, which are of the earlier type `trajectoryWorkflow` as every rules-version-1 trajectory is).
+ * upgrades, which are of the earlier type `trajectoryWorkflow` as every rules-version-1 trajectory is),
+ * and `v2t-api-start` (search-attributes.test.ts, dev server: started as the API starts one, with
+ * the first step's search attributes, so its first task upserts nothing).
  */
-const MIN_FIXTURES = 54;
+const MIN_FIXTURES = 55;
 
 /** Recorded before `2026-12-rules-v2`: they prove trajectories started under the old rules replay. */
 const RULES_V1_FIXTURES = [
@@ -59,7 +61,7 @@ it(`at least ${MIN_FIXTURES} committed histories are there to replay`, () => {
     (f) => f.history.events?.[0]?.workflowExecutionStartedEventAttributes?.workflowType?.name,
   );
   expect(types.filter((t) => t === 'trajectoryWorkflow').length).toBeGreaterThanOrEqual(40);
-  expect(types.filter((t) => t === 'trajectory').length).toBeGreaterThanOrEqual(12);
+  expect(types.filter((t) => t === 'trajectory').length).toBeGreaterThanOrEqual(13);
 });
 
 it('every committed history replays against the current workflow bundle', async () => {

@@ -16,9 +16,17 @@ import {
 import * as m from '../../workflows/messages';
 import { trajectoryWorkflow } from '../../workflows';
 import { temporalTrajectories } from '../../application/temporal';
-import type { History } from './harness';
 import { addPeriod, instantAt, localDate, type Koppeling } from '../../domain';
-import { newInburgeraarId, Recorder, startWorker, stopWorker, uniqueTaskQueue, updater } from './harness';
+import {
+  expectHistoriesReplay,
+  type History,
+  newInburgeraarId,
+  Recorder,
+  startWorker,
+  stopWorker,
+  uniqueTaskQueue,
+  updater,
+} from './harness';
 
 let env: TestWorkflowEnvironment;
 beforeAll(async () => {
@@ -134,6 +142,15 @@ it('a koppeling started as the API starts it has its attributes from the start: 
     const first = await afterFirstTask(h);
     expect(first.markers).toEqual(['core_local_activity']); // the step; no patch marker…
     expect(first.types).not.toContain('upsertWorkflowSearchAttributes'); // …and nothing to upsert
+    // The whole first task: 6 events (9 with the combined patch marker, 15 before it).
+    expect(first.types).toEqual([
+      'workflowExecutionStarted',
+      'workflowTaskScheduled',
+      'workflowTaskStarted',
+      'workflowTaskCompleted',
+      'markerRecorded',
+      'timerStarted',
+    ]);
     expect(recorder.steps.filter((st) => st.workflowId === workflowId)).toHaveLength(1);
     const description = await h.describe();
     expect(description.type).toBe('trajectory');
@@ -150,7 +167,11 @@ it('a koppeling started as the API starts it has its attributes from the start: 
     // A step that changes them still upserts.
     await updater(h as never)(m.commandUpdates.reassignCoach, { coachId: 'coach-sa-start-2' });
     expect((await h.describe()).typedSearchAttributes.get(CoachId)).toBe('coach-sa-start-2');
-    expect(historyOf(await h.fetchHistory()).types).toContain('upsertWorkflowSearchAttributes');
+    const history = await h.fetchHistory();
+    expect(historyOf(history).types).toContain('upsertWorkflowSearchAttributes');
+    // This history (started as the API starts one, attributes and all) replays, and is kept as the
+    // fixture v2t-api-start (RECORD_HISTORIES=1) for replay.test.ts.
+    await expectHistoriesReplay([{ workflowId, history, fixture: 'v2t-api-start' }], 1);
   } finally {
     await stopWorker(w);
   }
