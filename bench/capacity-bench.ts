@@ -21,6 +21,7 @@
  *
  * Only these rows, without the rest of the bench:
  *   npx tsx bench/capacity-bench.ts 20000 [/path/to/result.json]
+ * With another worker cache size than the default: BENCH_WORKER_MAX_CACHED_WORKFLOWS=2000 before it.
  */
 import fs from 'node:fs';
 import os from 'node:os';
@@ -124,7 +125,12 @@ export async function runCapacity(report: Report, o: CapacityOptions): Promise<C
   const bundleFile = path.join(dir, 'workflow-bundle.js');
   const workerLog = path.join(dir, 'worker.log');
   fs.writeFileSync(bundleFile, o.workflowCode);
-  const sizing = loadConfig({});
+  // The worker's default sizing; BENCH_WORKER_MAX_CACHED_WORKFLOWS tries another cache size.
+  const sizing = loadConfig(
+    process.env.BENCH_WORKER_MAX_CACHED_WORKFLOWS
+      ? { WORKER_MAX_CACHED_WORKFLOWS: process.env.BENCH_WORKER_MAX_CACHED_WORKFLOWS }
+      : {},
+  );
   const taskQueue = `capacity-${process.pid}`;
   const intakeMaxPending = String(2 * concurrency);
 
