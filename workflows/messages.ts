@@ -1,5 +1,6 @@
 /**
- * The message contract of the trajectory workflow (both types), in one place (the API and tests import it):
+ * The message contract of the trajectory workflow (both types), in one place (the API and tests
+ * import it):
  * - one **update** per command of domain/commands.ts (derived from `commandSchemas`, never listed
  *   here), taking the zod-inferred input of that command and the acting user, and answering with
  *   the new summary. Its validator checks the user's access (domain/access.ts, `ACCESS_DENIED`),

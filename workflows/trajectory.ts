@@ -1,6 +1,7 @@
 /**
- * The trajectory workflow (types `trajectory` and, for those started before it, `trajectoryWorkflow`):
- * the inburgering trajectory of one person, from koppeling to its end, as one durable workflow. The rules live in domain/ (pure); this file only wires them to Temporal:
+ * The trajectory workflow (types `trajectory` and, for those started before it,
+ * `trajectoryWorkflow`): the inburgering trajectory of one person, from koppeling to its end, as one
+ * durable workflow. The rules live in domain/ (pure); this file only wires them to Temporal:
  *
  * - State is plain JSON (TrajectoryState), carried through continueAsNew.
  * - Coach actions are updates (validator = domain `validate`, refusal → `CODE: message`); partner
@@ -32,10 +33,8 @@
  * A change of the law is a new row in domain/law.ts; when it changes what running trajectories do,
  * the row comes with a new rules version (CURRENT_RULES_VERSION) and its patch id in RULES_PATCHES
  * below: nothing else in this file changes.
- * A next patch is asked for with `patched()` as usual, in both types; it joins CURRENT_PATHS only
- * together with a new combined patch id (a history with the old combined marker must not take it
- * without asking), and never joins TRAJECTORY_TYPE_PATHS (the four that `trajectory` takes without
- * asking, frozen).
+ * A next patch is asked for with `patched()` as usual, in both types; it never joins CURRENT_PATHS
+ * (the four that the combined marker and the type `trajectory` stand for, frozen).
  *
  * Workflow types: the API starts `trajectory` (December 2026), which takes the current paths without
  * asking and starts from the search attributes given with the start: its first task records no
@@ -197,22 +196,12 @@ const RULES_PATCHES: Record<number, string> = { 2: '2026-12-rules-v2' };
 /**
  * Since `2026-12-current-paths` a new run records this one patch instead of the four it stands for
  * (see the header). A history recorded before it lacks the marker, so `patched` is false there
- * and each of the four is asked for as before.
+ * and each of the four is asked for as before. The four are also what the type `trajectory` takes
+ * without asking. So this set is frozen: a later patch never joins it (a running trajectory would
+ * take that path without a marker and replay differently); it is asked for with `patched()`.
  */
 const CURRENT_PATHS_PATCH = '2026-12-current-paths';
 const CURRENT_PATHS: ReadonlySet<string> = new Set([
-  RECORD_STEP_PATCH,
-  LOCAL_STEP_PATCH,
-  STEADY_TIMER_PATCH,
-  RULES_PATCHES[2]!,
-]);
-
-/**
- * The paths the type `trajectory` takes without asking: exactly the four of December 2026, frozen.
- * A later patch never joins this set (a running `trajectory` would take it without a marker and
- * replay differently): `trajectory` asks for it with `patched()` like any workflow.
- */
-const TRAJECTORY_TYPE_PATHS: ReadonlySet<string> = new Set([
   RECORD_STEP_PATCH,
   LOCAL_STEP_PATCH,
   STEADY_TIMER_PATCH,
@@ -282,8 +271,8 @@ async function runTrajectory(
 ): Promise<TrajectorySummary> {
   const { workflowId } = workflowInfo();
   // Asked once, first: a run that started before the combined patch keeps asking per patch.
-  const given = current ? TRAJECTORY_TYPE_PATHS : patched(CURRENT_PATHS_PATCH) ? CURRENT_PATHS : undefined;
-  const usesPath: UsesPath = (patchId) => given?.has(patchId) === true || patched(patchId);
+  const currentPaths = current || patched(CURRENT_PATHS_PATCH);
+  const usesPath: UsesPath = (patchId) => (currentPaths && CURRENT_PATHS.has(patchId)) || patched(patchId);
   let state: TrajectoryState;
   if (carried?.state) {
     state = carried.state;
