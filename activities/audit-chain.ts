@@ -34,7 +34,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { configure } from 'safe-stable-stringify';
 import { commandSchemas, freeTextFields, type CommandName } from '../domain/commands';
-import { Prisma, type Db, type DbTransaction } from '../prisma/db';
+import { directTransaction, Prisma, type Db, type DbTransaction, type RawSql } from '../prisma/db';
 import { insertInto } from '../prisma/sql';
 
 /** Details key for personal content that is not a command's free text (e.g. corrected values). */
@@ -140,7 +140,7 @@ const keyOf = (workflowId: string, eventSeq: number): string => `${workflowId}\u
  * a (workflowId, eventSeq) that is stored already, or repeated within `rows`, are skipped.
  * Returns how many rows were written.
  */
-export async function appendAuditEvents(tx: DbTransaction, rows: readonly AuditRowInput[]): Promise<number> {
+export async function appendAuditEvents(tx: RawSql, rows: readonly AuditRowInput[]): Promise<number> {
   if (rows.length === 0) return 0;
   // First statement: the write that serialises appenders (see 1. above). The statements here are
   // raw SQL (../prisma/sql.ts: a third of a model query's CPU; every step and request writes them).
@@ -206,9 +206,12 @@ export async function appendAuditEvents(tx: DbTransaction, rows: readonly AuditR
  */
 export const AUDIT_TRANSACTION_OPTIONS = { maxWait: 15_000, timeout: 15_000 } as const;
 
-/** `appendAuditEvents` in a transaction of its own (one API audit entry, one workflow event). */
+/**
+ * `appendAuditEvents` in a transaction of its own (one API audit entry, one workflow event): a
+ * direct transaction (../prisma/direct.ts), as every audited request writes one.
+ */
 export function appendAuditEventsNow(db: Db, rows: readonly AuditRowInput[]): Promise<number> {
-  return db.$transaction((tx: DbTransaction) => appendAuditEvents(tx, rows), AUDIT_TRANSACTION_OPTIONS);
+  return directTransaction(db)((tx) => appendAuditEvents(tx, rows));
 }
 
 /**

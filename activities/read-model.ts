@@ -9,7 +9,7 @@
 import { randomUUID } from 'node:crypto';
 import { daysBetween } from '../domain/dates';
 import type { DeadlineKind, DeadlineStatus } from '../domain/types';
-import type { Db, DbTransaction } from '../prisma/db';
+import type { Db, DbTransaction, RawSql } from '../prisma/db';
 import { assignments, insertInto } from '../prisma/sql';
 import { appendAuditEvents as appendToAuditChain, AUDIT_TRANSACTION_OPTIONS } from './audit-chain';
 import type { ReadModelSnapshot, RecordEventInput, StepEvent } from './types';
@@ -150,7 +150,7 @@ export async function upsertReadModel(
 
 /** The same, inside a transaction the caller holds (recordStep writes a whole step in one). */
 export async function upsertReadModelIn(
-  tx: DbTransaction,
+  tx: RawSql,
   workflowId: string,
   snapshot: ReadModelSnapshot,
   updatedAt: Date,
@@ -192,7 +192,7 @@ export async function upsertReadModelIn(
  * transaction as the order of writes allows. Returns how many rows were written.
  */
 export function appendAuditEvents(
-  tx: DbTransaction,
+  tx: RawSql,
   workflowId: string,
   inburgeraarId: string,
   events: readonly StepEvent[],

@@ -9,7 +9,7 @@
  * only moves forward (its eventSeq), so a second run writes nothing new.
  */
 import type { Logger } from 'pino';
-import type { Db, DbTransaction } from '../prisma/db';
+import { directTransaction, type Db, type DbTransaction, type RawSql } from '../prisma/db';
 import {
   outboxRowData,
   recordReferral,
@@ -41,12 +41,13 @@ export async function recordStep(
 ): Promise<StepResult> {
   const { db } = deps;
   const updatedAt = new Date(input.events.at(-1)?.at ?? input.notifications.at(-1)?.at ?? Date.now());
-  const result = await db.$transaction(async (tx: DbTransaction) => {
+  /** The step's writes; `notify` (a Prisma transaction) only when the step has notifications. */
+  const write = async (tx: RawSql, notify?: DbTransaction) => {
     await upsertReadModelIn(tx, input.workflowId, input.snapshot, updatedAt);
     let queued = 0;
     let held = 0;
-    if (input.notifications.length) {
-      const existing = await tx.notificationOutbox.findMany({
+    if (notify) {
+      const existing = await notify.notificationOutbox.findMany({
         where: { key: { in: input.notifications.map((n) => n.key) } },
         select: { key: true },
       });
@@ -54,10 +55,10 @@ export async function recordStep(
       for (const n of input.notifications) {
         if (written.has(n.key)) continue;
         written.add(n.key);
-        await recordReferral(tx, n);
-        const target = await resolveTarget(deps.notifications, tx, recipientOf(n));
+        await recordReferral(notify, n);
+        const target = await resolveTarget(deps.notifications, notify, recipientOf(n));
         const data = outboxRowData(deps.notifications, n, target, deps.notifications.clock.now());
-        await tx.notificationOutbox.create({
+        await notify.notificationOutbox.create({
           // Held rows are looked at again by the delivery workflow after a while (SMTP may be set up,
           // an address added); pending rows are due at once.
           data: {
@@ -73,7 +74,13 @@ export async function recordStep(
     // Last: appending locks the audit chain's head until the commit (./audit-chain.ts).
     const events = await appendAuditEvents(tx, input.workflowId, input.inburgeraarId, input.events);
     return { events, queued, held };
-  }, AUDIT_TRANSACTION_OPTIONS);
+  };
+  // A step without notifications (most of them) is raw statements only: a direct transaction on
+  // the client's connection (../prisma/direct.ts). The outbox rows' look-ups use the model API, so a
+  // step with notifications runs in a Prisma transaction.
+  const result = input.notifications.length
+    ? await db.$transaction((tx: DbTransaction) => write(tx, tx), AUDIT_TRANSACTION_OPTIONS)
+    : await directTransaction(db)((tx) => write(tx));
   if (result.queued > 0 && deps.delivery && taskQueue) {
     try {
       await deps.delivery.kick(taskQueue);

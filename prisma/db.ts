@@ -7,6 +7,7 @@
  */
 import { PrismaClient as PostgresClient } from './generated/postgresql/client';
 import { Prisma, PrismaClient as SqliteClient } from './generated/sqlite/client';
+import { capturingFactory, directTransactions, type DirectTransaction } from './direct';
 import { createAdapter, DEFAULT_DATABASE_URL, providerOf, type Provider } from './provider';
 
 /**
@@ -21,18 +22,35 @@ export { Prisma };
 
 const closers = new WeakMap<Db, () => Promise<void>>();
 const providers = new WeakMap<Db, Provider>();
+const directs = new WeakMap<Db, DirectTransaction>();
 
 export function createDb(databaseUrl: string = DEFAULT_DATABASE_URL): Db {
   const provider = providerOf(databaseUrl);
   const adapter = createAdapter(databaseUrl);
+  // The client's connection, kept for the hot path's direct transactions (./direct.ts).
+  const { factory, connection } = capturingFactory(adapter.factory);
   const db =
     provider === 'sqlite'
-      ? new SqliteClient({ adapter: adapter.factory })
+      ? new SqliteClient({ adapter: factory })
       : // Same models, other generated class: the cast is sound for everything `Db` exposes (see above).
-        (new PostgresClient({ adapter: adapter.factory }) as unknown as Db);
+        (new PostgresClient({ adapter: factory }) as unknown as Db);
   closers.set(db, adapter.close);
   providers.set(db, provider);
+  directs.set(
+    db,
+    directTransactions(provider, connection, () => db.$connect()),
+  );
   return db;
+}
+
+/**
+ * A transaction of raw statements on the client's own connection, past Prisma's query engine
+ * (./direct.ts says when and why): `await directTransaction(db)(async (tx) => …)`.
+ */
+export function directTransaction(db: Db): DirectTransaction {
+  const direct = directs.get(db);
+  if (!direct) throw new Error('directTransaction: this client was not made by createDb');
+  return direct;
 }
 
 /** Disconnects the client and ends the PostgreSQL pool (which would keep the process alive ~10 s). */
@@ -49,19 +67,24 @@ export function dbProvider(db: Db): Provider {
 
 /**
  * True when a write failed on a unique constraint, e.g. a retried insert: Prisma error P2002 from a
- * model query, or P2010 from a raw statement (./sql.ts) whose driver error is of that kind.
+ * model query, P2010 from a raw statement (./sql.ts) whose driver error is of that kind, or that
+ * driver error itself from a direct transaction (./direct.ts).
  */
 export function isUniqueViolation(error: unknown): boolean {
   if (typeof error !== 'object' || error === null) return false;
-  const { code, meta } = error as {
+  const { code, meta, name, cause } = error as {
     code?: unknown;
+    name?: unknown;
+    cause?: { kind?: unknown };
     meta?: { driverAdapterError?: { cause?: { kind?: unknown } } };
   };
   return (
     code === 'P2002' ||
-    (code === 'P2010' && meta?.driverAdapterError?.cause?.kind === 'UniqueConstraintViolation')
+    (code === 'P2010' && meta?.driverAdapterError?.cause?.kind === 'UniqueConstraintViolation') ||
+    (name === 'DriverAdapterError' && cause?.kind === 'UniqueConstraintViolation')
   );
 }
 
 export { DEFAULT_DATABASE_URL, providerOf };
 export type { Provider };
+export type { DirectTransaction, RawSql } from './direct';

@@ -4,8 +4,8 @@
  */
 import type { PendingIntakeCounter } from '../../application/admission';
 import type { PersonalData, PersonRecord, PersonRegistry } from '../../application/ports';
-import { appendAuditEvents, AUDIT_TRANSACTION_OPTIONS } from '../../activities/audit-chain';
-import { isUniqueViolation, Prisma, type Db, type DbTransaction } from '../../prisma/db';
+import { appendAuditEvents } from '../../activities/audit-chain';
+import { directTransaction, isUniqueViolation, Prisma, type Db } from '../../prisma/db';
 import { insertInto } from '../../prisma/sql';
 import { auditRowOf } from './audit';
 
@@ -40,7 +40,8 @@ export function prismaPersonStore(db: Db): PersonStore {
     find,
     async create(person, audit) {
       try {
-        const created = await db.$transaction(async (tx: DbTransaction) => {
+        // Raw statements only: a direct transaction (prisma/direct.ts), as every koppeling writes one.
+        const created = await directTransaction(db)(async (tx) => {
           const now = new Date();
           const row: PersonRow = {
             id: person.inburgeraarId,
@@ -74,7 +75,7 @@ export function prismaPersonStore(db: Db): PersonStore {
           // Last: appending holds the audit chain's head until the commit.
           await appendAuditEvents(tx, [auditRowOf({ ...audit, inburgeraarId: person.inburgeraarId })]);
           return row;
-        }, AUDIT_TRANSACTION_OPTIONS);
+        });
         return { created: true, person: personRecord(created) };
       } catch (err) {
         // The unique koppelingRef / bsnHash: a concurrent koppeling for the same person won the race.

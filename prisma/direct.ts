@@ -1,0 +1,138 @@
+/**
+ * The hot write path's transactions on the driver adapter itself: the same connection (SQLite) or
+ * pool (PostgreSQL) as the Prisma client, the same adapter package, the same statements as
+ * `./sql.ts` builds, but without Prisma's query interpreter and its interactive-transaction
+ * manager in between.
+ *
+ * Why (README.md, *Dependency notes*; bench/README.md has the measurements): a raw statement
+ * through the client still costs Prisma's JavaScript ~0.2 ms of CPU per statement, and an
+ * interactive transaction more again, against ~0.1 ms for SQLite's own work. A workflow step and a
+ * koppeling are one transaction of eight to ten statements each, so about half of what they cost
+ * over a raw Temporal workflow was the ORM's per-statement work. Only those transactions come
+ * here (`recordStep`, a new person with its audit row); every other query keeps the client.
+ *
+ * It is the protocol Prisma's own transaction manager follows with an adapter whose transactions
+ * say `usePhantomQuery: false` (both official adapters used here): `startTransaction()` (the adapter
+ * sends BEGIN, on SQLite `./sqlite-adapter.ts` makes it BEGIN IMMEDIATE under its lock), the
+ * statements, then `COMMIT` as a statement and `commit()` to give the connection back; on an error
+ * `ROLLBACK` and `rollback()`.
+ *
+ * What differs from `$queryRaw`: rows come back as the driver gives them (numbers, strings, null;
+ * a date column as stored, not as a `Date`), so the statements here read only numbers and text.
+ * An error is the adapter's `DriverAdapterError` (`isUniqueViolation` in ./db.ts knows it too).
+ */
+import type {
+  SqlDriverAdapter,
+  SqlMigrationAwareDriverAdapterFactory,
+  SqlQuery,
+  SqlQueryable,
+} from '@prisma/driver-adapter-utils';
+import { Prisma } from './generated/sqlite/client';
+import type { Provider } from './provider';
+
+/** What the hot path's SQL helpers need of a transaction: a Prisma one or a direct one. */
+export interface RawSql {
+  $executeRaw(query: TemplateStringsArray | Prisma.Sql, ...values: unknown[]): PromiseLike<number>;
+  $queryRaw<T = unknown>(query: TemplateStringsArray | Prisma.Sql, ...values: unknown[]): PromiseLike<T>;
+}
+
+/** Runs `work` in one transaction on the adapter's connection. */
+export type DirectTransaction = <T>(work: (tx: RawSql) => Promise<T>) => Promise<T>;
+
+/**
+ * The client's adapter factory, wrapped so that the connection the client opens is kept for the
+ * direct transactions (one connection and one lock on SQLite, one pool on PostgreSQL).
+ */
+export function capturingFactory(factory: SqlMigrationAwareDriverAdapterFactory): {
+  factory: SqlMigrationAwareDriverAdapterFactory;
+  connection: () => SqlDriverAdapter | undefined;
+} {
+  let connection: SqlDriverAdapter | undefined;
+  return {
+    factory: {
+      provider: factory.provider,
+      adapterName: factory.adapterName,
+      connect: async () => {
+        connection = await factory.connect();
+        return connection;
+      },
+      connectToShadowDb: () => factory.connectToShadowDb(),
+    },
+    connection: () => connection,
+  };
+}
+
+/** A tagged template's parts, or a statement built already, as one `Prisma.Sql`. */
+const sqlOf = (query: TemplateStringsArray | Prisma.Sql, values: unknown[]): Prisma.Sql =>
+  query instanceof Prisma.Sql ? query : Prisma.sql(query, ...values);
+
+const UNKNOWN = { scalarType: 'unknown', arity: 'scalar' } as const;
+const DATETIME = { scalarType: 'datetime', arity: 'scalar' } as const;
+
+/** A `Prisma.Sql` as the adapter takes it: `?` placeholders for SQLite, `$1` for PostgreSQL. */
+export function adapterQuery(provider: Provider, sql: Prisma.Sql): SqlQuery {
+  const args = sql.values;
+  return {
+    sql: provider === 'sqlite' ? sql.sql : sql.text,
+    args,
+    argTypes: args.map((value) => (value instanceof Date ? DATETIME : UNKNOWN)),
+  };
+}
+
+/** The rows of a result set as objects keyed by column name. */
+function rowsOf(result: { columnNames: string[]; rows: unknown[][] }): Array<Record<string, unknown>> {
+  const { columnNames, rows } = result;
+  return rows.map((row) => {
+    const object: Record<string, unknown> = {};
+    for (let i = 0; i < columnNames.length; i += 1) object[columnNames[i]!] = row[i];
+    return object;
+  });
+}
+
+const COMMIT: SqlQuery = { sql: 'COMMIT', args: [], argTypes: [] };
+const ROLLBACK: SqlQuery = { sql: 'ROLLBACK', args: [], argTypes: [] };
+
+/** `$executeRaw` / `$queryRaw` over a queryable of the adapter (a transaction). */
+export function rawSqlOn(provider: Provider, queryable: SqlQueryable): RawSql {
+  return {
+    $executeRaw: (query, ...values) => queryable.executeRaw(adapterQuery(provider, sqlOf(query, values))),
+    $queryRaw: async <T>(query: TemplateStringsArray | Prisma.Sql, ...values: unknown[]) =>
+      rowsOf(await queryable.queryRaw(adapterQuery(provider, sqlOf(query, values)))) as T,
+  };
+}
+
+/**
+ * Direct transactions on the connection that `connection()` answers once the client has connected;
+ * `connect` makes the client connect (Prisma connects lazily).
+ */
+export function directTransactions(
+  provider: Provider,
+  connection: () => SqlDriverAdapter | undefined,
+  connect: () => Promise<void>,
+): DirectTransaction {
+  return async (work) => {
+    let adapter = connection();
+    if (!adapter) {
+      await connect();
+      adapter = connection();
+      if (!adapter) throw new Error('the database client connected without its adapter (prisma/direct.ts)');
+    }
+    const tx = await adapter.startTransaction();
+    let value;
+    try {
+      value = await work(rawSqlOn(provider, tx));
+      await tx.executeRaw(COMMIT);
+    } catch (error) {
+      try {
+        await tx.executeRaw(ROLLBACK);
+      } catch {
+        // The connection may be gone (the error above says why); the transaction ends with it.
+      } finally {
+        await tx.rollback();
+      }
+      throw error;
+    }
+    await tx.commit();
+    return value;
+  };
+}

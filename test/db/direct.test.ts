@@ -1,0 +1,126 @@
+/**
+ * prisma/direct.ts: transactions of raw statements on the client's own connection, past Prisma's
+ * query engine (a workflow step, a new person, an audit entry). On both databases: what they write
+ * reads back through the model API as written, an error rolls everything back and leaves the
+ * connection usable, a unique violation is recognised as one; on SQLite they share the client's
+ * lock, so another request's write is neither mixed into nor undone by a direct transaction.
+ */
+import { randomUUID } from 'node:crypto';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { directTransaction, isUniqueViolation, type Db } from '../../prisma/db';
+import { insertInto } from '../../prisma/sql';
+import { openMigratedDb, providersUnderTest } from './helpers';
+
+const person = (id = randomUUID()) => ({
+  id,
+  workflowId: `inburgering-${id}`,
+  koppelingRef: `ref-${id}`,
+  coachId: 'coach-1',
+  doelgroep: 'asielstatushouder',
+});
+const exists = async (db: Db, id: string) => (await db.inburgeraar.count({ where: { id } })) === 1;
+
+for (const { provider, run } of providersUnderTest('test/db/direct')) {
+  (run ? describe : describe.skip)(`direct transactions on ${provider}`, () => {
+    let db: Db;
+    let close: () => Promise<void>;
+    beforeAll(async () => {
+      ({ db, close } = await openMigratedDb(provider, 'direct'));
+    });
+    afterAll(async () => close?.());
+
+    it('writes dates, booleans, numbers and nulls that read back through the model API as written', async () => {
+      const p = person();
+      const createdAt = new Date('2027-03-01T08:00:00.123Z');
+      const updatedAt = new Date('2027-03-02T09:30:00.456Z');
+      await directTransaction(db)(async (tx) => {
+        await tx.$executeRaw(insertInto('Inburgeraar', [{ ...p, gemeenteCode: null, createdAt }]));
+        await tx.$executeRaw(
+          insertInto('TrajectoryReadModel', [
+            {
+              inburgeraarId: p.id,
+              workflowId: p.workflowId,
+              coachId: p.coachId,
+              phase: 'KOPPELING',
+              paused: true,
+              overdue: false,
+              route: null,
+              eventSeq: 7,
+              summary: '{}',
+              updatedAt,
+              caseloadDue: '9999-12-31',
+            },
+          ]),
+        );
+      });
+      expect(await db.inburgeraar.findUniqueOrThrow({ where: { id: p.id } })).toMatchObject({
+        ...p,
+        gemeenteCode: null,
+        createdAt,
+      });
+      expect(
+        await db.trajectoryReadModel.findUniqueOrThrow({ where: { inburgeraarId: p.id } }),
+      ).toMatchObject({
+        paused: true,
+        overdue: false,
+        route: null,
+        eventSeq: 7,
+        updatedAt,
+      });
+    });
+
+    it('answers rows as objects keyed by column, integers as numbers', async () => {
+      const p = person();
+      await db.inburgeraar.create({ data: p });
+      const rows = await directTransaction(db)(
+        (tx) =>
+          tx.$queryRaw<Array<{ id: string; n: unknown }>>`
+          SELECT "id", 41 + 1 AS "n" FROM "Inburgeraar" WHERE "id" = ${p.id}`,
+      );
+      expect(rows).toEqual([{ id: p.id, n: 42 }]);
+    });
+
+    it('an error rolls back every statement of the transaction, and the connection is usable after it', async () => {
+      const a = person();
+      const failed = await directTransaction(db)(async (tx) => {
+        await tx.$executeRaw(insertInto('Inburgeraar', [a]));
+        throw new Error('the step fails after its first write');
+      }).catch((error: Error) => error.message);
+      expect(failed).toBe('the step fails after its first write');
+      expect(await exists(db, a.id)).toBe(false);
+      const b = person();
+      await directTransaction(db)((tx) => tx.$executeRaw(insertInto('Inburgeraar', [b])));
+      expect(await exists(db, b.id)).toBe(true);
+    });
+
+    it('a unique violation is recognised as one (a koppeling race) and leaves nothing of its transaction', async () => {
+      const first = person();
+      await db.inburgeraar.create({ data: first });
+      const second = person();
+      const outcome = await directTransaction(db)(async (tx) => {
+        await tx.$executeRaw(insertInto('Inburgeraar', [second]));
+        await tx.$executeRaw(insertInto('Inburgeraar', [{ ...person(), koppelingRef: first.koppelingRef }]));
+      }).then(
+        () => 'written',
+        (error: unknown) => (isUniqueViolation(error) ? 'unique violation' : error),
+      );
+      expect(outcome).toBe('unique violation');
+      expect(await exists(db, second.id)).toBe(false);
+    });
+
+    it("another request's write is neither part of nor undone by a direct transaction that rolls back", async () => {
+      const a = person();
+      const b = person();
+      const rolledBack = directTransaction(db)(async (tx) => {
+        await tx.$executeRaw(insertInto('Inburgeraar', [a]));
+        await sleep(100); // request B writes meanwhile, through the client
+        throw new Error('A fails');
+      }).catch((error: Error) => error.message);
+      await sleep(20);
+      await db.inburgeraar.create({ data: b });
+      expect(await rolledBack).toBe('A fails');
+      expect(await exists(db, a.id)).toBe(false);
+      expect(await exists(db, b.id)).toBe(true);
+    });
+  });
+}
