@@ -7,7 +7,7 @@
  */
 import { PrismaClient as PostgresClient } from './generated/postgresql/client';
 import { Prisma, PrismaClient as SqliteClient } from './generated/sqlite/client';
-import { capturingFactory, directTransactions, type DirectTransaction } from './direct';
+import { capturingFactory, directSql, type DirectSql, type DirectTransaction } from './direct';
 import { createAdapter, DEFAULT_DATABASE_URL, providerOf, type Provider } from './provider';
 
 /**
@@ -22,7 +22,7 @@ export { Prisma };
 
 const closers = new WeakMap<Db, () => Promise<void>>();
 const providers = new WeakMap<Db, Provider>();
-const directs = new WeakMap<Db, DirectTransaction>();
+const directs = new WeakMap<Db, DirectSql>();
 
 export function createDb(databaseUrl: string = DEFAULT_DATABASE_URL): Db {
   const provider = providerOf(databaseUrl);
@@ -38,9 +38,15 @@ export function createDb(databaseUrl: string = DEFAULT_DATABASE_URL): Db {
   providers.set(db, provider);
   directs.set(
     db,
-    directTransactions(provider, connection, () => db.$connect()),
+    directSql(provider, connection, () => db.$connect()),
   );
   return db;
+}
+
+function directOf(db: Db): DirectSql {
+  const direct = directs.get(db);
+  if (!direct) throw new Error('direct statements: this client was not made by createDb');
+  return direct;
 }
 
 /**
@@ -48,9 +54,12 @@ export function createDb(databaseUrl: string = DEFAULT_DATABASE_URL): Db {
  * (./direct.ts says when and why): `await directTransaction(db)(async (tx) => …)`.
  */
 export function directTransaction(db: Db): DirectTransaction {
-  const direct = directs.get(db);
-  if (!direct) throw new Error('directTransaction: this client was not made by createDb');
-  return direct;
+  return directOf(db).transaction;
+}
+
+/** One raw statement outside a transaction, past Prisma's query engine (./direct.ts). */
+export function directQuery<T = Record<string, unknown>>(db: Db, sql: Prisma.Sql): Promise<T[]> {
+  return directOf(db).query<T>(sql);
 }
 
 /** Disconnects the client and ends the PostgreSQL pool (which would keep the process alive ~10 s). */

@@ -21,19 +21,21 @@
  * a date column as stored, not as a `Date`), so the statements here read only numbers and text.
  * An error is the adapter's `DriverAdapterError` (`isUniqueViolation` in ./db.ts knows it too).
  */
-import type {
-  SqlDriverAdapter,
-  SqlMigrationAwareDriverAdapterFactory,
-  SqlQuery,
-  SqlQueryable,
+import {
+  ColumnTypeEnum,
+  type SqlDriverAdapter,
+  type SqlMigrationAwareDriverAdapterFactory,
+  type SqlQuery,
+  type SqlQueryable,
+  type SqlResultSet,
 } from '@prisma/driver-adapter-utils';
 import { Prisma } from './generated/sqlite/client';
 import type { Provider } from './provider';
 
 /** What the hot path's SQL helpers need of a transaction: a Prisma one or a direct one. */
 export interface RawSql {
-  $executeRaw(query: TemplateStringsArray | Prisma.Sql, ...values: unknown[]): PromiseLike<number>;
-  $queryRaw<T = unknown>(query: TemplateStringsArray | Prisma.Sql, ...values: unknown[]): PromiseLike<T>;
+  $executeRaw(query: TemplateStringsArray | Prisma.Sql, ...values: unknown[]): Promise<number>;
+  $queryRaw<T = unknown>(query: TemplateStringsArray | Prisma.Sql, ...values: unknown[]): Promise<T>;
 }
 
 /** Runs `work` in one transaction on the adapter's connection. */
@@ -79,12 +81,27 @@ export function adapterQuery(provider: Provider, sql: Prisma.Sql): SqlQuery {
   };
 }
 
-/** The rows of a result set as objects keyed by column name. */
-function rowsOf(result: { columnNames: string[]; rows: unknown[][] }): Array<Record<string, unknown>> {
-  const { columnNames, rows } = result;
+/**
+ * The rows of a result set as objects keyed by column name. A column the database declares as a
+ * date-time becomes a `Date` and one declared boolean a boolean, as `$queryRaw` gives them; a
+ * computed column stays as the driver gives it (on SQLite a comparison is 0 or 1).
+ */
+function rowsOf(result: SqlResultSet): Array<Record<string, unknown>> {
+  const { columnNames, columnTypes, rows } = result;
+  const convert = columnTypes.map((type) =>
+    type === ColumnTypeEnum.DateTime
+      ? (value: unknown) => (typeof value === 'string' ? new Date(value) : value)
+      : type === ColumnTypeEnum.Boolean
+        ? (value: unknown) => (value === null ? null : Boolean(value))
+        : undefined,
+  );
   return rows.map((row) => {
     const object: Record<string, unknown> = {};
-    for (let i = 0; i < columnNames.length; i += 1) object[columnNames[i]!] = row[i];
+    for (let i = 0; i < columnNames.length; i += 1) {
+      const value = row[i];
+      const to = convert[i];
+      object[columnNames[i]!] = to ? to(value) : value;
+    }
     return object;
   });
 }
@@ -101,38 +118,52 @@ export function rawSqlOn(provider: Provider, queryable: SqlQueryable): RawSql {
   };
 }
 
+/** The direct statements of one client: transactions, and single reads outside one. */
+export interface DirectSql {
+  transaction: DirectTransaction;
+  /** One statement outside a transaction (on SQLite a SELECT goes to the read-only connection). */
+  query<T = Record<string, unknown>>(sql: Prisma.Sql): Promise<T[]>;
+}
+
 /**
- * Direct transactions on the connection that `connection()` answers once the client has connected;
+ * Direct statements on the connection that `connection()` answers once the client has connected;
  * `connect` makes the client connect (Prisma connects lazily).
  */
-export function directTransactions(
+export function directSql(
   provider: Provider,
   connection: () => SqlDriverAdapter | undefined,
   connect: () => Promise<void>,
-): DirectTransaction {
-  return async (work) => {
-    let adapter = connection();
-    if (!adapter) {
-      await connect();
-      adapter = connection();
-      if (!adapter) throw new Error('the database client connected without its adapter (prisma/direct.ts)');
-    }
-    const tx = await adapter.startTransaction();
-    let value;
-    try {
-      value = await work(rawSqlOn(provider, tx));
-      await tx.executeRaw(COMMIT);
-    } catch (error) {
+): DirectSql {
+  const adapter = async () => {
+    const connected = connection();
+    if (connected) return connected;
+    await connect();
+    const now = connection();
+    if (!now) throw new Error('the database client connected without its adapter (prisma/direct.ts)');
+    return now;
+  };
+  return {
+    async query<T>(sql: Prisma.Sql) {
+      return rowsOf(await (await adapter()).queryRaw(adapterQuery(provider, sql))) as T[];
+    },
+    async transaction(work) {
+      const tx = await (await adapter()).startTransaction();
+      let value;
       try {
-        await tx.executeRaw(ROLLBACK);
-      } catch {
-        // The connection may be gone (the error above says why); the transaction ends with it.
-      } finally {
-        await tx.rollback();
+        value = await work(rawSqlOn(provider, tx));
+        await tx.executeRaw(COMMIT);
+      } catch (error) {
+        try {
+          await tx.executeRaw(ROLLBACK);
+        } catch {
+          // The connection may be gone (the error above says why); the transaction ends with it.
+        } finally {
+          await tx.rollback();
+        }
+        throw error;
       }
-      throw error;
-    }
-    await tx.commit();
-    return value;
+      await tx.commit();
+      return value;
+    },
   };
 }

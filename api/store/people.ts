@@ -5,7 +5,7 @@
 import type { PendingIntakeCounter } from '../../application/admission';
 import type { PersonalData, PersonRecord, PersonRegistry } from '../../application/ports';
 import { appendAuditEvents } from '../../activities/audit-chain';
-import { directTransaction, isUniqueViolation, Prisma, type Db } from '../../prisma/db';
+import { directQuery, directTransaction, isUniqueViolation, Prisma, type Db } from '../../prisma/db';
 import { insertInto } from '../../prisma/sql';
 import { auditRowOf } from './audit';
 
@@ -23,17 +23,20 @@ const personRecord = (p: PersonRow): PersonRecord => ({
 });
 
 export function prismaPersonStore(db: Db): PersonStore {
-  // Every koppeling asks find and, for a new person, create: raw statements (prisma/sql.ts says why).
+  // Every koppeling asks find and, for a new person, create: raw statements past Prisma's query
+  // engine (prisma/direct.ts says why).
   const find: PersonRegistry['find'] = async ({ koppelingRef, bsnHash }) => {
     const hashes = typeof bsnHash === 'string' ? [bsnHash] : bsnHash;
     const bsnMatch =
       hashes.length === 0
         ? Prisma.sql`FALSE`
         : Prisma.sql`i."id" IN (SELECT "inburgeraarId" FROM "Persoonsgegevens" WHERE "bsnHash" IN (${Prisma.join(hashes)}))`;
-    const [p] = await db.$queryRaw<PersonRow[]>`
-      SELECT i."id", i."workflowId", i."koppelingRef", i."coachId", i."createdAt" FROM "Inburgeraar" i
+    const [p] = await directQuery<PersonRow>(
+      db,
+      Prisma.sql`SELECT i."id", i."workflowId", i."koppelingRef", i."coachId", i."createdAt" FROM "Inburgeraar" i
       WHERE i."koppelingRef" = ${koppelingRef} OR ${bsnMatch}
-      LIMIT 1`;
+      LIMIT 1`,
+    );
     return p ? personRecord(p) : undefined;
   };
   return {

@@ -4,7 +4,7 @@
  */
 import type { UserLookup } from '../../application/ports';
 import type { Db } from '../../prisma/db';
-import { isUniqueViolation } from '../../prisma/db';
+import { directQuery, isUniqueViolation, Prisma } from '../../prisma/db';
 import { roleSchema, type Principal, type Role } from '../auth/principal';
 import { iso } from './util';
 
@@ -100,21 +100,22 @@ const LAST_USED_RESOLUTION_MS = 60_000;
 export function prismaUserStore(db: Db): UserStore & PrincipalLookup {
   return {
     async findPrincipalByKeyHash(hash) {
-      // Every request with an API key asks this: one raw statement (prisma/sql.ts says why) instead
-      // of a model query with its include. Prisma types a raw result by its columns (Date, boolean).
-      const [key] = await db.$queryRaw<
-        Array<{
-          id: string;
-          lastUsedAt: Date | null;
-          revokedAt: Date | null;
-          userId: string;
-          role: string;
-          partnerId: string | null;
-          active: boolean;
-        }>
-      >`SELECT k."id", k."lastUsedAt", k."revokedAt", u."id" AS "userId", u."role", u."partnerId", u."active"
+      // Every request with an API key asks this: one raw statement past Prisma's query engine
+      // (prisma/direct.ts says why), typed by its columns (Date, boolean) as $queryRaw would.
+      const [key] = await directQuery<{
+        id: string;
+        lastUsedAt: Date | null;
+        revokedAt: Date | null;
+        userId: string;
+        role: string;
+        partnerId: string | null;
+        active: boolean;
+      }>(
+        db,
+        Prisma.sql`SELECT k."id", k."lastUsedAt", k."revokedAt", u."id" AS "userId", u."role", u."partnerId", u."active"
         FROM "ApiKey" k JOIN "User" u ON u."id" = k."userId"
-        WHERE k."keyHash" = ${hash}`;
+        WHERE k."keyHash" = ${hash}`,
+      );
       if (!key || key.revokedAt || !key.active) return undefined;
       const role = roleSchema.safeParse(key.role);
       if (!role.success) return undefined;
@@ -146,9 +147,12 @@ export function prismaUserStore(db: Db): UserStore & PrincipalLookup {
       return (await db.user.findMany({ orderBy: { createdAt: 'asc' } })).map(userView);
     },
     async getUser(id) {
-      // Asked for the coach of every koppeling: one raw statement (prisma/sql.ts says why).
-      const [u] = await db.$queryRaw<Array<Parameters<typeof userView>[0]>>`
-        SELECT "id", "name", "email", "role", "partnerId", "active", "createdAt" FROM "User" WHERE "id" = ${id}`;
+      // Asked for the coach of every koppeling: one raw statement past Prisma's query engine
+      // (prisma/direct.ts says why).
+      const [u] = await directQuery<Parameters<typeof userView>[0]>(
+        db,
+        Prisma.sql`SELECT "id", "name", "email", "role", "partnerId", "active", "createdAt" FROM "User" WHERE "id" = ${id}`,
+      );
       return u ? userView(u) : undefined;
     },
     async createApiKey(userId, key) {

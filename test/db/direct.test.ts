@@ -7,7 +7,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { directTransaction, isUniqueViolation, type Db } from '../../prisma/db';
+import { directQuery, directTransaction, isUniqueViolation, Prisma, type Db } from '../../prisma/db';
 import { insertInto } from '../../prisma/sql';
 import { openMigratedDb, providersUnderTest } from './helpers';
 
@@ -78,6 +78,33 @@ for (const { provider, run } of providersUnderTest('test/db/direct')) {
           SELECT "id", 41 + 1 AS "n" FROM "Inburgeraar" WHERE "id" = ${p.id}`,
       );
       expect(rows).toEqual([{ id: p.id, n: 42 }]);
+    });
+
+    it('a read outside a transaction gives date-time columns as Dates and boolean columns as booleans', async () => {
+      const p = person();
+      const createdAt = new Date('2027-03-01T08:00:00.123Z');
+      await db.inburgeraar.create({ data: { ...p, createdAt } });
+      await db.trajectoryReadModel.create({
+        data: {
+          inburgeraarId: p.id,
+          workflowId: p.workflowId,
+          coachId: p.coachId,
+          phase: 'KOPPELING',
+          paused: true,
+          eventSeq: 3,
+          summary: '{}',
+          updatedAt: createdAt,
+        },
+      });
+      const rows = await directQuery(
+        db,
+        Prisma.sql`SELECT i."createdAt", r."paused", r."overdue", r."route", r."eventSeq"
+          FROM "Inburgeraar" i JOIN "TrajectoryReadModel" r ON r."inburgeraarId" = i."id" WHERE i."id" = ${p.id}`,
+      );
+      expect(rows).toEqual([{ createdAt, paused: true, overdue: false, route: null, eventSeq: 3 }]);
+      expect(
+        await directQuery(db, Prisma.sql`SELECT "id" FROM "Inburgeraar" WHERE "id" = ${'none'}`),
+      ).toEqual([]);
     });
 
     it('an error rolls back every statement of the transaction, and the connection is usable after it', async () => {

@@ -41,6 +41,25 @@ describe('calendar arithmetic (Europe/Amsterdam)', () => {
     expect(localDate(Date.UTC(2025, 6, 15, 22, 0))).toBe('2025-07-16');
   });
 
+  // localDate keeps its answers per UTC hour: the same as luxon's for every instant, checked every
+  // 7 minutes over three years of DST changes, asked in an order that fills each hour's entry from
+  // a different minute than the one checked; and a bare date is still read as local midnight.
+  it('gives the local date exactly as luxon does across DST changes, per UTC hour kept or not', () => {
+    const luxonDate = (ms: number) => DateTime.fromMillis(ms, { zone: 'Europe/Amsterdam' }).toISODate();
+    const start = Date.UTC(2025, 0, 1);
+    const end = Date.UTC(2028, 0, 1);
+    const step = 7 * 60_000;
+    const wrong: string[] = [];
+    for (let ms = end - 1; ms >= start; ms -= step) {
+      const asked = localDate(new Date(ms).toISOString());
+      if (asked !== luxonDate(ms)) wrong.push(new Date(ms).toISOString());
+      if (localDate(ms + 1) !== luxonDate(ms + 1)) wrong.push(String(ms + 1));
+    }
+    expect(wrong).toEqual([]);
+    expect(localDate('2025-03-30T01:30:00+02:00')).toBe('2025-03-30'); // 23:30 UTC the day before: 00:30 CET
+    expect(localDate('2025-07-15')).toBe('2025-07-15');
+  });
+
   it('picks the later date', () => {
     expect(maxDate('2025-01-20', undefined, '2025-02-03')).toBe('2025-02-03');
   });
