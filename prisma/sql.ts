@@ -1,8 +1,9 @@
 /**
- * Raw statements for the hot write path (a workflow step, an audit entry): the same rows Prisma's
- * model API writes, as one parameterised SQL statement each, through Prisma's `$executeRaw` /
- * `$queryRaw` and the same driver adapters (SQLite and PostgreSQL alike: Prisma renders the
- * placeholders of each, and identifiers are quoted as its migrations create them).
+ * Raw statements for the hot write path (a workflow step, an audit entry, a koppeling): the same
+ * rows Prisma's model API writes, as one parameterised SQL statement each, run through Prisma's
+ * `$executeRaw` / `$queryRaw` or on the driver adapter directly (./direct.ts), SQLite and
+ * PostgreSQL alike (the placeholders of each are rendered from the same `Prisma.Sql`, and
+ * identifiers are quoted as the migrations create them).
  *
  * Why: a model query costs Prisma's query compiler and interpreter ~0.28 ms of CPU per statement
  * on this machine, a raw one ~0.08-0.14 ms (bench/README.md, "Where a koppeling's and a coach
