@@ -55,8 +55,15 @@ export function capturingFactory(factory: SqlMigrationAwareDriverAdapterFactory)
       provider: factory.provider,
       adapterName: factory.adapterName,
       connect: async () => {
-        connection = await factory.connect();
-        return connection;
+        const adapter = await factory.connect();
+        // Once the client lets it go ($disconnect), the next direct statement waits for a new one.
+        const dispose = adapter.dispose.bind(adapter);
+        adapter.dispose = async () => {
+          if (connection === adapter) connection = undefined;
+          await dispose();
+        };
+        connection = adapter;
+        return adapter;
       },
       connectToShadowDb: () => factory.connectToShadowDb(),
     },

@@ -135,6 +135,14 @@ for (const { provider, run } of providersUnderTest('test/db/direct')) {
       expect(await exists(db, second.id)).toBe(false);
     });
 
+    it('after the client disconnected, the next direct statement connects again instead of using the closed connection', async () => {
+      const p = person();
+      await directQuery(db, Prisma.sql`SELECT 1 AS "one"`); // connected
+      await db.$disconnect();
+      await directTransaction(db)((tx) => tx.$executeRaw(insertInto('Inburgeraar', [p])));
+      expect(await exists(db, p.id)).toBe(true);
+    });
+
     it("another request's write is neither part of nor undone by a direct transaction that rolls back", async () => {
       const a = person();
       const b = person();
