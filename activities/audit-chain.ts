@@ -202,7 +202,9 @@ export async function appendAuditEvents(tx: RawSql, rows: readonly AuditRowInput
 
 /**
  * Every writer queues on the chain head, so under load a transaction may wait a while for its
- * turn (and for a pooled connection): longer than Prisma's 2 s default.
+ * turn (and for a pooled connection): longer than Prisma's 2 s default. For the Prisma
+ * transactions that append (a correction, a step with notifications); the direct ones wait as long
+ * for their connection (START_TIMEOUT_MS in ../prisma/direct.ts).
  */
 export const AUDIT_TRANSACTION_OPTIONS = { maxWait: 15_000, timeout: 15_000 } as const;
 

@@ -121,21 +121,29 @@ export function minDate(...dates: (string | undefined)[]): string | undefined {
 /**
  * The local calendar date (Europe/Amsterdam) of an instant. Luxon's zone conversion costs ~0.2 ms
  * (a CPU profile of the koppeling put a fifth of the API's rules work there), so answers are kept
- * per UTC hour: Amsterdam's offset is a whole number of hours (+01:00, +02:00) and changes on a
- * whole UTC hour, so its midnight is always on one and every instant of a UTC hour has the same
- * local date. Only instants with a time and an offset (`…T08:00:00.000Z`, or milliseconds) are
- * kept this way; anything else (a bare date, which luxon reads as local midnight) is converted
- * each time. A pure function's memo cannot change a result, so it is safe in the workflow sandbox.
+ * per UTC hour: since 1970 Amsterdam's offset is a whole number of hours (+01:00, +02:00) and
+ * changes on a whole UTC hour, so its midnight is always on one and every instant of a UTC hour
+ * has the same local date. Only milliseconds from 1970 on and instants in the form
+ * `Date.toISOString()` writes (`2027-03-01T08:00:00.000Z`, what the workflow and the API pass) are
+ * kept this way; anything else (a bare date, which luxon reads as local midnight, another offset,
+ * an impossible date such as 30 February, which `Date.parse` would roll over) goes to luxon each
+ * time. A pure function's memo cannot change a result, so it is safe in the workflow sandbox.
  */
 const localDateByHour = new Map<number, string>();
 const LOCAL_DATE_CACHE_MAX = 4096;
-const INSTANT_WITH_OFFSET = /^\d{4}-\d\d-\d\dT\d\d:\d\d(:\d\d(\.\d+)?)?(Z|[+-]\d\d:\d\d)$/;
 const HOUR_MS = 3_600_000;
 
+/** The milliseconds of an instant the memo may answer for, else NaN. */
+function memoisableMs(instant: string | number): number {
+  if (typeof instant === 'number') return instant >= 0 ? instant : NaN;
+  if (instant.length !== 24 || !instant.endsWith('Z')) return NaN;
+  const ms = Date.parse(instant);
+  return ms >= 0 && new Date(ms).toISOString() === instant ? ms : NaN;
+}
+
 export function localDate(instant: string | number): string {
-  const ms =
-    typeof instant === 'number' ? instant : INSTANT_WITH_OFFSET.test(instant) ? Date.parse(instant) : NaN;
-  if (!Number.isFinite(ms)) return localDateOf(instant);
+  const ms = memoisableMs(instant);
+  if (Number.isNaN(ms)) return localDateOf(instant);
   const hour = Math.floor(ms / HOUR_MS);
   let date = localDateByHour.get(hour);
   if (date === undefined) {

@@ -1,25 +1,33 @@
 /**
- * The hot write path's transactions on the driver adapter itself: the same connection (SQLite) or
- * pool (PostgreSQL) as the Prisma client, the same adapter package, the same statements as
- * `./sql.ts` builds, but without Prisma's query interpreter and its interactive-transaction
- * manager in between.
+ * The hot path's statements on the driver adapter itself: the same connection (SQLite) or pool
+ * (PostgreSQL) as the Prisma client, the same adapter package, the same statements as `./sql.ts`
+ * builds, but without Prisma's query interpreter and its interactive-transaction manager in
+ * between.
  *
  * Why (README.md, *Dependency notes*; bench/README.md has the measurements): a raw statement
  * through the client still costs Prisma's JavaScript ~0.2 ms of CPU per statement, and an
  * interactive transaction more again, against ~0.1 ms for SQLite's own work. A workflow step and a
  * koppeling are one transaction of eight to ten statements each, so about half of what they cost
- * over a raw Temporal workflow was the ORM's per-statement work. Only those transactions come
- * here (`recordStep`, a new person with its audit row); every other query keeps the client.
+ * over a raw Temporal workflow was the ORM's per-statement work. What comes here: `recordStep`'s
+ * transaction when the step has no notifications, a new person with its audit row, the API's
+ * single audit entries (`appendAuditEventsNow`), and the per-request look-ups (API key, person,
+ * coach). Every other query keeps the client.
  *
- * It is the protocol Prisma's own transaction manager follows with an adapter whose transactions
- * say `usePhantomQuery: false` (both official adapters used here): `startTransaction()` (the adapter
- * sends BEGIN, on SQLite `./sqlite-adapter.ts` makes it BEGIN IMMEDIATE under its lock), the
- * statements, then `COMMIT` as a statement and `commit()` to give the connection back; on an error
- * `ROLLBACK` and `rollback()`.
+ * A transaction follows the protocol of Prisma's own transaction manager with adapters whose
+ * transactions say `usePhantomQuery: false` (both official adapters used here):
+ * `startTransaction()` (the adapter sends BEGIN, on SQLite `./sqlite-adapter.ts` makes it BEGIN
+ * IMMEDIATE under its lock), the statements, then `COMMIT` as a statement and `commit()` to give the
+ * connection back; on an error `ROLLBACK` and `rollback()`. Two differences: after a failed COMMIT
+ * it also sends ROLLBACK (on SQLite a failed COMMIT can leave the transaction open), and, as
+ * Prisma's `maxWait`, it gives up when no connection was free within `START_TIMEOUT_MS` (another
+ * process holding SQLite's write lock counts too: `./sqlite-adapter.ts` waits 10 s for that).
+ * Prisma's `timeout` for a transaction that runs too long has no counterpart: the statements here
+ * are a few milliseconds' work and wait for nothing but the database.
  *
- * What differs from `$queryRaw`: rows come back as the driver gives them (numbers, strings, null;
- * a date column as stored, not as a `Date`), so the statements here read only numbers and text.
- * An error is the adapter's `DriverAdapterError` (`isUniqueViolation` in ./db.ts knows it too).
+ * Rows come back as `$queryRaw` types them, with one difference: date-time columns as `Date`s,
+ * boolean columns as booleans, but 64-bit integers (a PostgreSQL `COUNT`) as numbers, not
+ * `BigInt`s (a value beyond 2^53 stays a `BigInt`). An error is the adapter's `DriverAdapterError`
+ * (`isUniqueViolation` in ./db.ts knows it too).
  */
 import {
   ColumnTypeEnum,
@@ -28,6 +36,7 @@ import {
   type SqlQuery,
   type SqlQueryable,
   type SqlResultSet,
+  type Transaction,
 } from '@prisma/driver-adapter-utils';
 import { Prisma } from './generated/sqlite/client';
 import type { Provider } from './provider';
@@ -88,6 +97,13 @@ export function adapterQuery(provider: Provider, sql: Prisma.Sql): SqlQuery {
   };
 }
 
+/** A 64-bit integer (a string from `pg`, a number or BigInt from SQLite) as a number when it fits. */
+function integer(value: unknown): unknown {
+  if (typeof value !== 'string' && typeof value !== 'bigint') return value;
+  const n = Number(value);
+  return Number.isSafeInteger(n) ? n : BigInt(value);
+}
+
 /**
  * The rows of a result set as objects keyed by column name. A column the database declares as a
  * date-time becomes a `Date` and one declared boolean a boolean, as `$queryRaw` gives them; a
@@ -100,7 +116,9 @@ function rowsOf(result: SqlResultSet): Array<Record<string, unknown>> {
       ? (value: unknown) => (typeof value === 'string' ? new Date(value) : value)
       : type === ColumnTypeEnum.Boolean
         ? (value: unknown) => (value === null ? null : Boolean(value))
-        : undefined,
+        : type === ColumnTypeEnum.Int64
+          ? integer
+          : undefined,
   );
   return rows.map((row) => {
     const object: Record<string, unknown> = {};
@@ -154,23 +172,54 @@ export function directSql(
       return rowsOf(await (await adapter()).queryRaw(adapterQuery(provider, sql))) as T[];
     },
     async transaction(work) {
-      const tx = await (await adapter()).startTransaction();
+      const tx = await startWithin(await adapter(), START_TIMEOUT_MS);
       let value;
       try {
         value = await work(rawSqlOn(provider, tx));
         await tx.executeRaw(COMMIT);
       } catch (error) {
-        try {
-          await tx.executeRaw(ROLLBACK);
-        } catch {
-          // The connection may be gone (the error above says why); the transaction ends with it.
-        } finally {
-          await tx.rollback();
-        }
+        await rollBack(tx);
         throw error;
       }
       await tx.commit();
       return value;
     },
   };
+}
+
+/** How long a transaction waits for its connection (Prisma's `maxWait` in AUDIT_TRANSACTION_OPTIONS). */
+export const START_TIMEOUT_MS = 15_000;
+
+/**
+ * `startTransaction()`, or an error after `ms`; a transaction that starts after that is rolled back
+ * at once, so its connection (and on SQLite the lock) is given back.
+ */
+export async function startWithin(adapter: SqlDriverAdapter, ms: number): Promise<Transaction> {
+  const starting = adapter.startTransaction();
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => {
+      reject(new Error(`no database connection for a transaction within ${ms} ms (prisma/direct.ts)`));
+      starting.then(rollBack, () => undefined);
+    }, ms);
+  });
+  try {
+    return await Promise.race([starting, late]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+/** ROLLBACK, then give the connection back; neither may hide the error that caused it. */
+async function rollBack(tx: Transaction): Promise<void> {
+  try {
+    await tx.executeRaw(ROLLBACK);
+  } catch {
+    // The connection may be gone (the caller's error says why); the transaction ends with it.
+  }
+  try {
+    await tx.rollback();
+  } catch {
+    // Giving back a broken connection failed; the pool or the lock's owner deals with it.
+  }
 }

@@ -8,7 +8,10 @@
 import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { directQuery, directTransaction, isUniqueViolation, Prisma, type Db } from '../../prisma/db';
+import { startWithin } from '../../prisma/direct';
+import { sqlitePath } from '../../prisma/provider';
 import { insertInto } from '../../prisma/sql';
+import { sqliteAdapterFactory } from '../../prisma/sqlite-adapter';
 import { openMigratedDb, providersUnderTest } from './helpers';
 
 const person = (id = randomUUID()) => ({
@@ -78,6 +81,16 @@ for (const { provider, run } of providersUnderTest('test/db/direct')) {
           SELECT "id", 41 + 1 AS "n" FROM "Inburgeraar" WHERE "id" = ${p.id}`,
       );
       expect(rows).toEqual([{ id: p.id, n: 42 }]);
+    });
+
+    it('gives 64-bit integers (a count) as numbers, as the code reading them expects', async () => {
+      await db.inburgeraar.create({ data: person() });
+      const [row] = await directQuery<{ n: unknown }>(
+        db,
+        Prisma.sql`SELECT COUNT(*) AS "n" FROM "Inburgeraar"`,
+      );
+      expect(typeof row?.n).toBe('number');
+      expect(row?.n).toBe(await db.inburgeraar.count());
     });
 
     it('a read outside a transaction gives date-time columns as Dates and boolean columns as booleans', async () => {
@@ -159,3 +172,29 @@ for (const { provider, run } of providersUnderTest('test/db/direct')) {
     });
   });
 }
+
+describe('a direct transaction that finds no free connection (SQLite, its write lock held)', () => {
+  it('gives up after its wait, and the transaction that starts later is rolled back so the lock comes free', async () => {
+    const { url, close } = await openMigratedDb('sqlite', 'direct-start-timeout');
+    const adapter = await sqliteAdapterFactory(sqlitePath(url), 10_000, { readConnection: false }).connect();
+    try {
+      const holder = await adapter.startTransaction(); // holds the connection's lock
+      const t0 = Date.now();
+      const outcome = await startWithin(adapter, 150).then(
+        () => 'started',
+        (error: Error) => error.message,
+      );
+      expect(outcome).toMatch(/no database connection for a transaction within 150 ms/);
+      expect(Date.now() - t0).toBeGreaterThanOrEqual(140);
+      await holder.executeRaw({ sql: 'COMMIT', args: [], argTypes: [] });
+      await holder.commit();
+      // The late transaction took the lock after the holder and gave it back at once: a new one starts.
+      const next = await startWithin(adapter, 2_000);
+      await next.executeRaw({ sql: 'ROLLBACK', args: [], argTypes: [] });
+      await next.rollback();
+    } finally {
+      await adapter.dispose();
+      await close();
+    }
+  });
+});

@@ -58,6 +58,9 @@ describe('calendar arithmetic (Europe/Amsterdam)', () => {
     expect(wrong).toEqual([]);
     expect(localDate('2025-03-30T01:30:00+02:00')).toBe('2025-03-30'); // 23:30 UTC the day before: 00:30 CET
     expect(localDate('2025-07-15')).toBe('2025-07-15');
+    // Not in the canonical form, so not memoised: what luxon answers, also for impossible dates.
+    for (const odd of ['2025-02-30T10:00:00.000Z', '2025-01-01T24:00:00.000Z', '2025-06-30T23:30+02:00'])
+      expect(localDate(odd)).toBe(DateTime.fromISO(odd, { zone: 'Europe/Amsterdam' }).toISODate() as string);
   });
 
   it('picks the later date', () => {
