@@ -3,8 +3,7 @@
  * is stored only as its SHA-256 hash.
  */
 import type { UserLookup } from '../../application/ports';
-import type { Db } from '../../prisma/db';
-import { directQuery, isUniqueViolation, Prisma } from '../../prisma/db';
+import { directQuery, isUniqueViolation, Prisma, type Db } from '../../prisma/db';
 import { roleSchema, type Principal, type Role } from '../auth/principal';
 import { iso } from './util';
 
