@@ -5,23 +5,13 @@
  * connection usable, a unique violation is recognised as one; on SQLite they share the client's
  * lock, so another request's write is neither mixed into nor undone by a direct transaction.
  */
-import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { directQuery, directTransaction, isUniqueViolation, Prisma, type Db } from '../../prisma/db';
 import { startWithin } from '../../prisma/direct';
 import { sqlitePath } from '../../prisma/provider';
 import { insertInto } from '../../prisma/sql';
 import { sqliteAdapterFactory } from '../../prisma/sqlite-adapter';
-import { openMigratedDb, providersUnderTest } from './helpers';
-
-const person = (id = randomUUID()) => ({
-  id,
-  workflowId: `inburgering-${id}`,
-  koppelingRef: `ref-${id}`,
-  coachId: 'coach-1',
-  doelgroep: 'asielstatushouder',
-});
-const exists = async (db: Db, id: string) => (await db.inburgeraar.count({ where: { id } })) === 1;
+import { inburgeraarExists, inburgeraarRow, openMigratedDb, providersUnderTest } from './helpers';
 
 for (const { provider, run } of providersUnderTest('test/db/direct')) {
   (run ? describe : describe.skip)(`direct transactions on ${provider}`, () => {
@@ -33,7 +23,7 @@ for (const { provider, run } of providersUnderTest('test/db/direct')) {
     afterAll(async () => close?.());
 
     it('writes dates, booleans, numbers and nulls that read back through the model API as written', async () => {
-      const p = person();
+      const p = inburgeraarRow();
       const createdAt = new Date('2027-03-01T08:00:00.123Z');
       const updatedAt = new Date('2027-03-02T09:30:00.456Z');
       await directTransaction(db)(async (tx) => {
@@ -73,7 +63,7 @@ for (const { provider, run } of providersUnderTest('test/db/direct')) {
     });
 
     it('answers rows as objects keyed by column, integers as numbers', async () => {
-      const p = person();
+      const p = inburgeraarRow();
       await db.inburgeraar.create({ data: p });
       const rows = await directTransaction(db)(
         (tx) =>
@@ -84,7 +74,7 @@ for (const { provider, run } of providersUnderTest('test/db/direct')) {
     });
 
     it('gives 64-bit integers (a count) as numbers, as the code reading them expects', async () => {
-      await db.inburgeraar.create({ data: person() });
+      await db.inburgeraar.create({ data: inburgeraarRow() });
       const [row] = await directQuery<{ n: unknown }>(
         db,
         Prisma.sql`SELECT COUNT(*) AS "n" FROM "Inburgeraar"`,
@@ -94,7 +84,7 @@ for (const { provider, run } of providersUnderTest('test/db/direct')) {
     });
 
     it('a read outside a transaction gives date-time columns as Dates and boolean columns as booleans', async () => {
-      const p = person();
+      const p = inburgeraarRow();
       const createdAt = new Date('2027-03-01T08:00:00.123Z');
       await db.inburgeraar.create({ data: { ...p, createdAt } });
       await db.trajectoryReadModel.create({
@@ -121,44 +111,46 @@ for (const { provider, run } of providersUnderTest('test/db/direct')) {
     });
 
     it('an error rolls back every statement of the transaction, and the connection is usable after it', async () => {
-      const a = person();
+      const a = inburgeraarRow();
       const failed = await directTransaction(db)(async (tx) => {
         await tx.$executeRaw(insertInto('Inburgeraar', [a]));
         throw new Error('the step fails after its first write');
       }).catch((error: Error) => error.message);
       expect(failed).toBe('the step fails after its first write');
-      expect(await exists(db, a.id)).toBe(false);
-      const b = person();
+      expect(await inburgeraarExists(db, a.id)).toBe(false);
+      const b = inburgeraarRow();
       await directTransaction(db)((tx) => tx.$executeRaw(insertInto('Inburgeraar', [b])));
-      expect(await exists(db, b.id)).toBe(true);
+      expect(await inburgeraarExists(db, b.id)).toBe(true);
     });
 
     it('a unique violation is recognised as one (a koppeling race) and leaves nothing of its transaction', async () => {
-      const first = person();
+      const first = inburgeraarRow();
       await db.inburgeraar.create({ data: first });
-      const second = person();
+      const second = inburgeraarRow();
       const outcome = await directTransaction(db)(async (tx) => {
         await tx.$executeRaw(insertInto('Inburgeraar', [second]));
-        await tx.$executeRaw(insertInto('Inburgeraar', [{ ...person(), koppelingRef: first.koppelingRef }]));
+        await tx.$executeRaw(
+          insertInto('Inburgeraar', [{ ...inburgeraarRow(), koppelingRef: first.koppelingRef }]),
+        );
       }).then(
         () => 'written',
         (error: unknown) => (isUniqueViolation(error) ? 'unique violation' : error),
       );
       expect(outcome).toBe('unique violation');
-      expect(await exists(db, second.id)).toBe(false);
+      expect(await inburgeraarExists(db, second.id)).toBe(false);
     });
 
     it('after the client disconnected, the next direct statement connects again instead of using the closed connection', async () => {
-      const p = person();
+      const p = inburgeraarRow();
       await directQuery(db, Prisma.sql`SELECT 1 AS "one"`); // connected
       await db.$disconnect();
       await directTransaction(db)((tx) => tx.$executeRaw(insertInto('Inburgeraar', [p])));
-      expect(await exists(db, p.id)).toBe(true);
+      expect(await inburgeraarExists(db, p.id)).toBe(true);
     });
 
     it("another request's write is neither part of nor undone by a direct transaction that rolls back", async () => {
-      const a = person();
-      const b = person();
+      const a = inburgeraarRow();
+      const b = inburgeraarRow();
       const rolledBack = directTransaction(db)(async (tx) => {
         await tx.$executeRaw(insertInto('Inburgeraar', [a]));
         await sleep(100); // request B writes meanwhile, through the client
@@ -167,8 +159,8 @@ for (const { provider, run } of providersUnderTest('test/db/direct')) {
       await sleep(20);
       await db.inburgeraar.create({ data: b });
       expect(await rolledBack).toBe('A fails');
-      expect(await exists(db, a.id)).toBe(false);
-      expect(await exists(db, b.id)).toBe(true);
+      expect(await inburgeraarExists(db, a.id)).toBe(false);
+      expect(await inburgeraarExists(db, b.id)).toBe(true);
     });
   });
 }

@@ -143,3 +143,16 @@ export async function expectUniqueViolation(write: Promise<unknown>): Promise<vo
   );
   expect(outcome).toBe('unique violation');
 }
+
+/** A minimal Inburgeraar row (no personal data) for tests of the connection and transactions. */
+export const inburgeraarRow = (id = randomUUID()) => ({
+  id,
+  workflowId: `inburgering-${id}`,
+  koppelingRef: `ref-${id}`,
+  coachId: 'coach-1',
+  doelgroep: 'asielstatushouder',
+});
+
+/** Whether the Inburgeraar row `id` is stored. */
+export const inburgeraarExists = async (db: Db, id: string): Promise<boolean> =>
+  (await db.inburgeraar.count({ where: { id } })) === 1;

@@ -7,26 +7,16 @@
  */
 import { setTimeout as sleep } from 'node:timers/promises';
 import Database from 'better-sqlite3';
-import { randomUUID } from 'node:crypto';
-import type { Db, DbTransaction } from '../../prisma/db';
+import type { DbTransaction } from '../../prisma/db';
 import { sqlitePath } from '../../prisma/provider';
-import { openMigratedDb } from './helpers';
-
-const person = (id = randomUUID()) => ({
-  id,
-  workflowId: `inburgering-${id}`,
-  koppelingRef: `ref-${id}`,
-  coachId: 'coach-1',
-  doelgroep: 'asielstatushouder',
-});
-const exists = async (db: Db, id: string) => (await db.inburgeraar.count({ where: { id } })) === 1;
+import { inburgeraarExists, inburgeraarRow, openMigratedDb } from './helpers';
 
 describe('SQLite connection shared by concurrent requests', () => {
   it("a write outside a transaction is not undone when another request's transaction rolls back", async () => {
     const { db, close } = await openMigratedDb('sqlite', 'conn-rollback');
     try {
-      const a = person();
-      const b = person();
+      const a = inburgeraarRow();
+      const b = inburgeraarRow();
       const rolledBack = db
         .$transaction(async (tx: DbTransaction) => {
           await tx.inburgeraar.create({ data: a });
@@ -37,8 +27,8 @@ describe('SQLite connection shared by concurrent requests', () => {
       await sleep(20);
       await db.inburgeraar.create({ data: b });
       expect(await rolledBack).toBe('A fails');
-      expect(await exists(db, a.id)).toBe(false);
-      expect(await exists(db, b.id)).toBe(true);
+      expect(await inburgeraarExists(db, a.id)).toBe(false);
+      expect(await inburgeraarExists(db, b.id)).toBe(true);
     } finally {
       await close();
     }
@@ -58,7 +48,7 @@ describe('SQLite connection shared by concurrent requests', () => {
         } catch (error) {
           otherWriter = (error as { code?: string }).code ?? String(error);
         }
-        await tx.inburgeraar.create({ data: person() });
+        await tx.inburgeraar.create({ data: inburgeraarRow() });
       });
       expect(otherWriter).toBe('SQLITE_BUSY');
     } finally {
@@ -93,14 +83,14 @@ describe('SQLite connection shared by concurrent requests', () => {
   it("a transaction waits for another connection's write lock without stopping the event loop", async () => {
     const { db, url, close } = await openMigratedDb('sqlite', 'conn-async-begin');
     try {
-      const p = person();
+      const p = inburgeraarRow();
       const { waitedMs, ticks } = await whileLockedElsewhere(url, () =>
         db.$transaction(async (tx: DbTransaction) => tx.inburgeraar.create({ data: p })),
       );
       expect(waitedMs).toBeGreaterThanOrEqual(LOCK_MS - 5);
       // 30 ticks of 10 ms would fit; a stopped loop gets none until the lock is gone.
       expect(ticks).toBeGreaterThanOrEqual(10);
-      expect(await exists(db, p.id)).toBe(true);
+      expect(await inburgeraarExists(db, p.id)).toBe(true);
     } finally {
       await close();
     }
@@ -109,7 +99,7 @@ describe('SQLite connection shared by concurrent requests', () => {
   it('a write outside a transaction waits the same way', async () => {
     const { db, url, close } = await openMigratedDb('sqlite', 'conn-async-write');
     try {
-      const p = person();
+      const p = inburgeraarRow();
       await db.inburgeraar.create({ data: p });
       const { waitedMs, ticks } = await whileLockedElsewhere(url, () =>
         db.inburgeraar.update({ where: { id: p.id }, data: { coachId: 'coach-2' } }),
@@ -125,16 +115,16 @@ describe('SQLite connection shared by concurrent requests', () => {
   it('reads go on while a transaction waits for the write lock', async () => {
     const { db, url, close } = await openMigratedDb('sqlite', 'conn-read-while-waiting');
     try {
-      const p = person();
+      const p = inburgeraarRow();
       await db.inburgeraar.create({ data: p });
       let readAt = 0;
       let writtenAt = 0;
       await whileLockedElsewhere(url, async () => {
         const write = db
-          .$transaction(async (tx: DbTransaction) => tx.inburgeraar.create({ data: person() }))
+          .$transaction(async (tx: DbTransaction) => tx.inburgeraar.create({ data: inburgeraarRow() }))
           .then(() => (writtenAt = Date.now()));
         await sleep(50);
-        expect(await exists(db, p.id)).toBe(true);
+        expect(await inburgeraarExists(db, p.id)).toBe(true);
         readAt = Date.now();
         await write;
       });
@@ -148,7 +138,7 @@ describe('SQLite connection shared by concurrent requests', () => {
   it("a read does not wait for another request's open transaction, and does not see inside it", async () => {
     const { db, close } = await openMigratedDb('sqlite', 'conn-read-beside-tx');
     try {
-      const a = person();
+      const a = inburgeraarRow();
       let inTransaction!: () => void;
       const written = new Promise<void>((resolve) => (inTransaction = resolve));
       const slow = db.$transaction(async (tx: DbTransaction) => {
@@ -158,12 +148,12 @@ describe('SQLite connection shared by concurrent requests', () => {
       });
       await written;
       const t0 = Date.now();
-      const seen = await exists(db, a.id);
+      const seen = await inburgeraarExists(db, a.id);
       const readMs = Date.now() - t0;
       await slow;
       expect(seen).toBe(false);
       expect(readMs).toBeLessThan(200);
-      expect(await exists(db, a.id)).toBe(true);
+      expect(await inburgeraarExists(db, a.id)).toBe(true);
     } finally {
       await close();
     }
@@ -173,13 +163,13 @@ describe('SQLite connection shared by concurrent requests', () => {
     const prepare = jest.spyOn(Database.prototype, 'prepare');
     const { db, close } = await openMigratedDb('sqlite', 'conn-statement-cache');
     try {
-      const people = [person(), person(), person()];
+      const people = [inburgeraarRow(), inburgeraarRow(), inburgeraarRow()];
       prepare.mockClear();
       for (const p of people) await db.inburgeraar.create({ data: p });
       // The same insert again: a unique violation, after which the cached statement still works.
       const again = await db.inburgeraar.create({ data: people[0]! }).catch((e: { code?: string }) => e.code);
       expect(again).toBe('P2002');
-      const later = person();
+      const later = inburgeraarRow();
       await db.inburgeraar.create({ data: later });
       const found = [];
       for (const p of [...people, later])
