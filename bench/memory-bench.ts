@@ -120,6 +120,7 @@ async function main(): Promise<void> {
         MAX_CACHED: String(sizing.WORKER_MAX_CACHED_WORKFLOWS),
         WFT_SLOTS: String(sizing.WORKER_WORKFLOW_TASK_SLOTS),
         ACTIVITY_SLOTS: String(sizing.WORKER_ACTIVITY_SLOTS),
+        NONSTICKY_POLL_RATIO: String(sizing.WORKER_NONSTICKY_POLL_RATIO),
       },
       path.join(workDir, 'raw-worker.log'),
     );

@@ -1,10 +1,11 @@
 /**
  * The raw-SDK worker of the side-by-side rows, as its own process (like the service's worker in
- * those rows): the Temporal SDK with its defaults plus the same cache size and slots as the
+ * those rows): the Temporal SDK with its defaults plus the same cache size, slots and polls as the
  * service's worker, running bench/raw-workflows.ts from a bundle built ahead of time. Reports each
  * finished `rawStep` to the parent over IPC (batched every 20 ms).
  *
- * Env: TEMPORAL_ADDRESS, TASK_QUEUE, BUNDLE_PATH, MAX_CACHED, WFT_SLOTS, ACTIVITY_SLOTS.
+ * Env: TEMPORAL_ADDRESS, TASK_QUEUE, BUNDLE_PATH, MAX_CACHED, WFT_SLOTS, ACTIVITY_SLOTS,
+ * NONSTICKY_POLL_RATIO (the service's WORKER_NONSTICKY_POLL_RATIO: both poll alike).
  */
 import { DefaultLogger, NativeConnection, Runtime, Worker } from '@temporalio/worker';
 
@@ -35,6 +36,7 @@ async function main(): Promise<void> {
     maxCachedWorkflows: Number(env('MAX_CACHED')),
     maxConcurrentWorkflowTaskExecutions: Number(env('WFT_SLOTS')),
     maxConcurrentActivityTaskExecutions: Number(env('ACTIVITY_SLOTS')),
+    nonStickyToStickyPollRatio: Number(env('NONSTICKY_POLL_RATIO')),
   });
   process.send?.({ ready: true });
   await worker.run();

@@ -27,7 +27,7 @@ import { nowMs } from './stats';
 import { loadConfig } from '../config/config';
 import { runTrajectory } from './trajectory-bench';
 import { runOutage } from './outage-bench';
-import { runSideBySide } from './side-by-side';
+import { runSideBySide, type WorkerSizing } from './side-by-side';
 import { runListsAtScale } from './lists-bench';
 import { runClusterBench } from './cluster-bench';
 import { runBackpressure } from './backpressure-bench';
@@ -152,12 +152,13 @@ function parseOptions(argv: string[]): Options {
 }
 
 /** The worker's default sizing (config WORKER_*): both workers of the side-by-side rows use it. */
-function defaultWorkerSizing(): { maxCached: number; workflowTaskSlots: number; activitySlots: number } {
+function defaultWorkerSizing(): WorkerSizing {
   const c = loadConfig({});
   return {
     maxCached: c.WORKER_MAX_CACHED_WORKFLOWS,
     workflowTaskSlots: c.WORKER_WORKFLOW_TASK_SLOTS,
     activitySlots: c.WORKER_ACTIVITY_SLOTS,
+    nonStickyPollRatio: c.WORKER_NONSTICKY_POLL_RATIO,
   };
 }
 

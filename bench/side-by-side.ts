@@ -41,9 +41,18 @@ export interface SideBySideOptions {
   people: number;
   concurrencies: number[];
   /** The same for both workers. */
-  sizing: { maxCached: number; workflowTaskSlots: number; activitySlots: number };
+  sizing: WorkerSizing;
   /** The dev server's process, for the CPU each side costs it (optional). */
   serverPid?: number;
+}
+
+/** The worker settings both workers of these rows share (the service's configured defaults). */
+export interface WorkerSizing {
+  maxCached: number;
+  workflowTaskSlots: number;
+  activitySlots: number;
+  /** WORKER_NONSTICKY_POLL_RATIO: the raw worker polls alike (nonStickyToStickyPollRatio). */
+  nonStickyPollRatio: number;
 }
 
 /** CPU seconds (user + system) a process has used so far, from /proc/<pid>/stat. */
@@ -110,6 +119,7 @@ export async function runSideBySide(report: Report, o: SideBySideOptions): Promi
         MAX_CACHED: String(o.sizing.maxCached),
         WFT_SLOTS: String(o.sizing.workflowTaskSlots),
         ACTIVITY_SLOTS: String(o.sizing.activitySlots),
+        NONSTICKY_POLL_RATIO: String(o.sizing.nonStickyPollRatio),
       },
       path.join(o.workDir, 'raw-worker.log'),
     );
@@ -134,6 +144,7 @@ export async function runSideBySide(report: Report, o: SideBySideOptions): Promi
         WORKER_MAX_CACHED_WORKFLOWS: String(o.sizing.maxCached),
         WORKER_WORKFLOW_TASK_SLOTS: String(o.sizing.workflowTaskSlots),
         WORKER_ACTIVITY_SLOTS: String(o.sizing.activitySlots),
+        WORKER_NONSTICKY_POLL_RATIO: String(o.sizing.nonStickyPollRatio),
       },
       path.join(o.workDir, 'service-worker.log'),
     );

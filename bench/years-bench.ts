@@ -167,6 +167,7 @@ export async function runYears(report: Report, o: YearsOptions): Promise<YearsRe
       maxCachedWorkflows: sizing.WORKER_MAX_CACHED_WORKFLOWS,
       maxConcurrentWorkflowTaskExecutions: sizing.WORKER_WORKFLOW_TASK_SLOTS,
       maxConcurrentActivityTaskExecutions: sizing.WORKER_ACTIVITY_SLOTS,
+      nonStickyToStickyPollRatio: sizing.WORKER_NONSTICKY_POLL_RATIO,
     });
     report.add('years: time-skipping server + worker start', (nowMs() - t0) / 1000, 's');
 

@@ -110,6 +110,12 @@ export const envSchema = z.object({
   /** Activities run at once (steps written, deliveries). */
   WORKER_ACTIVITY_SLOTS: z.coerce.number().int().min(1).max(1000).default(20),
   /**
+   * The share of the workflow-task polls that ask the task queue itself (new trajectories' first
+   * tasks, trajectories not in the cache) rather than this worker's sticky queue (the cached ones).
+   * The SDK's 0.2 left 2 of 10 polls for an import's first tasks: the bottleneck of intake.
+   */
+  WORKER_NONSTICKY_POLL_RATIO: z.coerce.number().min(0.1).max(0.9).default(0.5),
+  /**
    * A workflow bundle built ahead of time (`npm run build:workflows`); without it the worker bundles
    * workflows/ at start (~10 s). The image ships one, so every replica runs the same code.
    */

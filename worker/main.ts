@@ -67,6 +67,7 @@ export async function startWorker({
     maxCachedWorkflows: config.WORKER_MAX_CACHED_WORKFLOWS,
     maxConcurrentWorkflowTaskExecutions: config.WORKER_WORKFLOW_TASK_SLOTS,
     maxConcurrentActivityTaskExecutions: config.WORKER_ACTIVITY_SLOTS,
+    nonStickyToStickyPollRatio: config.WORKER_NONSTICKY_POLL_RATIO,
     // Let a running activity (an e-mail being sent) finish before shutdown; the outbox makes a
     // retry after a hard kill safe anyway.
     shutdownGraceTime: '10 seconds',

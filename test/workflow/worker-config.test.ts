@@ -26,6 +26,7 @@ it('runs a prebuilt bundle with the configured cache and slots', async () => {
     WORKER_MAX_CACHED_WORKFLOWS: '7',
     WORKER_WORKFLOW_TASK_SLOTS: '3',
     WORKER_ACTIVITY_SLOTS: '4',
+    WORKER_NONSTICKY_POLL_RATIO: '0.3',
   });
   const running = await startWorker({
     config,
@@ -35,6 +36,7 @@ it('runs a prebuilt bundle with the configured cache and slots', async () => {
   });
   try {
     expect(running.worker.options.maxCachedWorkflows).toBe(7);
+    expect(running.worker.options.nonStickyToStickyPollRatio).toBe(0.3);
     expect(running.worker.options.workflowBundle).toEqual({ codePath: process.env.TEMPORAL_TEST_BUNDLE });
     const inburgeraarId = randomUUID();
     await env.client.workflow.start(trajectoryWorkflow, {
