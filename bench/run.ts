@@ -231,6 +231,8 @@ async function main(): Promise<number> {
       log,
       // The abuse limits (per key per minute) would cut the measured load short.
       env: { SMTP_URL: smtp.url, ...BENCH_RATE_LIMITS },
+      // As `npm start` runs it: the worker in a process of its own, the API in this one.
+      workerProcess: { workDir, logFile: path.join(workDir, 'worker.log') },
     });
     report.add('setup: dev server + bundle + worker + API', (nowMs() - t0) / 1000, 's');
 

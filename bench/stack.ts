@@ -2,9 +2,11 @@
  * Everything the benchmark measures, started from the project's own parts and nothing else:
  * a temp SQLite database migrated with the project's migrations, the real Worker (worker/main.ts:
  * the real workflow bundle, real activities from createActivities, the payload codec) on an
- * in-memory Temporal dev server, and the real API (createApp) listening on 127.0.0.1:<free port>.
+ * in-memory Temporal dev server, in this process or (`workerProcess`) as a process of its own as
+ * `npm start` runs it, and the real API (createApp) listening on 127.0.0.1:<free port>.
  */
-import { execFileSync } from 'node:child_process';
+import { type ChildProcess, execFileSync } from 'node:child_process';
+import fs from 'node:fs';
 import path from 'node:path';
 import type { AddressInfo } from 'node:net';
 import http, { type Server } from 'node:http';
@@ -23,6 +25,7 @@ import { connectClient } from '../worker/connection';
 import { startWorker, type RunningWorker } from '../worker/main';
 import { bundleWorkflows } from '../worker/bundle';
 import { startDevServer, type RunningDevServer } from '../scripts/temporal-server';
+import { forkTs, stopChild } from './worker-processes';
 
 /** The API's abuse limits lifted: the bench's calls are the load being measured, not abuse. */
 export const BENCH_RATE_LIMITS = {
@@ -39,8 +42,10 @@ export interface BenchUser {
 export interface Stack {
   config: Config;
   db: Db;
-  /** The in-process worker (absent with `inProcessWorker: false`). */
+  /** The in-process worker (absent with `inProcessWorker: false` or `workerProcess`). */
   worker?: RunningWorker;
+  /** The worker's process, with `workerProcess`. */
+  workerChild?: ChildProcess;
   client: Client;
   apiUrl: string;
   users: { coa: BenchUser; coach: BenchUser; manager: BenchUser };
@@ -57,6 +62,11 @@ export interface StackOptions {
   env?: Record<string, string>;
   /** Start the worker in this process (default); false when a worker process of its own runs. */
   inProcessWorker?: boolean;
+  /**
+   * Run the worker as `worker/main.ts` in a process of its own, as `npm start` does (the bundle
+   * written to the work dir, its output to `logFile`), instead of in this process.
+   */
+  workerProcess?: { workDir: string; logFile: string };
 }
 
 /**
@@ -113,7 +123,35 @@ export async function startStack(o: StackOptions): Promise<Stack> {
     closers.push(() => closeDb(db));
 
     let worker: RunningWorker | undefined;
-    if (o.inProcessWorker !== false) {
+    let workerChild: ChildProcess | undefined;
+    if (o.workerProcess) {
+      const bundlePath = path.join(o.workerProcess.workDir, `workflow-bundle-${o.taskQueue}.js`);
+      fs.writeFileSync(bundlePath, o.workflowCode);
+      const child = forkTs(
+        path.join(REPO_ROOT, 'worker', 'main.ts'),
+        {
+          ...o.env,
+          NODE_ENV: 'test',
+          LOG_LEVEL: 'error',
+          DATABASE_URL: o.databaseUrl,
+          DATABASE_MIGRATE_ON_START: 'false',
+          TEMPORAL_ADDRESS: o.temporalAddress,
+          TEMPORAL_TASK_QUEUE: o.taskQueue,
+          WORKFLOW_BUNDLE_PATH: bundlePath,
+          METRICS_PORT: '0',
+        },
+        o.workerProcess.logFile,
+      );
+      workerChild = child;
+      closers.push(() => stopChild(child));
+      // worker/main.ts reports { ready } over the IPC channel once it polls.
+      await new Promise<void>((resolve, reject) => {
+        child.on('message', (m: { ready?: boolean }) => m?.ready && resolve());
+        child.once('exit', (code) =>
+          reject(new Error(`the worker process exited with ${code}: see ${o.workerProcess!.logFile}`)),
+        );
+      });
+    } else if (o.inProcessWorker !== false) {
       const running = await startWorker({ config, log: o.log, db, workflowBundle: { code: o.workflowCode } });
       closers.push(() => running.stop());
       worker = running;
@@ -152,7 +190,16 @@ export async function startStack(o: StackOptions): Promise<Stack> {
       manager: await addUser('manager'),
     };
 
-    return { config, db, worker, client, apiUrl: `http://127.0.0.1:${port}`, users, close };
+    return {
+      config,
+      db,
+      worker,
+      ...(workerChild ? { workerChild } : {}),
+      client,
+      apiUrl: `http://127.0.0.1:${port}`,
+      users,
+      close,
+    };
   } catch (err) {
     await close();
     throw err;

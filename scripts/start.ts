@@ -3,7 +3,8 @@
  *  1. the Temporal dev server (state in data/temporal.db, Web UI on its port), unless
  *     TEMPORAL_DEV_SERVER=false (then TEMPORAL_ADDRESS points at a cluster);
  *  2. database migrations (SQLite data/inburgering.db by default, PostgreSQL via DATABASE_URL);
- *  3. the worker (workflows + activities) and the API with the manager's page, in this process.
+ *  3. the worker (workflows + activities) as a process of its own, started again if it stops
+ *     (./worker-process.ts), and the API with the coaches' and managers' pages in this process.
  * Prints the URLs; Ctrl-C (SIGINT) or SIGTERM stops all three in reverse order.
  */
 import { loadConfig } from '../config/config';
@@ -12,9 +13,8 @@ import { closeDb, createDb } from '../prisma/db';
 import { migrateDatabase } from '../prisma/migrate';
 import { startApiServer } from '../api/server';
 import { connectClient } from '../worker/connection';
-import { startWorker } from '../worker/main';
-import { installRuntime } from '../worker/runtime';
 import { startConfiguredDevServer, type RunningDevServer } from './temporal-server';
+import { startWorkerProcess } from './worker-process';
 
 async function main(): Promise<void> {
   const config = loadConfig();
@@ -45,9 +45,10 @@ async function main(): Promise<void> {
     const db = createDb(config.DATABASE_URL);
     stops.push(() => closeDb(db));
 
-    installRuntime(log, `127.0.0.1:${config.METRICS_PORT}`);
-    const worker = await startWorker({ config, log, db });
+    // The worker's own process serves its metrics on METRICS_PORT.
+    const worker = startWorkerProcess({ log });
     stops.push(() => worker.stop());
+    await worker.ready;
 
     const temporal = await connectClient(config);
     stops.push(() => temporal.connection.close());
@@ -67,7 +68,6 @@ async function main(): Promise<void> {
         '',
       ].join('\n'),
     );
-    await worker.done;
   } catch (err) {
     log.error({ err }, 'start failed');
     await stopAll();

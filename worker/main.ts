@@ -1,8 +1,9 @@
 /**
  * The worker: runs the trajectory workflows, the notification delivery workflow and their
  * activities on the configured task queue.
- * `startWorker` is what scripts/start.ts calls (worker beside the API in one process);
- * `npm run worker` (this file) runs it alone, as in production, where worker and API scale apart.
+ * `npm run worker` (this file) runs it as a process of its own, as in production, where worker and
+ * API scale apart, and as `npm start` runs it beside the API (scripts/worker-process.ts);
+ * `startWorker` runs it inside another process (tests, the benchmark's years rows).
  */
 import { Client } from '@temporalio/client';
 import { Worker, type WorkerOptions } from '@temporalio/worker';
@@ -99,6 +100,11 @@ if (require.main === module) {
     const db = createDb(config.DATABASE_URL);
     // Worker.run() shuts down by itself on SIGINT/SIGTERM (the SDK's default shutdown signals).
     const running = await startWorker({ config, log, db });
+    // Started by `npm start` (an IPC channel): say so, and stop when that process is gone.
+    if (process.send) {
+      process.send({ ready: true });
+      process.once('disconnect', () => void running.stop());
+    }
     await running.done.finally(() => closeDb(db));
   })().catch((err: unknown) => {
     log.error({ err }, 'worker failed');

@@ -10,6 +10,23 @@ import path from 'node:path';
 import { REPO_ROOT } from '../../scripts/temporal-binaries';
 import { freePort } from '../../scripts/temporal-server';
 
+/** The process ids of `parent`'s children whose command line contains `match`. */
+function childPids(parent: number, match: string): number[] {
+  return fs
+    .readdirSync('/proc')
+    .filter((d) => /^\d+$/.test(d))
+    .filter((d) => {
+      try {
+        const stat = fs.readFileSync(`/proc/${d}/stat`, 'utf8');
+        const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
+        return ppid === parent && fs.readFileSync(`/proc/${d}/cmdline`, 'utf8').includes(match);
+      } catch {
+        return false; // gone meanwhile
+      }
+    })
+    .map(Number);
+}
+
 function portAnswers(port: number): Promise<boolean> {
   return new Promise((resolve) => {
     const socket = net.connect(port, '127.0.0.1');
@@ -24,7 +41,7 @@ describe('npm start', () => {
     if (child && child.exitCode === null) child.kill('SIGKILL');
   });
 
-  it('starts dev server, worker and API, prints the URLs, and stops all three on Ctrl-C', async () => {
+  it('starts dev server, worker process and API, prints the URLs, starts a killed worker again, and stops all three on Ctrl-C', async () => {
     const dir = fs.mkdtempSync(path.join(process.env.TEST_RUN_DIR!, 'start-'));
     const [temporalPort, uiPort, metricsPort] = [await freePort(), await freePort(), await freePort()];
     child = spawn(process.execPath, ['--import', 'tsx', path.join(REPO_ROOT, 'scripts', 'start.ts')], {
@@ -74,11 +91,32 @@ describe('npm start', () => {
     expect((await fetch(`http://127.0.0.1:${metricsPort}/metrics`)).status).toBe(200);
     expect(await portAnswers(uiPort)).toBe(true);
 
+    // The worker is a process of its own: killed, it is started again and serves its metrics anew.
+    const [workerPid, ...others] = childPids(child.pid!, 'worker/main.ts');
+    expect(workerPid).toBeDefined();
+    expect(others).toEqual([]);
+    process.kill(workerPid!, 'SIGKILL');
+    for (let i = 0; i < 100 && !output.includes('worker process stopped; starting it again'); i++)
+      await new Promise((r) => setTimeout(r, 100));
+    expect(output).toContain('worker process stopped; starting it again');
+    let restarted: number[] = [];
+    for (let i = 0; i < 600; i++) {
+      restarted = childPids(child.pid!, 'worker/main.ts');
+      if (restarted.length === 1 && restarted[0] !== workerPid && (await portAnswers(metricsPort))) break;
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    expect(restarted).toHaveLength(1);
+    expect(restarted[0]).not.toBe(workerPid);
+    expect((await fetch(`http://127.0.0.1:${metricsPort}/metrics`)).status).toBe(200);
+    expect((await fetch(`${apiUrl}/healthz`)).status).toBe(200);
+
     child.kill('SIGINT');
     expect(await exited).toBe(0);
     expect(await portAnswers(temporalPort)).toBe(false);
     expect(await portAnswers(uiPort)).toBe(false);
     expect(await portAnswers(Number(new URL(apiUrl!).port))).toBe(false);
     expect(fs.existsSync(path.join(dir, 'temporal.db'))).toBe(true);
+    expect(childPids(child.pid!, 'worker/main.ts')).toEqual([]);
+    expect(() => process.kill(restarted[0]!, 0)).toThrow(); // the worker stopped with the rest
   });
 });

@@ -1,0 +1,104 @@
+/**
+ * The worker as a process of its own beside the API (`npm start`): `worker/main.ts` forked with tsx,
+ * so the API's requests and the worker's workflow tasks and step writes do not take turns on one
+ * JavaScript thread (measured: bench/README.md, "Where coach actions wait"). Its output goes to this
+ * process's. It is started again when it stops on its own (a crash: Temporal hands its tasks to the
+ * next worker that polls, so nothing is lost), after 1 s, doubling up to 30 s while it keeps failing
+ * within a minute of starting. `stop()` sends SIGTERM (the worker lets running activities finish)
+ * and after `killAfterMs` SIGKILL.
+ */
+import { type ChildProcess, fork } from 'node:child_process';
+import path from 'node:path';
+import type { Logger } from '../config/logger';
+import { REPO_ROOT } from './temporal-binaries';
+
+export interface WorkerProcess {
+  /** Resolves when the first worker reported it polls; rejects if it exited before that. */
+  readonly ready: Promise<void>;
+  /** The current process id (changes on a restart). */
+  readonly pid: number | undefined;
+  stop(): Promise<void>;
+}
+
+export interface WorkerProcessOptions {
+  log: Logger;
+  /** Environment of the worker on top of this process's (DATABASE_MIGRATE_ON_START=false: migrated already). */
+  env?: Record<string, string>;
+  /** The first restart delay; doubles up to `maxRestartDelayMs`. */
+  restartDelayMs?: number;
+  maxRestartDelayMs?: number;
+  killAfterMs?: number;
+}
+
+const ENTRY = path.join(REPO_ROOT, 'worker', 'main.ts');
+/** A worker that ran this long before it stopped starts again after the first delay. */
+const STABLE_MS = 60_000;
+
+export function startWorkerProcess(o: WorkerProcessOptions): WorkerProcess {
+  const firstDelay = o.restartDelayMs ?? 1_000;
+  const maxDelay = o.maxRestartDelayMs ?? 30_000;
+  let delay = firstDelay;
+  let child: ChildProcess | undefined;
+  let stopping = false;
+  let restartTimer: NodeJS.Timeout | undefined;
+  let markReady: () => void = () => {};
+  let failFirst: (err: Error) => void = () => {};
+  let first = true;
+  const ready = new Promise<void>((resolve, reject) => {
+    markReady = resolve;
+    failFirst = reject;
+  });
+
+  const spawn = () => {
+    const startedAt = Date.now();
+    const proc = fork(ENTRY, [], {
+      cwd: REPO_ROOT,
+      execArgv: ['--import', 'tsx'],
+      env: { ...process.env, DATABASE_MIGRATE_ON_START: 'false', ...o.env },
+      stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+    });
+    child = proc;
+    proc.on('message', (m: { ready?: boolean }) => {
+      if (!m?.ready) return;
+      if (first) {
+        first = false;
+        markReady();
+      } else o.log.info({ pid: proc.pid }, 'worker process running again');
+    });
+    proc.once('exit', (code, signal) => {
+      if (child === proc) child = undefined;
+      if (stopping) return;
+      if (first) {
+        first = false;
+        failFirst(new Error(`the worker process exited before it ran (code ${code}, signal ${signal})`));
+        return;
+      }
+      delay = Date.now() - startedAt > STABLE_MS ? firstDelay : delay;
+      o.log.error({ code, signal, restartInMs: delay }, 'worker process stopped; starting it again');
+      restartTimer = setTimeout(() => {
+        restartTimer = undefined;
+        if (!stopping) spawn();
+      }, delay);
+      delay = Math.min(delay * 2, maxDelay);
+    });
+  };
+  spawn();
+
+  return {
+    ready,
+    get pid() {
+      return child?.pid;
+    },
+    async stop() {
+      stopping = true;
+      if (restartTimer) clearTimeout(restartTimer);
+      const proc = child;
+      if (!proc || proc.exitCode !== null || proc.signalCode !== null) return;
+      const exited = new Promise<void>((resolve) => proc.once('exit', () => resolve()));
+      proc.kill('SIGTERM');
+      const kill = setTimeout(() => proc.kill('SIGKILL'), o.killAfterMs ?? 20_000);
+      await exited;
+      clearTimeout(kill);
+    },
+  };
+}
