@@ -1,11 +1,14 @@
 /**
  * The worker as a process of its own beside the API (`npm start`): `worker/main.ts` forked with tsx,
- * so the API's requests and the worker's workflow tasks and step writes do not take turns on one
- * JavaScript thread (measured: bench/README.md, "Where coach actions wait"). Its output goes to this
- * process's. It is started again when it stops on its own (a crash: Temporal hands its tasks to the
- * next worker that polls, so nothing is lost), after 1 s, doubling up to 30 s while it keeps failing
- * within a minute of starting. `stop()` sends SIGTERM (the worker lets running activities finish)
- * and after `killAfterMs` SIGKILL.
+ * as it runs in production (`npm run worker`, the chart's worker Deployment). A crash of the worker
+ * no longer stops the API, and the API's requests and the worker's tasks do not share one
+ * JavaScript thread (on 6 December 2026 that made no measurable difference to coach latencies:
+ * bench/README.md, table of changes). Its output goes to this process's. It is started again when
+ * it stops on its own (a crash: Temporal hands its tasks to the next worker that polls, so nothing
+ * is lost), after 1 s, doubling up to 30 s while it keeps failing within a minute of starting; not
+ * once this process got SIGINT or SIGTERM (Ctrl-C in a terminal reaches the worker too, and it
+ * stops by itself). `stop()` sends SIGTERM (the worker lets running activities finish) and after
+ * `killAfterMs` SIGKILL.
  */
 import { type ChildProcess, fork } from 'node:child_process';
 import path from 'node:path';
@@ -83,6 +86,13 @@ export function startWorkerProcess(o: WorkerProcessOptions): WorkerProcess {
     });
   };
   spawn();
+  // This process is being stopped: a worker exiting now is part of that, not a crash.
+  const onSignal = () => {
+    stopping = true;
+    if (restartTimer) clearTimeout(restartTimer);
+  };
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
 
   return {
     ready,
@@ -90,8 +100,9 @@ export function startWorkerProcess(o: WorkerProcessOptions): WorkerProcess {
       return child?.pid;
     },
     async stop() {
-      stopping = true;
-      if (restartTimer) clearTimeout(restartTimer);
+      onSignal();
+      process.off('SIGINT', onSignal);
+      process.off('SIGTERM', onSignal);
       const proc = child;
       if (!proc || proc.exitCode !== null || proc.signalCode !== null) return;
       const exited = new Promise<void>((resolve) => proc.once('exit', () => resolve()));

@@ -38,7 +38,7 @@ function portAnswers(port: number): Promise<boolean> {
 describe('npm start', () => {
   let child: ChildProcess | undefined;
   afterAll(() => {
-    if (child && child.exitCode === null) child.kill('SIGKILL');
+    if (child && child.exitCode === null) process.kill(-child.pid!, 'SIGKILL');
   });
 
   it('starts dev server, worker process and API, prints the URLs, starts a killed worker again, and stops all three on Ctrl-C', async () => {
@@ -58,6 +58,9 @@ describe('npm start', () => {
         LOG_LEVEL: 'warn',
       },
       stdio: ['ignore', 'pipe', 'pipe'],
+      // A process group of its own, so that Ctrl-C below reaches it as a terminal's does: every
+      // process of the group (the dev server and the worker too) gets the SIGINT.
+      detached: true,
     });
     let output = '';
     child.stdout!.on('data', (d: Buffer) => (output += d.toString()));
@@ -110,8 +113,10 @@ describe('npm start', () => {
     expect((await fetch(`http://127.0.0.1:${metricsPort}/metrics`)).status).toBe(200);
     expect((await fetch(`${apiUrl}/healthz`)).status).toBe(200);
 
-    child.kill('SIGINT');
+    process.kill(-child.pid!, 'SIGINT');
     expect(await exited).toBe(0);
+    // The worker stopping on that Ctrl-C is not taken for a crash: no restart.
+    expect(output.split('worker process stopped; starting it again').length - 1).toBe(1);
     expect(await portAnswers(temporalPort)).toBe(false);
     expect(await portAnswers(uiPort)).toBe(false);
     expect(await portAnswers(Number(new URL(apiUrl!).port))).toBe(false);
