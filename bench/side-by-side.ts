@@ -24,6 +24,7 @@ import { Client, Connection } from '@temporalio/client';
 import type { temporal } from '@temporalio/proto';
 import type { Logger } from 'pino';
 import { workflowIdFor } from '../application/temporal';
+import { cpuSeconds } from '../scripts/processes';
 import { REPO_ROOT } from '../scripts/temporal-binaries';
 import { koppelMany } from './api-bench';
 import type { Report } from './report';
@@ -54,16 +55,6 @@ export interface WorkerSizing {
   /** WORKER_NONSTICKY_POLL_RATIO: the raw worker polls alike (nonStickyToStickyPollRatio). */
   nonStickyPollRatio: number;
 }
-
-/** CPU seconds (user + system) a process has used so far, from /proc/<pid>/stat. */
-function cpuSeconds(pid: number): number {
-  const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
-  // Fields after the command name (which may hold spaces): utime and stime are fields 14 and 15.
-  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-  return (Number(fields[11]) + Number(fields[12])) / CLOCK_TICKS;
-}
-/** USER_HZ: 100 on Linux (sysconf(_SC_CLK_TCK)). */
-const CLOCK_TICKS = 100;
 
 /** Milliseconds of the first workflow task of each workflow (server clock), median. */
 async function firstWorkflowTaskMs(client: Client, workflowIds: string[]): Promise<number> {

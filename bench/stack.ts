@@ -5,7 +5,7 @@
  * in-memory Temporal dev server, in this process or (`workerProcess`) as a process of its own as
  * `npm start` runs it, and the real API (createApp) listening on 127.0.0.1:<free port>.
  */
-import { type ChildProcess, execFileSync } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import type { AddressInfo } from 'node:net';
@@ -44,8 +44,6 @@ export interface Stack {
   db: Db;
   /** The in-process worker (absent with `inProcessWorker: false` or `workerProcess`). */
   worker?: RunningWorker;
-  /** The worker's process, with `workerProcess`. */
-  workerChild?: ChildProcess;
   client: Client;
   apiUrl: string;
   users: { coa: BenchUser; coach: BenchUser; manager: BenchUser };
@@ -123,7 +121,6 @@ export async function startStack(o: StackOptions): Promise<Stack> {
     closers.push(() => closeDb(db));
 
     let worker: RunningWorker | undefined;
-    let workerChild: ChildProcess | undefined;
     if (o.workerProcess) {
       const bundlePath = path.join(o.workerProcess.workDir, `workflow-bundle-${o.taskQueue}.js`);
       fs.writeFileSync(bundlePath, o.workflowCode);
@@ -142,7 +139,6 @@ export async function startStack(o: StackOptions): Promise<Stack> {
         },
         o.workerProcess.logFile,
       );
-      workerChild = child;
       closers.push(() => stopChild(child));
       // worker/main.ts reports { ready } over the IPC channel once it polls.
       await new Promise<void>((resolve, reject) => {
@@ -194,7 +190,6 @@ export async function startStack(o: StackOptions): Promise<Stack> {
       config,
       db,
       worker,
-      ...(workerChild ? { workerChild } : {}),
       client,
       apiUrl: `http://127.0.0.1:${port}`,
       users,

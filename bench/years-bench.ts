@@ -36,6 +36,7 @@ import { loadConfig } from '../config/config';
 import { createLogger } from '../config/logger';
 import { addDays } from '../domain/dates';
 import { closeDb, createDb } from '../prisma/db';
+import { childPids, cpuSeconds } from '../scripts/processes';
 import { registerSearchAttributes } from '../scripts/temporal-server';
 import { startSmtpReceiver } from '../test/activities/receivers';
 import { startTimeSkippingServer, testDataConverter, uniqueTaskQueue } from '../test/helpers/temporal';
@@ -64,29 +65,8 @@ export interface YearsOptions {
 
 const DAY_MS = 86_400_000;
 
-/** CPU seconds (user + system) of a process from /proc/<pid>/stat. */
-function cpuSeconds(pid: number): number {
-  const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
-  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-  // utime and stime are fields 14 and 15 of stat, 12 and 13 after the command name and state.
-  return (Number(fields[11]) + Number(fields[12])) / 100;
-}
-
 /** The test server's process: a child of this one whose command line names the test server. */
-function testServerPid(): number | undefined {
-  for (const entry of fs.readdirSync('/proc')) {
-    if (!/^\d+$/.test(entry)) continue;
-    try {
-      const stat = fs.readFileSync(`/proc/${entry}/stat`, 'utf8');
-      const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
-      const cmd = fs.readFileSync(`/proc/${entry}/cmdline`, 'utf8');
-      if (ppid === process.pid && /test-server/.test(cmd)) return Number(entry);
-    } catch {
-      // gone meanwhile
-    }
-  }
-  return undefined;
-}
+const testServerPid = (): number | undefined => childPids(process.pid, 'test-server')[0];
 
 /** Wraps each activity so its calls' wall time is summed per name. */
 function timed<T extends object>(activities: T, spent: Map<string, number>): T {

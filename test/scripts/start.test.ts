@@ -7,25 +7,9 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
+import { childPids } from '../../scripts/processes';
 import { REPO_ROOT } from '../../scripts/temporal-binaries';
 import { freePort } from '../../scripts/temporal-server';
-
-/** The process ids of `parent`'s children whose command line contains `match`. */
-function childPids(parent: number, match: string): number[] {
-  return fs
-    .readdirSync('/proc')
-    .filter((d) => /^\d+$/.test(d))
-    .filter((d) => {
-      try {
-        const stat = fs.readFileSync(`/proc/${d}/stat`, 'utf8');
-        const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
-        return ppid === parent && fs.readFileSync(`/proc/${d}/cmdline`, 'utf8').includes(match);
-      } catch {
-        return false; // gone meanwhile
-      }
-    })
-    .map(Number);
-}
 
 function portAnswers(port: number): Promise<boolean> {
   return new Promise((resolve) => {
