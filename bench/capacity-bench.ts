@@ -23,6 +23,7 @@
  *   npx tsx bench/capacity-bench.ts 20000 [/path/to/result.json]
  * With another worker cache size than the default: BENCH_WORKER_MAX_CACHED_WORKFLOWS=2000 before it.
  */
+import type { ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -31,11 +32,10 @@ import { createLogger } from '../config/logger';
 import { loadConfig } from '../config/config';
 import { addDays, localDate } from '../domain/dates';
 import { startDevServer, type RunningDevServer } from '../scripts/temporal-server';
-import { REPO_ROOT } from '../scripts/temporal-binaries';
 import { bundleWorkflows } from '../worker/bundle';
 import { koppelMany } from './api-bench';
 import { Report } from './report';
-import { forkTs, rssMb, stopChild } from './worker-processes';
+import { forkServiceWorker, rssMb, stopChild } from './worker-processes';
 import { BENCH_RATE_LIMITS, call, startStack, type Stack } from './stack';
 import { latencies, nowMs, percentile, pool, waitUntil, runAsScript } from './stats';
 
@@ -136,7 +136,7 @@ export async function runCapacity(report: Report, o: CapacityOptions): Promise<C
 
   let server: RunningDevServer | undefined;
   let stack: Stack | undefined;
-  let worker: ReturnType<typeof forkTs> | undefined;
+  let worker: ChildProcess | undefined;
   const checkpoints: CapacityCheckpoint[] = [];
   const t0 = nowMs();
   let peakWorkerRss = 0;
@@ -159,26 +159,23 @@ export async function runCapacity(report: Report, o: CapacityOptions): Promise<C
       env: { ...BENCH_RATE_LIMITS, INTAKE_MAX_PENDING: intakeMaxPending },
       inProcessWorker: false,
     });
-    worker = forkTs(
-      path.join(REPO_ROOT, 'worker', 'main.ts'),
-      {
-        NODE_ENV: 'test',
-        LOG_LEVEL: 'warn',
-        DATABASE_URL: `file:${appDb}`,
-        DATABASE_MIGRATE_ON_START: 'false',
-        TEMPORAL_ADDRESS: server.address,
-        TEMPORAL_TASK_QUEUE: taskQueue,
-        WORKFLOW_BUNDLE_PATH: bundleFile,
-        METRICS_PORT: '0',
+    const capacityWorker = forkServiceWorker({
+      temporalAddress: server.address,
+      taskQueue,
+      databaseUrl: `file:${appDb}`,
+      bundlePath: bundleFile,
+      logFile: workerLog,
+      logLevel: 'warn',
+      env: {
         // The defaults, stated: the cache size is what this row is about.
         WORKER_MAX_CACHED_WORKFLOWS: String(sizing.WORKER_MAX_CACHED_WORKFLOWS),
         WORKER_WORKFLOW_TASK_SLOTS: String(sizing.WORKER_WORKFLOW_TASK_SLOTS),
         WORKER_ACTIVITY_SLOTS: String(sizing.WORKER_ACTIVITY_SLOTS),
       },
-      workerLog,
-    );
+    });
+    worker = capacityWorker.child;
+    await capacityWorker.ready;
     const readModelRows = () => stack!.db.trajectoryReadModel.count();
-    // The worker logs nothing below warn here: it is ready when a koppeling completes.
     const warm = await koppelMany(stack, 10, 4);
     if (!(await waitUntil(async () => (await readModelRows()) >= 10, 180_000, 200)))
       throw new Error(`the capacity worker did not complete the warm-up: see ${workerLog}`);

@@ -29,13 +29,19 @@ import { DefaultLogger, Runtime } from '@temporalio/worker';
 import { Command, Option } from 'commander';
 import { loadConfig } from '../config/config';
 import { createLogger } from '../config/logger';
-import { REPO_ROOT } from '../scripts/temporal-binaries';
 import { koppelMany } from './api-bench';
 import type { MemorySample } from './memory-probe';
 import { defaultResultFile, Report } from './report';
 import { BENCH_RATE_LIMITS, startDevServerAndBundle, startStack } from './stack';
 import { pool, sleep, waitUntil } from './stats';
-import { forkTs, probeMemory, stopChild, workflowThreadHeap, writeRawBundle } from './worker-processes';
+import {
+  forkServiceWorker,
+  forkTs,
+  probeMemory,
+  stopChild,
+  workflowThreadHeap,
+  writeRawBundle,
+} from './worker-processes';
 
 interface Options {
   workflows: number;
@@ -132,31 +138,18 @@ async function main(): Promise<void> {
       });
       raw.once('exit', (code) => reject(new Error(`raw worker exited with ${code}`)));
     });
-    const serviceLog = path.join(workDir, 'service-worker.log');
-    const service = forkTs(
-      path.join(REPO_ROOT, 'worker', 'main.ts'),
-      {
-        NODE_ENV: 'test',
-        LOG_LEVEL: 'info',
-        DATABASE_URL: databaseUrl,
-        DATABASE_MIGRATE_ON_START: 'false',
-        TEMPORAL_ADDRESS: server.address,
-        TEMPORAL_TASK_QUEUE: serviceQueue,
-        WORKFLOW_BUNDLE_PATH: serviceBundle,
-        METRICS_PORT: '0',
-      },
-      serviceLog,
-    );
+    const serviceWorker = forkServiceWorker({
+      temporalAddress: server.address,
+      taskQueue: serviceQueue,
+      databaseUrl,
+      bundlePath: serviceBundle,
+      logFile: path.join(workDir, 'service-worker.log'),
+      logLevel: 'info',
+    });
+    const service = serviceWorker.child;
     children.push(service);
     await rawReady;
-    if (
-      !(await waitUntil(
-        async () => fs.readFileSync(serviceLog, 'utf8').includes('"msg":"worker running"'),
-        120_000,
-        100,
-      ))
-    )
-      throw new Error(`the service worker did not start: see ${serviceLog}`);
+    await serviceWorker.ready;
 
     let rawStarted = 0;
     const addRaw = async (n: number) => {

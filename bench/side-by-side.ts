@@ -25,12 +25,11 @@ import type { temporal } from '@temporalio/proto';
 import type { Logger } from 'pino';
 import { workflowIdFor } from '../application/temporal';
 import { cpuSeconds } from '../scripts/processes';
-import { REPO_ROOT } from '../scripts/temporal-binaries';
 import { koppelMany } from './api-bench';
 import type { Report } from './report';
 import { BENCH_RATE_LIMITS, startStack, type Stack } from './stack';
 import { nowMs, percentile, pool, sleep, waitUntil } from './stats';
-import { forkTs, probeMemory, stopChild, writeRawBundle } from './worker-processes';
+import { forkServiceWorker, forkTs, probeMemory, stopChild, writeRawBundle } from './worker-processes';
 
 export interface SideBySideOptions {
   temporalAddress: string;
@@ -121,32 +120,23 @@ export async function runSideBySide(report: Report, o: SideBySideOptions): Promi
       });
       raw!.once('exit', (code) => reject(new Error(`raw worker exited with ${code}`)));
     });
-    service = forkTs(
-      path.join(REPO_ROOT, 'worker', 'main.ts'),
-      {
-        NODE_ENV: 'test',
-        LOG_LEVEL: 'info',
-        DATABASE_URL: databaseUrl,
-        DATABASE_MIGRATE_ON_START: 'false',
-        TEMPORAL_ADDRESS: o.temporalAddress,
-        TEMPORAL_TASK_QUEUE: serviceQueue,
-        WORKFLOW_BUNDLE_PATH: serviceBundle,
-        METRICS_PORT: '0',
+    const serviceWorker = forkServiceWorker({
+      temporalAddress: o.temporalAddress,
+      taskQueue: serviceQueue,
+      databaseUrl,
+      bundlePath: serviceBundle,
+      logFile: path.join(o.workDir, 'service-worker.log'),
+      logLevel: 'info',
+      env: {
         WORKER_MAX_CACHED_WORKFLOWS: String(o.sizing.maxCached),
         WORKER_WORKFLOW_TASK_SLOTS: String(o.sizing.workflowTaskSlots),
         WORKER_ACTIVITY_SLOTS: String(o.sizing.activitySlots),
         WORKER_NONSTICKY_POLL_RATIO: String(o.sizing.nonStickyPollRatio),
       },
-      path.join(o.workDir, 'service-worker.log'),
-    );
-    const serviceLog = path.join(o.workDir, 'service-worker.log');
+    });
+    service = serviceWorker.child;
     await rawReady;
-    const serviceReady = await waitUntil(
-      async () => fs.readFileSync(serviceLog, 'utf8').includes('"msg":"worker running"'),
-      120_000,
-      100,
-    );
-    if (!serviceReady) throw new Error(`the service worker did not start: see ${serviceLog}`);
+    await serviceWorker.ready;
 
     /** CPU seconds so far: the dev server, each worker, and this process (the API and both clients). */
     const cpuNow = (): Record<string, number> => {

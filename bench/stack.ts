@@ -25,7 +25,7 @@ import { connectClient } from '../worker/connection';
 import { startWorker, type RunningWorker } from '../worker/main';
 import { bundleWorkflows } from '../worker/bundle';
 import { startDevServer, type RunningDevServer } from '../scripts/temporal-server';
-import { forkTs, stopChild } from './worker-processes';
+import { forkServiceWorker, stopChild } from './worker-processes';
 
 /** The API's abuse limits lifted: the bench's calls are the load being measured, not abuse. */
 export const BENCH_RATE_LIMITS = {
@@ -124,29 +124,17 @@ export async function startStack(o: StackOptions): Promise<Stack> {
     if (o.workerProcess) {
       const bundlePath = path.join(o.workerProcess.workDir, `workflow-bundle-${o.taskQueue}.js`);
       fs.writeFileSync(bundlePath, o.workflowCode);
-      const child = forkTs(
-        path.join(REPO_ROOT, 'worker', 'main.ts'),
-        {
-          ...o.env,
-          NODE_ENV: 'test',
-          LOG_LEVEL: 'error',
-          DATABASE_URL: o.databaseUrl,
-          DATABASE_MIGRATE_ON_START: 'false',
-          TEMPORAL_ADDRESS: o.temporalAddress,
-          TEMPORAL_TASK_QUEUE: o.taskQueue,
-          WORKFLOW_BUNDLE_PATH: bundlePath,
-          METRICS_PORT: '0',
-        },
-        o.workerProcess.logFile,
-      );
-      closers.push(() => stopChild(child));
-      // worker/main.ts reports { ready } over the IPC channel once it polls.
-      await new Promise<void>((resolve, reject) => {
-        child.on('message', (m: { ready?: boolean }) => m?.ready && resolve());
-        child.once('exit', (code) =>
-          reject(new Error(`the worker process exited with ${code}: see ${o.workerProcess!.logFile}`)),
-        );
+      const { child, ready } = forkServiceWorker({
+        temporalAddress: o.temporalAddress,
+        taskQueue: o.taskQueue,
+        databaseUrl: o.databaseUrl,
+        bundlePath,
+        logFile: o.workerProcess.logFile,
+        logLevel: 'error',
+        ...(o.env ? { env: o.env } : {}),
       });
+      closers.push(() => stopChild(child));
+      await ready;
     } else if (o.inProcessWorker !== false) {
       const running = await startWorker({ config, log: o.log, db, workflowBundle: { code: o.workflowCode } });
       closers.push(() => running.stop());

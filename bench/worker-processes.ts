@@ -47,6 +47,57 @@ export function forkTs(entry: string, env: Record<string, string>, logFile: stri
   });
 }
 
+export interface ServiceWorkerOptions {
+  temporalAddress: string;
+  taskQueue: string;
+  databaseUrl: string;
+  /** A prebuilt workflow bundle (WORKFLOW_BUNDLE_PATH). */
+  bundlePath: string;
+  logFile: string;
+  logLevel: string;
+  /** More configuration (the worker's sizing, SMTP_URL). */
+  env?: Record<string, string>;
+}
+
+/**
+ * The service's worker (`worker/main.ts`) as a probed process of its own on an app database that
+ * is migrated already; `ready` resolves once it polls (it reports `{ ready }` over IPC) and rejects
+ * if it exits before that or is not ready within 120 s.
+ */
+export function forkServiceWorker(o: ServiceWorkerOptions): { child: ChildProcess; ready: Promise<void> } {
+  const child = forkTs(
+    path.join(REPO_ROOT, 'worker', 'main.ts'),
+    {
+      ...o.env,
+      NODE_ENV: 'test',
+      LOG_LEVEL: o.logLevel,
+      DATABASE_URL: o.databaseUrl,
+      DATABASE_MIGRATE_ON_START: 'false',
+      TEMPORAL_ADDRESS: o.temporalAddress,
+      TEMPORAL_TASK_QUEUE: o.taskQueue,
+      WORKFLOW_BUNDLE_PATH: o.bundlePath,
+      METRICS_PORT: '0',
+    },
+    o.logFile,
+  );
+  const ready = new Promise<void>((resolve, reject) => {
+    const timer = setTimeout(
+      () => reject(new Error(`the service worker did not start within 120 s: see ${o.logFile}`)),
+      120_000,
+    );
+    child.on('message', (m: { ready?: boolean }) => {
+      if (!m?.ready) return;
+      clearTimeout(timer);
+      resolve();
+    });
+    child.once('exit', (code) => {
+      clearTimeout(timer);
+      reject(new Error(`the service worker exited with ${code}: see ${o.logFile}`));
+    });
+  });
+  return { child, ready };
+}
+
 export async function stopChild(child: ChildProcess): Promise<void> {
   if (child.exitCode !== null || child.signalCode !== null) return;
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
