@@ -8,7 +8,7 @@
  * is lost), after 1 s, doubling up to 30 s while it keeps failing within a minute of starting; not
  * once this process got SIGINT or SIGTERM (Ctrl-C in a terminal reaches the worker too, and it
  * stops by itself). `stop()` sends SIGTERM (the worker lets running activities finish) and after
- * `killAfterMs` SIGKILL.
+ * 20 s SIGKILL.
  */
 import { type ChildProcess, fork } from 'node:child_process';
 import path from 'node:path';
@@ -18,29 +18,24 @@ import { REPO_ROOT } from './temporal-binaries';
 export interface WorkerProcess {
   /** Resolves when the first worker reported it polls; rejects if it exited before that. */
   readonly ready: Promise<void>;
-  /** The current process id (changes on a restart). */
-  readonly pid: number | undefined;
   stop(): Promise<void>;
 }
 
 export interface WorkerProcessOptions {
   log: Logger;
-  /** Environment of the worker on top of this process's (DATABASE_MIGRATE_ON_START=false: migrated already). */
-  env?: Record<string, string>;
-  /** The first restart delay; doubles up to `maxRestartDelayMs`. */
-  restartDelayMs?: number;
-  maxRestartDelayMs?: number;
-  killAfterMs?: number;
 }
 
 const ENTRY = path.join(REPO_ROOT, 'worker', 'main.ts');
+/** The first restart delay; it doubles up to the second while the worker keeps failing. */
+const FIRST_DELAY_MS = 1_000;
+const MAX_DELAY_MS = 30_000;
 /** A worker that ran this long before it stopped starts again after the first delay. */
 const STABLE_MS = 60_000;
+/** After SIGTERM, how long the worker may take to finish running activities before SIGKILL. */
+const KILL_AFTER_MS = 20_000;
 
 export function startWorkerProcess(o: WorkerProcessOptions): WorkerProcess {
-  const firstDelay = o.restartDelayMs ?? 1_000;
-  const maxDelay = o.maxRestartDelayMs ?? 30_000;
-  let delay = firstDelay;
+  let delay = FIRST_DELAY_MS;
   let child: ChildProcess | undefined;
   let stopping = false;
   let restartTimer: NodeJS.Timeout | undefined;
@@ -57,7 +52,8 @@ export function startWorkerProcess(o: WorkerProcessOptions): WorkerProcess {
     const proc = fork(ENTRY, [], {
       cwd: REPO_ROOT,
       execArgv: ['--import', 'tsx'],
-      env: { ...process.env, DATABASE_MIGRATE_ON_START: 'false', ...o.env },
+      // Migrated already by `npm start`.
+      env: { ...process.env, DATABASE_MIGRATE_ON_START: 'false' },
       stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
     });
     child = proc;
@@ -76,13 +72,13 @@ export function startWorkerProcess(o: WorkerProcessOptions): WorkerProcess {
         failFirst(new Error(`the worker process exited before it ran (code ${code}, signal ${signal})`));
         return;
       }
-      delay = Date.now() - startedAt > STABLE_MS ? firstDelay : delay;
+      delay = Date.now() - startedAt > STABLE_MS ? FIRST_DELAY_MS : delay;
       o.log.error({ code, signal, restartInMs: delay }, 'worker process stopped; starting it again');
       restartTimer = setTimeout(() => {
         restartTimer = undefined;
         if (!stopping) spawn();
       }, delay);
-      delay = Math.min(delay * 2, maxDelay);
+      delay = Math.min(delay * 2, MAX_DELAY_MS);
     });
   };
   spawn();
@@ -96,9 +92,6 @@ export function startWorkerProcess(o: WorkerProcessOptions): WorkerProcess {
 
   return {
     ready,
-    get pid() {
-      return child?.pid;
-    },
     async stop() {
       onSignal();
       process.off('SIGINT', onSignal);
@@ -107,7 +100,7 @@ export function startWorkerProcess(o: WorkerProcessOptions): WorkerProcess {
       if (!proc || proc.exitCode !== null || proc.signalCode !== null) return;
       const exited = new Promise<void>((resolve) => proc.once('exit', () => resolve()));
       proc.kill('SIGTERM');
-      const kill = setTimeout(() => proc.kill('SIGKILL'), o.killAfterMs ?? 20_000);
+      const kill = setTimeout(() => proc.kill('SIGKILL'), KILL_AFTER_MS);
       await exited;
       clearTimeout(kill);
     },
