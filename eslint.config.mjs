@@ -57,6 +57,12 @@ export default tseslint.config(
   },
   ...tseslint.configs.recommended,
   {
+    // Preloads run with `node --require` before the TypeScript loader (worker/workflow-thread-preload.cjs).
+    files: ['**/*.cjs'],
+    languageOptions: { sourceType: 'commonjs' },
+    rules: { '@typescript-eslint/no-require-imports': 'off' },
+  },
+  {
     files: ['**/*.ts'],
     languageOptions: { parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname } },
     rules: {

@@ -8,10 +8,17 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { bundleWorkflowCode } from '@temporalio/worker';
 import { REPO_ROOT } from '../scripts/temporal-binaries';
+import { WORKFLOW_THREAD_PRELOAD } from '../worker/node-flags';
 import type { MemorySample } from './memory-probe';
 
-/** Node options of a probed worker process: tsx, `global.gc`, and the probe in every thread. */
+/**
+ * Node options of a probed worker process: tsx, `global.gc`, and the probe in every thread; both
+ * sides, the raw SDK's worker too, with the service's workflow-thread preload (worker/node-flags.ts:
+ * no per-promise stack traces), so that the ratios compare the same SDK settings.
+ */
 const PROBED_EXEC_ARGV = [
+  '--require',
+  WORKFLOW_THREAD_PRELOAD,
   '--expose-gc',
   '--require',
   'tsx/cjs',
@@ -34,9 +41,11 @@ export function forkTs(entry: string, env: Record<string, string>, logFile: stri
   return fork(entry, [], {
     execPath: process.execPath,
     // BENCH_CPU_PROF_DIR=<dir>: each worker process writes a V8 CPU profile there (for a profile of
-    // one side, not for figures: profiling slows the process down).
+    // one side, not for figures: profiling slows the process down). BENCH_WORKER_NODE_FLAGS: more
+    // Node flags for every worker process, e.g. `--trace-gc` (not allowed in NODE_OPTIONS).
     execArgv: [
       ...PROBED_EXEC_ARGV,
+      ...(process.env.BENCH_WORKER_NODE_FLAGS?.split(/\s+/).filter(Boolean) ?? []),
       ...(process.env.BENCH_CPU_PROF_DIR
         ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROF_DIR}`]
         : []),

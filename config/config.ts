@@ -116,6 +116,14 @@ export const envSchema = z.object({
    */
   WORKER_NONSTICKY_POLL_RATIO: z.coerce.number().min(0.1).max(0.9).default(0.5),
   /**
+   * Whether the worker records a stack trace for every promise its workflows create, which is what
+   * the Temporal UI's "Stack Trace" tab shows of a running trajectory. Off by default: it was about
+   * a third of the workflow thread's CPU per coach action. Read by the worker's preload
+   * (worker/workflow-thread-preload.cjs), so it takes effect only in a worker started with the
+   * flags of worker/node-flags.ts (npm start, `npm run worker`, the image).
+   */
+  WORKER_WORKFLOW_STACK_TRACES: bool.default(false),
+  /**
    * A workflow bundle built ahead of time (`npm run build:workflows`); without it the worker bundles
    * workflows/ at start (~10 s). The image ships one, so every replica runs the same code.
    */

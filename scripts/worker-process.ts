@@ -1,5 +1,5 @@
 /**
- * The worker as a process of its own beside the API (`npm start`): `worker/main.ts` forked with tsx,
+ * The worker as a process of its own beside the API (`npm start`): `worker/main.ts` forked with the worker's Node flags (worker/node-flags.ts),
  * as it runs in production (`npm run worker`, the chart's worker Deployment). A crash of the worker
  * no longer stops the API, and the API's requests and the worker's tasks do not share one
  * JavaScript thread (on 6 December 2026 that made no measurable difference to coach latencies:
@@ -13,6 +13,7 @@
 import { type ChildProcess, fork } from 'node:child_process';
 import path from 'node:path';
 import type { Logger } from '../config/logger';
+import { WORKER_NODE_FLAGS } from '../worker/node-flags';
 import { REPO_ROOT } from './temporal-binaries';
 
 export interface WorkerProcess {
@@ -51,7 +52,7 @@ export function startWorkerProcess(o: WorkerProcessOptions): WorkerProcess {
     const startedAt = Date.now();
     const proc = fork(ENTRY, [], {
       cwd: REPO_ROOT,
-      execArgv: ['--import', 'tsx'],
+      execArgv: [...WORKER_NODE_FLAGS],
       // Migrated already by `npm start`.
       env: { ...process.env, DATABASE_MIGRATE_ON_START: 'false' },
       stdio: ['ignore', 'inherit', 'inherit', 'ipc'],

@@ -100,6 +100,13 @@ if (require.main === module) {
     const db = createDb(config.DATABASE_URL);
     // Worker.run() shuts down by itself on SIGINT/SIGTERM (the SDK's default shutdown signals).
     const running = await startWorker({ config, log, db });
+    // The preload (worker/node-flags.ts) is what leaves the SDK's promise stack traces out.
+    const preloaded = process.execArgv.some((a) => a.endsWith('workflow-thread-preload.cjs'));
+    if (!preloaded && !config.WORKER_WORKFLOW_STACK_TRACES)
+      log.warn(
+        'started without worker/workflow-thread-preload.cjs: workflow stack traces stay on, which costs CPU on every step; start the worker with the flags of worker/node-flags.ts',
+      );
+    else log.info({ workflowStackTraces: config.WORKER_WORKFLOW_STACK_TRACES }, 'workflow stack traces');
     // Started by `npm start` (an IPC channel): say so, and stop when that process is gone.
     if (process.send) {
       process.send({ ready: true });

@@ -26,6 +26,7 @@ import {
 } from '../../scripts/temporal-cluster';
 import { freePort, stopProcess } from '../../scripts/temporal-server';
 import { connectClient } from '../../worker/connection';
+import { WORKER_NODE_FLAGS } from '../../worker/node-flags';
 import { createTestDatabase, postgresReachable, TEST_POSTGRES_URL, type TestDatabase } from '../db/helpers';
 
 /**
@@ -189,10 +190,11 @@ function spawnEntryPoint(
   env: Record<string, string>,
 ): { child: ChildProcess; output(): string } {
   const entry = path.join(REPO_ROOT, kind === 'worker' ? 'worker/main.ts' : 'api/server.ts');
-  // `node --import tsx <file>`: the process is the worker (or API) itself, so SIGKILL reaches it;
+  // `node [flags] --import tsx <file>`: the process is the worker (or API) itself, so SIGKILL reaches it;
   // through tsx's CLI wrapper it would hit only the wrapper.
   const { DATABASE_URL: _drop, ...inherited } = process.env;
-  const child = spawn(process.execPath, ['--import', 'tsx', entry], {
+  const flags = kind === 'worker' ? WORKER_NODE_FLAGS : ['--import', 'tsx'];
+  const child = spawn(process.execPath, [...flags, entry], {
     cwd: REPO_ROOT,
     env: { ...inherited, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
