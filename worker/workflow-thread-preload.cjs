@@ -8,7 +8,7 @@
  * SDK 1.24 records a stack trace for every promise a workflow creates: it builds an `Error`,
  * formats its frames and maps each through the bundle's source map. A coach action creates a few
  * dozen promises in the SDK and the trajectory; measured on 6 December 2026 that was about a third
- * of the workflow thread's CPU per action (bench/README.md, *Workflow stack traces*). The SDK has
+ * of the workflow thread's CPU per action (workflows/README.md, *Worker sizing*). The SDK has
  * no option for it, but has a mode without the hook (hosts without `v8.promiseHooks`): there the
  * query answers "Workflow stack traces are not enabled on this worker" and nothing else changes;
  * replay and determinism do not depend on it.
