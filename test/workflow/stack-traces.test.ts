@@ -73,7 +73,9 @@ describe.each([
       const handle = await env.client.workflow.start(trajectoryWorkflow, {
         taskQueue,
         workflowId: `inburgering-${inburgeraarId}`,
-        args: [{ inburgeraarId, koppelingDate: localDate(Date.now()), doelgroep: 'gezinsmigrant', coachId: 'c' }],
+        args: [
+          { inburgeraarId, koppelingDate: localDate(Date.now()), doelgroep: 'gezinsmigrant', coachId: 'c' },
+        ],
       });
       const written = await waitFor(
         async () => (await database.db.trajectoryReadModel.count({ where: { inburgeraarId } })) === 1,
