@@ -155,7 +155,28 @@ export async function waitForFrontend(
   );
 }
 
+/**
+ * Start attempts when the server exits during start-up. It picks free ports of its own for its
+ * internal services beside the ones given, so a server started while other processes (parallel
+ * test files, another server) open ports can find one taken and exit: seen once in a CI run on 6
+ * December 2026. Another attempt (on a new free port unless the caller fixed it) starts it.
+ */
+const START_ATTEMPTS = 3;
+
+class ExitedDuringStartUp extends Error {}
+
 export async function startDevServer(options: DevServerOptions = {}): Promise<RunningDevServer> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await startDevServerOnce(options);
+    } catch (error) {
+      if (!(error instanceof ExitedDuringStartUp) || attempt >= START_ATTEMPTS) throw error;
+      console.warn(`${error.message}; starting it again (attempt ${attempt + 1} of ${START_ATTEMPTS})`);
+    }
+  }
+}
+
+async function startDevServerOnce(options: DevServerOptions): Promise<RunningDevServer> {
   const cli = ensureTemporalCli();
   const ip = options.ip ?? '127.0.0.1';
   const port = options.port || (await freePort(ip));
@@ -180,7 +201,9 @@ export async function startDevServer(options: DevServerOptions = {}): Promise<Ru
   child.once('exit', () => (exited = true));
   const address = `${ip}:${port}`;
   try {
-    await waitForFrontend(address, 60_000, () => exited);
+    await waitForFrontend(address, 60_000, () => exited).catch((error: unknown) => {
+      throw exited ? new ExitedDuringStartUp((error as Error).message) : error;
+    });
     if (options.retentionDays) {
       const connection = await Connection.connect({ address });
       try {

@@ -7,7 +7,7 @@
 import path from 'node:path';
 import { Client, Connection } from '@temporalio/client';
 import { NativeConnection, Worker } from '@temporalio/worker';
-import { freePort, startDevServer, type RunningDevServer } from '../../scripts/temporal-server';
+import { startDevServer, type RunningDevServer } from '../../scripts/temporal-server';
 import { createDeliveryTrigger } from '../../worker/delivery-trigger';
 import { reminderFor, startActivityWorld, stepWith, type ActivityWorld } from '../activities/fixtures';
 import { notifyAfterWorkflow } from '../helpers/test-workflows';
@@ -41,8 +41,9 @@ describe('Temporal server crash during a pending reminder', () => {
     const runDir = process.env.TEST_RUN_DIR!;
     const dbFilename = path.join(runDir, `crash-${Date.now()}`, 'temporal.db');
     const logFile = path.join(path.dirname(dbFilename), 'server.log');
-    const port = await freePort();
-    server = await startDevServer({ dbFilename, port, headless: true, logFile });
+    server = await startDevServer({ dbFilename, headless: true, logFile });
+    // The restart comes back on the same address, as a restarted server does.
+    const port = Number(server.address.split(':')[1]);
 
     nativeConnection = await NativeConnection.connect({ address: server.address });
     connection = await Connection.connect({ address: server.address });
