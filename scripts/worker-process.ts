@@ -1,6 +1,7 @@
 /**
- * The worker as a process of its own beside the API (`npm start`): `worker/main.ts` forked with the worker's Node flags (worker/node-flags.ts),
- * as it runs in production (`npm run worker`, the chart's worker Deployment). A crash of the worker
+ * The worker as a process of its own beside the API (`npm start`): `worker/main.ts` forked with the
+ * worker's Node flags (worker/node-flags.ts), as it runs in production (`npm run worker`, the
+ * chart's worker Deployment). A crash of the worker
  * no longer stops the API, and the API's requests and the worker's tasks do not share one
  * JavaScript thread (on 6 December 2026 that made no measurable difference to coach latencies:
  * bench/README.md, table of changes). Its output goes to this process's. It is started again when

@@ -5,6 +5,7 @@
  * API scale apart, and as `npm start` runs it beside the API (scripts/worker-process.ts);
  * `startWorker` runs it inside another process (tests, the benchmark's years rows).
  */
+import path from 'node:path';
 import { Client } from '@temporalio/client';
 import { Worker, type WorkerOptions } from '@temporalio/worker';
 import { loadConfig, type Config } from '../config/config';
@@ -15,6 +16,7 @@ import { migrateDatabase } from '../prisma/migrate';
 import { BUNDLER_OPTIONS, WORKFLOWS_PATH } from './bundle';
 import { connectWorker } from './connection';
 import { createDeliveryTrigger } from './delivery-trigger';
+import { WORKFLOW_THREAD_PRELOAD } from './node-flags';
 import { createDataConverter } from './payload-codec';
 import { installRuntime } from './runtime';
 import { ensureSchedules } from './schedules';
@@ -101,10 +103,10 @@ if (require.main === module) {
     // Worker.run() shuts down by itself on SIGINT/SIGTERM (the SDK's default shutdown signals).
     const running = await startWorker({ config, log, db });
     // The preload (worker/node-flags.ts) is what leaves the SDK's promise stack traces out.
-    const preloaded = process.execArgv.some((a) => a.endsWith('workflow-thread-preload.cjs'));
+    const preloaded = process.execArgv.some((a) => a.endsWith(path.basename(WORKFLOW_THREAD_PRELOAD)));
     if (!preloaded && !config.WORKER_WORKFLOW_STACK_TRACES)
       log.warn(
-        'started without worker/workflow-thread-preload.cjs: workflow stack traces stay on, which costs CPU on every step; start the worker with the flags of worker/node-flags.ts',
+        `started without ${path.basename(WORKFLOW_THREAD_PRELOAD)}: workflow stack traces stay on, which costs CPU on every step; start the worker with the flags of worker/node-flags.ts`,
       );
     else log.info({ workflowStackTraces: config.WORKER_WORKFLOW_STACK_TRACES }, 'workflow stack traces');
     // Started by `npm start` (an IPC channel): say so, and stop when that process is gone.

@@ -190,8 +190,9 @@ function spawnEntryPoint(
   env: Record<string, string>,
 ): { child: ChildProcess; output(): string } {
   const entry = path.join(REPO_ROOT, kind === 'worker' ? 'worker/main.ts' : 'api/server.ts');
-  // `node [flags] --import tsx <file>`: the process is the worker (or API) itself, so SIGKILL reaches it;
-  // through tsx's CLI wrapper it would hit only the wrapper.
+  // `node [flags] --import tsx <file>` (a worker's flags: worker/node-flags.ts): the process is the
+  // worker (or API) itself, so SIGKILL reaches it; through tsx's CLI wrapper it would hit only the
+  // wrapper.
   const { DATABASE_URL: _drop, ...inherited } = process.env;
   const flags = kind === 'worker' ? WORKER_NODE_FLAGS : ['--import', 'tsx'];
   const child = spawn(process.execPath, [...flags, entry], {
