@@ -8,7 +8,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { bundleWorkflowCode } from '@temporalio/worker';
 import { REPO_ROOT } from '../scripts/temporal-binaries';
-import { WORKFLOW_THREAD_PRELOAD } from '../worker/node-flags';
+import { WORKER_NODE_FLAGS } from '../worker/node-flags';
 import type { MemorySample } from './memory-probe';
 
 /**
@@ -17,15 +17,12 @@ import type { MemorySample } from './memory-probe';
  * no per-promise stack traces), so that the ratios compare the same SDK settings.
  */
 const PROBED_EXEC_ARGV = [
-  '--require',
-  WORKFLOW_THREAD_PRELOAD,
   '--expose-gc',
   '--require',
   'tsx/cjs',
   '--require',
   require.resolve('./memory-probe'),
-  '--import',
-  'tsx',
+  ...WORKER_NODE_FLAGS,
 ];
 
 /** VmRSS of a process, MB (as it is, without a GC first: see probeMemory for that). */
