@@ -6,8 +6,9 @@
  * - raw: bench/raw-worker.ts running bench/raw-workflows.ts (start → one activity → a long timer),
  *   started with `client.workflow.start`, default data converter;
  * - service: the real worker (`worker/main.ts`, prebuilt bundle via WORKFLOW_BUNDLE_PATH, payload
- *   codec, real activities on the SQLite file) fed by the real API (POST /api/inburgeraars as the
- *   COA, in this process), each trajectory "completed" when its read-model row exists.
+ *   codec, real activities on the SQLite file) fed by the real API (`api/server.ts` in a process of
+ *   its own; POST /api/inburgeraars as the COA), each trajectory "completed" when its read-model
+ *   row exists.
  *
  * Per in-flight level (`--side-concurrency`, default 4 and 16): starts accepted per second and
  * completed per second, raw and service, raw first at the first level and service first at the
@@ -98,6 +99,10 @@ export async function runSideBySide(report: Report, o: SideBySideOptions): Promi
       // Retry-After of 1 s): that policy is measured in the backpressure rows.
       env: { ...BENCH_RATE_LIMITS, INTAKE_MAX_PENDING: '0' },
       inProcessWorker: false,
+      // The API in a process of its own, as in production: in this process it shared one thread
+      // with the bench's HTTP clients, which the raw side's client does not (a profile of the
+      // 16-in-flight row on 6 December: that thread ~90 % busy while accepting).
+      apiProcess: true,
     });
     let rawDone = 0;
     raw = forkTs(
@@ -138,14 +143,15 @@ export async function runSideBySide(report: Report, o: SideBySideOptions): Promi
     await rawReady;
     await serviceWorker.ready;
 
-    /** CPU seconds so far: the dev server, each worker, and this process (the API and both clients). */
+    /** CPU seconds so far: the dev server, each worker, the API and this process (both sides' clients). */
     const cpuNow = (): Record<string, number> => {
       const usage = process.cpuUsage();
       return {
         ...(o.serverPid ? { 'dev server': cpuSeconds(o.serverPid) } : {}),
         'raw worker': cpuSeconds(raw!.pid!),
         'service worker': cpuSeconds(service!.pid!),
-        'API + bench clients': (usage.user + usage.system) / 1e6,
+        API: cpuSeconds(stack!.apiPid!),
+        'bench clients': (usage.user + usage.system) / 1e6,
       };
     };
 

@@ -25,6 +25,7 @@ import { connectClient } from '../worker/connection';
 import { startWorker, type RunningWorker } from '../worker/main';
 import { bundleWorkflows } from '../worker/bundle';
 import { startDevServer, type RunningDevServer } from '../scripts/temporal-server';
+import { startApiProcess } from '../test/cluster/stack';
 import { forkServiceWorker, stopChild } from './worker-processes';
 
 /** The API's abuse limits lifted: the bench's calls are the load being measured, not abuse. */
@@ -44,6 +45,8 @@ export interface Stack {
   db: Db;
   /** The in-process worker (absent with `inProcessWorker: false` or `workerProcess`). */
   worker?: RunningWorker;
+  /** The API's own process (with `apiProcess`), for the CPU it costs. */
+  apiPid?: number;
   client: Client;
   apiUrl: string;
   users: { coa: BenchUser; coach: BenchUser; manager: BenchUser };
@@ -65,6 +68,12 @@ export interface StackOptions {
    * written to the work dir, its output to `logFile`), instead of in this process.
    */
   workerProcess?: { workDir: string; logFile: string };
+  /**
+   * Run the API as `api/server.ts` in a process of its own, as in production (`npm start` runs it
+   * in the supervisor's process, apart from its clients), instead of in this process beside the
+   * bench's clients.
+   */
+  apiProcess?: boolean;
 }
 
 /**
@@ -145,20 +154,42 @@ export async function startStack(o: StackOptions): Promise<Stack> {
     closers.push(() => client.connection.close());
 
     const stores = createPrismaStores(db);
-    const app = createApp({ temporal: client, db, stores, config, log: o.log });
-    const server: Server = app.listen(0, '127.0.0.1');
-    await new Promise<void>((resolve, reject) => {
-      server.once('listening', resolve);
-      server.once('error', reject);
-    });
-    closers.push(
-      () =>
-        new Promise<void>((resolve) => {
-          server.closeAllConnections();
-          server.close(() => resolve());
-        }),
-    );
-    const { port } = server.address() as AddressInfo;
+    let apiUrl: string;
+    let apiPid: number | undefined;
+    if (o.apiProcess) {
+      const api = await startApiProcess({
+        ...o.env,
+        NODE_ENV: 'test',
+        HOST: '127.0.0.1',
+        LOG_LEVEL: 'error',
+        DATABASE_URL: o.databaseUrl,
+        DATABASE_MIGRATE_ON_START: 'false',
+        TEMPORAL_ADDRESS: o.temporalAddress,
+        TEMPORAL_TASK_QUEUE: o.taskQueue,
+        // BENCH_CPU_PROF_DIR=<dir>: the API's process writes a V8 CPU profile there too.
+        ...(process.env.BENCH_CPU_PROF_DIR
+          ? { NODE_OPTIONS: `--cpu-prof --cpu-prof-dir=${process.env.BENCH_CPU_PROF_DIR}` }
+          : {}),
+      });
+      closers.push(() => api.stop());
+      apiUrl = api.url;
+      apiPid = api.pid;
+    } else {
+      const app = createApp({ temporal: client, db, stores, config, log: o.log });
+      const server: Server = app.listen(0, '127.0.0.1');
+      await new Promise<void>((resolve, reject) => {
+        server.once('listening', resolve);
+        server.once('error', reject);
+      });
+      closers.push(
+        () =>
+          new Promise<void>((resolve) => {
+            server.closeAllConnections();
+            server.close(() => resolve());
+          }),
+      );
+      apiUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    }
 
     // Users with API keys straight in the store, as an admin would create them through the API.
     const addUser = async (role: Role): Promise<BenchUser> => {
@@ -179,7 +210,8 @@ export async function startStack(o: StackOptions): Promise<Stack> {
       db,
       worker,
       client,
-      apiUrl: `http://127.0.0.1:${port}`,
+      apiUrl,
+      ...(apiPid !== undefined ? { apiPid } : {}),
       users,
       close,
     };
