@@ -73,7 +73,7 @@ export interface FigureFilter {
 
 type SortColumn = keyof Prisma.TrajectoryReadModelOrderByWithRelationInput &
   keyof Prisma.TrajectoryReadModelWhereInput;
-const SORT_COLUMNS: Record<SortField, SortColumn> = {
+export const SORT_COLUMNS: Record<SortField, SortColumn> = {
   nextDeadline: 'nextDeadlineDate',
   koppelingDate: 'koppelingDate',
   phase: 'phase',
@@ -81,7 +81,7 @@ const SORT_COLUMNS: Record<SortField, SortColumn> = {
   coachId: 'coachId',
   updatedAt: 'updatedAt',
 };
-const NULLABLE_SORT = new Set<SortColumn>(['nextDeadlineDate', 'koppelingDate', 'route']);
+export const NULLABLE_SORT = new Set<SortColumn>(['nextDeadlineDate', 'koppelingDate', 'route']);
 
 function readModelWhere(filter: ListFilter) {
   return {
