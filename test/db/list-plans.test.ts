@@ -2,7 +2,7 @@
  * The list's pages are ranges of an index at any caseload size (README, the lists at scale): for
  * every sort field, over all trajectories and within one coach's, SQLite's plan for the page's
  * statement walks an index in the sort's order and builds no temporary B-tree (a sort that would
- * grow with the caseload). The statement is the one api/store/read-model.ts has Prisma send (the
+ * grow with the caseload). The figures' groups are read from an index alone. The statement is the one api/store/read-model.ts has Prisma send (the
  * non-empty values of the column, then the id as tie-breaker in the same direction). SQLite only:
  * PostgreSQL chooses its plan from the table's statistics, which an empty test table does not have.
  */
@@ -40,4 +40,19 @@ describe('list pages on SQLite', () => {
           expect(detail).toMatch(/USING (COVERING )?INDEX/);
           expect(detail).not.toMatch(/TEMP B-TREE/);
         });
+
+  // The figures: one walk of a covering index for the groups with their deadline sums (stats and
+  // KPIs), over all trajectories and within one coach's; no rows read, nothing sorted.
+  for (const scope of ['all', 'one coach'] as const)
+    it(`groups trajectories with their deadline sums from a covering index, ${scope}`, async () => {
+      const detail = await plan(
+        `SELECT "phase", "route", "overdue", COUNT(*), SUM("deadlinesFulfilled"), SUM("deadlinesMetOnTime"),
+           SUM("deadlinesLapsed") FROM "TrajectoryReadModel"
+         ${scope === 'one coach' ? 'WHERE "coachId" = ?' : ''}
+         GROUP BY "phase", "route", "overdue"`,
+        ...(scope === 'one coach' ? ['coach-1'] : []),
+      );
+      expect(detail).toMatch(/USING COVERING INDEX/);
+      expect(detail).not.toMatch(/TEMP B-TREE/);
+    });
 });
