@@ -22,6 +22,12 @@ import { createWebSessions, type WebSessions } from './auth/session';
 import { createSignInRouter } from './auth/sign-in';
 import { admissionSettings, createIntakeAdmission } from '../application/admission';
 import { temporalTrajectories } from '../application/temporal';
+import {
+  createTrajectoryStarts,
+  trajectoryStartSettings,
+  withPendingStarts,
+  type TrajectoryStarts,
+} from '../application/trajectory-starts';
 import type { AppDeps } from './deps';
 import { codecSessionPrincipal, createCodecRouter } from './codec-server';
 import { errorMiddleware, HttpError } from './http/errors';
@@ -30,7 +36,7 @@ import { methodNotAllowed, mountRoutes, type RouteDef } from './http/route';
 import { createRateLimits, mountRateLimits } from './http/rate-limit';
 import { createHttpLogger } from './logging';
 import { createPersonalPageRouter } from './mijn/router';
-import { createApiMetrics } from './metrics';
+import { createApiMetrics, observeTrajectoryStarts } from './metrics';
 import { buildOpenApiDocument } from './openapi';
 import { routeTable } from './routes';
 import { createPrismaStores, type Stores } from './store';
@@ -71,8 +77,22 @@ export function createDefaultAuthenticator(keys: PrincipalLookup, config: Config
   return createAuthenticator({ findApiKey: (hash) => keys.findPrincipalByKeyHash(hash), oidc });
 }
 
+/** Each app's background work: the sweeps of pending trajectory starts (stopped by `stopApp`). */
+const background = new WeakMap<Express, TrajectoryStarts>();
+
+/** Stops what `createApp` runs in the background and waits for the starts in flight. */
+export async function stopApp(app: Express): Promise<void> {
+  await background.get(app)?.stop();
+}
+
 export function createApp(options: CreateAppOptions): Express {
   const stores = options.stores ?? createPrismaStores(options.db);
+  const temporalPort = temporalTrajectories(options.temporal, options.config.TEMPORAL_TASK_QUEUE);
+  const starts = createTrajectoryStarts(
+    { pending: stores.pendingStarts, trajectories: temporalPort, log: options.log },
+    trajectoryStartSettings(options.config),
+  );
+  starts.run();
   const deps: AppDeps = {
     ...stores,
     temporal: options.temporal,
@@ -81,10 +101,12 @@ export function createApp(options: CreateAppOptions): Express {
     log: options.log,
     auth: options.auth ?? createDefaultAuthenticator(stores.users, options.config),
     idempotency: options.idempotency ?? stores.idempotency,
-    trajectories: temporalTrajectories(options.temporal, options.config.TEMPORAL_TASK_QUEUE),
+    trajectories: withPendingStarts(temporalPort, starts),
     admission: createIntakeAdmission(stores.people, admissionSettings(options.config)),
+    starts,
   };
   const metrics = createApiMetrics({ defaultMetrics: options.defaultMetrics ?? false });
+  observeTrajectoryStarts(metrics.registry, starts, () => stores.pendingStarts.count());
   const routes: RouteDef[] = [...routeTable];
   const openApi = buildOpenApiDocument(routes, {
     title: 'Inburgering regie API',
@@ -96,6 +118,7 @@ export function createApp(options: CreateAppOptions): Express {
   });
 
   const app = express();
+  background.set(app, starts);
   app.disable('x-powered-by');
   app.set('trust proxy', 'loopback');
   app.use(metrics.middleware);

@@ -7,6 +7,7 @@
 import type { Client } from '@temporalio/client';
 import type { Logger } from 'pino';
 import type { IntakeAdmission } from '../application/admission';
+import type { TrajectoryStarts } from '../application/trajectory-starts';
 import type { Trajectories } from '../application/ports';
 import type { Config } from '../config/config';
 import type { Db } from '../prisma/db';
@@ -23,4 +24,6 @@ export interface AppDeps extends Stores {
   trajectories: Trajectories;
   /** Backpressure on new koppelingen (application/admission.ts), one per API process. */
   admission: IntakeAdmission;
+  /** Starts the trajectories of new koppelingen apart from the request (application/trajectory-starts.ts). */
+  starts: TrajectoryStarts;
 }

@@ -3,11 +3,41 @@
  * that build several apps in one process do not collide on metric names.
  */
 import type { RequestHandler } from 'express';
-import { collectDefaultMetrics, Counter, Histogram, Registry } from 'prom-client';
+import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
 
 export interface ApiMetrics {
   registry: Registry;
   middleware: RequestHandler;
+}
+
+/**
+ * The trajectory starts of application/trajectory-starts.ts: how many wait in the database (all
+ * processes together; above 0 for long means Temporal cannot be reached) and this process's
+ * starts and failed tries. Read at scrape time.
+ */
+export function observeTrajectoryStarts(
+  registry: Registry,
+  starts: { counts: { started: number; failed: number } },
+  pendingCount: () => Promise<number>,
+): void {
+  new Gauge({
+    name: 'inburgering_trajectory_starts_pending',
+    help: 'Trajectories registered whose workflow start has not reached Temporal yet (all processes)',
+    registers: [registry],
+    async collect() {
+      this.set(await pendingCount());
+    },
+  });
+  new Gauge({
+    name: 'inburgering_trajectory_start_attempts',
+    help: 'Trajectory starts tried by this process since it started, by result',
+    labelNames: ['result'] as const,
+    registers: [registry],
+    collect() {
+      this.set({ result: 'started' }, starts.counts.started);
+      this.set({ result: 'failed' }, starts.counts.failed);
+    },
+  });
 }
 
 export function createApiMetrics(options: { defaultMetrics?: boolean } = {}): ApiMetrics {

@@ -10,7 +10,7 @@ import { createLogger, type Logger } from '../config/logger';
 import { closeDb, createDb, type Db } from '../prisma/db';
 import { migrateDatabase } from '../prisma/migrate';
 import { connectClient } from '../worker/connection';
-import { createApp } from './app';
+import { createApp, stopApp } from './app';
 import { ensureBootstrapAdmin } from './bootstrap';
 import { createPrismaStores } from './store';
 import { createDevUsers } from './web/dev-users';
@@ -75,6 +75,7 @@ export async function startApiServer(options: StartApiOptions = {}): Promise<Run
     url,
     async close() {
       await new Promise<void>((resolve) => server.close(() => resolve()));
+      await stopApp(app);
       if (!options.temporal) await temporal.connection.close();
       if (ownDb) await closeDb(db);
     },

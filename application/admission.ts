@@ -13,8 +13,9 @@
  *  - it lives in the application's database, so every API process and every import process sees
  *    the same figure (two API processes behind a load balancer share it), on every Temporal
  *    (dev server, self-hosted cluster, Cloud) without needing task-queue statistics;
- *  - a koppeling whose workflow never started (Temporal down; repaired by the next attempt) stops
- *    counting after the window, so a failure cannot keep intake closed for good.
+ *  - a koppeling whose workflow has not started yet (Temporal down: ./trajectory-starts.ts tries
+ *    again) counts as pending, and stops counting after the window, so an outage cannot keep
+ *    intake closed for good.
  * The figure is cached for `INTAKE_SIGNAL_TTL_MS`, so admission costs one indexed count query per
  * process per TTL, not one per request. Between two reads a process adds what it admitted itself,
  * so one process never overshoots the bound; N processes together can overshoot by at most what

@@ -57,8 +57,35 @@ export interface PersonRegistry {
    * stored person is never unaudited, and a koppeling costs one write instead of two); when a
    * concurrent request created them first, answers that one and writes nothing.
    */
-  create(person: NewPerson, audit: AuditEntry): Promise<{ created: boolean; person: PersonRecord }>;
+  create(
+    person: NewPerson,
+    audit: AuditEntry,
+    /** The trajectory to start, recorded as pending in the same transaction (PendingStarts). */
+    start?: PendingStartRecord,
+  ): Promise<{ created: boolean; person: PersonRecord }>;
   setCoach(inburgeraarId: string, coachId: string): Promise<void>;
+}
+
+/** A trajectory whose start is recorded but not yet known to have reached Temporal. */
+export interface PendingStartRecord {
+  input: Koppeling;
+  /** When a sweep may take it (until then the registering process owns it). */
+  nextAttemptAt: Date;
+  attempts?: number;
+}
+
+/** The trajectories to start (PendingStart): the koppeling's outbox towards Temporal. */
+export interface PendingStarts {
+  /** The pending start of this person, if any. */
+  find(inburgeraarId: string): Promise<PendingStartRecord | undefined>;
+  /** Pending starts a sweep may take at `now`, the longest-waiting first. */
+  due(now: Date, limit: number): Promise<PendingStartRecord[]>;
+  /** Temporal has the workflow: the row goes. */
+  done(inburgeraarId: string): Promise<void>;
+  /** A try failed: counted, with the error's kind, and taken again at `nextAttemptAt`. */
+  failed(inburgeraarId: string, error: string, nextAttemptAt: Date): Promise<void>;
+  /** How many are pending (a metric). */
+  count(): Promise<number>;
 }
 
 /** Looks users up by id: enough to tell whether an id is an active coach. */

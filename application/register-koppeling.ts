@@ -1,9 +1,13 @@
 /**
  * Registering a koppeling (COA, DUO, or a caseload import): store the person (BSN hashed and
- * encrypted, never sent to Temporal) together with the audit row KOPPELING_REGISTERED in one
- * transaction, then start the trajectory workflow with the pseudonymous id. A second koppeling for the same person (same koppelingRef or same BSN) starts nothing
- * and answers the existing trajectory (audited as KOPPELING_REPEATED); a koppeling whose first attempt stored the person but
- * failed before the workflow started is repaired by the next attempt.
+ * encrypted, never sent to Temporal), the audit row KOPPELING_REGISTERED and the trajectory's
+ * pending start in one transaction, and answer; the trajectory workflow (pseudonymous id) is
+ * started apart from the answer (./trajectory-starts.ts: at once in the background, else by a
+ * sweep, with retries), so a koppeling is accepted while Temporal is slow or down. A second
+ * koppeling for the same person (same koppelingRef or same BSN) starts nothing new and answers
+ * the existing trajectory (audited as KOPPELING_REPEATED); if that person's start is still
+ * pending, or a person registered before the pending starts existed never got a workflow, the
+ * repeat starts it and answers once Temporal has it.
  *
  * A new person is admitted only while intake keeps pace with the worker (./admission.ts): beyond
  * that the call throws IntakeBusyError before anything is stored or started. A repeat is never
@@ -16,6 +20,7 @@ import { z } from 'zod';
 import { koppelingSchema } from '../domain/commands';
 import { bsnKeyring, isValidBsn, type BsnKeyConfig } from '../api/persons/bsn';
 import type { IntakeAdmission } from './admission';
+import type { TrajectoryStarts } from './trajectory-starts';
 import { InvalidInputError } from './errors';
 import type {
   Actor,
@@ -77,7 +82,10 @@ export interface KoppelingCheckDeps {
 
 export interface RegisterKoppelingDeps extends KoppelingCheckDeps {
   people: Pick<PersonRegistry, 'find' | 'create'>;
+  /** The repeat's start of a person without workflow or pending start (registered before those). */
   trajectories: TrajectoryStarter;
+  /** Starts the workflow of a new person apart from the answer (./trajectory-starts.ts). */
+  starts: Pick<TrajectoryStarts, 'pendingRecord' | 'startSoon' | 'startPending'>;
   audit: AuditLog;
   /** Backpressure: asked before a new person is stored (never for a repeat). */
   admission: Pick<IntakeAdmission, 'admit'>;
@@ -130,6 +138,7 @@ export async function registerKoppeling(
   if (!person) {
     await deps.admission.admit();
     const inburgeraarId = randomUUID();
+    const start = { ...koppeling, inburgeraarId };
     ({ created, person } = await deps.people.create(
       {
         inburgeraarId,
@@ -144,14 +153,21 @@ export async function registerKoppeling(
         persoon: personalData,
       },
       auditOf('KOPPELING_REGISTERED', inburgeraarId, koppeling.coachId),
+      deps.starts.pendingRecord(start),
     ));
+    if (created) {
+      deps.starts.startSoon(start);
+      return { inburgeraarId, workflowId: person.workflowId, created };
+    }
   }
-  await deps.trajectories.start({
-    ...koppeling,
-    coachId: person.coachId,
-    inburgeraarId: person.inburgeraarId,
-  });
-  // A new person's koppeling was audited with the person; a repeat is audited here.
-  if (!created) await deps.audit.record(auditOf('KOPPELING_REPEATED', person.inburgeraarId, person.coachId));
-  return { inburgeraarId: person.inburgeraarId, workflowId: person.workflowId, created };
+  // A repeat (or the loser of a race for the same person): its pending start now, or, for a person
+  // without one, the start as before pending starts existed (a no-op when the workflow runs).
+  if (!(await deps.starts.startPending(person.inburgeraarId)))
+    await deps.trajectories.start({
+      ...koppeling,
+      coachId: person.coachId,
+      inburgeraarId: person.inburgeraarId,
+    });
+  await deps.audit.record(auditOf('KOPPELING_REPEATED', person.inburgeraarId, person.coachId));
+  return { inburgeraarId: person.inburgeraarId, workflowId: person.workflowId, created: false };
 }

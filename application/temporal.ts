@@ -26,6 +26,9 @@ import type * as workflows from '../workflows';
 export const TRAJECTORY_WORKFLOW_TYPE = 'trajectory' satisfies keyof typeof workflows;
 
 export const WORKFLOW_ID_PREFIX = 'inburgering-';
+
+/** How long one start may take before it counts as failed (and is tried again later). */
+export const START_DEADLINE_MS = 15_000;
 export const workflowIdFor = (inburgeraarId: string): string => `${WORKFLOW_ID_PREFIX}${inburgeraarId}`;
 
 /**
@@ -55,14 +58,19 @@ export function temporalTrajectories(client: Client, taskQueue: string): Traject
      */
     async start(input) {
       try {
-        await client.workflow.start(TRAJECTORY_WORKFLOW_TYPE, {
-          taskQueue,
-          workflowId: workflowIdFor(input.inburgeraarId),
-          args: [input],
-          typedSearchAttributes: firstSearchAttributes(input),
-          workflowIdConflictPolicy: 'USE_EXISTING',
-          workflowIdReusePolicy: 'REJECT_DUPLICATE',
-        });
+        // A deadline: without one a call waits as long as the connection tries to reconnect (minutes
+        // with the server down), and a pending start (./trajectory-starts.ts) should fail and be
+        // tried again later instead.
+        await client.withDeadline(Date.now() + START_DEADLINE_MS, () =>
+          client.workflow.start(TRAJECTORY_WORKFLOW_TYPE, {
+            taskQueue,
+            workflowId: workflowIdFor(input.inburgeraarId),
+            args: [input],
+            typedSearchAttributes: firstSearchAttributes(input),
+            workflowIdConflictPolicy: 'USE_EXISTING',
+            workflowIdReusePolicy: 'REJECT_DUPLICATE',
+          }),
+        );
       } catch (err) {
         if (!(err instanceof WorkflowExecutionAlreadyStartedError)) throw err;
       }

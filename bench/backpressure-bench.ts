@@ -12,7 +12,7 @@
  */
 import type { AddressInfo } from 'node:net';
 import type { Server } from 'node:http';
-import { createApp } from '../api/app';
+import { createApp, stopApp } from '../api/app';
 import { createPrismaStores } from '../api/store';
 import { createLogger } from '../config/logger';
 import { addDays, localDate } from '../domain/dates';
@@ -44,11 +44,13 @@ async function listen(stack: Stack): Promise<{ url: string; close(): Promise<voi
   await new Promise<void>((resolve) => server.once('listening', resolve));
   return {
     url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
-    close: () =>
-      new Promise<void>((resolve) => {
+    close: async () => {
+      await new Promise<void>((resolve) => {
         server.closeAllConnections();
         server.close(() => resolve());
-      }),
+      });
+      await stopApp(app);
+    },
   };
 }
 

@@ -16,7 +16,7 @@ import type { AddressInfo } from 'node:net';
 import { Client as TemporalClient, Connection, type Client } from '@temporalio/client';
 import { createLogger } from '../config/logger';
 import type { Logger } from 'pino';
-import { createApp } from '../api/app';
+import { createApp, stopApp } from '../api/app';
 import { generateApiKey } from '../api/auth/api-keys';
 import { createPrismaStores } from '../api/store';
 import { SORT_FIELDS } from '../api/store/read-model';
@@ -103,6 +103,7 @@ async function seeded(o: ListsBenchOptions, n: number): Promise<Site> {
     close: async () => {
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));
+      await stopApp(app);
       await closeDb(db);
     },
   };

@@ -13,7 +13,7 @@ import http, { type Server } from 'node:http';
 import type { Client } from '@temporalio/client';
 import { DefaultLogger, makeTelemetryFilterString, Runtime } from '@temporalio/worker';
 import type { Logger } from 'pino';
-import { createApp } from '../api/app';
+import { createApp, stopApp } from '../api/app';
 import { generateApiKey } from '../api/auth/api-keys';
 import type { Role } from '../api/auth/principal';
 import { createPrismaStores } from '../api/store';
@@ -187,6 +187,7 @@ export async function startStack(o: StackOptions): Promise<Stack> {
             server.closeAllConnections();
             server.close(() => resolve());
           }),
+        () => stopApp(app),
       );
       apiUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
     }

@@ -182,6 +182,12 @@ export const envSchema = z.object({
     .default(10),
   /** The Retry-After (seconds) of a refused koppeling. */
   INTAKE_RETRY_AFTER_SECONDS: z.coerce.number().int().min(1).max(3600).default(1),
+  /**
+   * How often (seconds) an API or import process looks for trajectories whose start is still
+   * pending (application/trajectory-starts.ts: Temporal was unreachable, or the process that
+   * registered the koppeling stopped before starting it) and starts them. 0: no sweeps.
+   */
+  TRAJECTORY_START_SWEEP_SECONDS: z.coerce.number().int().min(0).max(3600).default(5),
   /** Largest request body accepted (kilobytes); larger answers 413. */
   REQUEST_BODY_LIMIT_KB: z.coerce.number().int().min(1).max(10_240).default(256),
 

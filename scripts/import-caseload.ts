@@ -14,6 +14,7 @@ import { SingleBar, Presets } from 'cli-progress';
 import { Command } from 'commander';
 import { z } from 'zod';
 import { loadConfig } from '../config/config';
+import { createLogger } from '../config/logger';
 import { closeDb, createDb } from '../prisma/db';
 import { connectClient } from '../worker/connection';
 import { importCaseload, type ImportReport } from './import/caseload-import';
@@ -44,6 +45,12 @@ function printReport(report: ImportReport, out: NodeJS.WritableStream = process.
           `  regel ${row.line}${row.koppelingRef ? ` (${row.koppelingRef})` : ''} · ${issue.field} · ${issue.reason}`,
         );
     }
+  }
+  if (report.startsPending > 0) {
+    write();
+    write(
+      `${report.startsPending} traject(en) zijn opgeslagen maar konden nog niet starten (Temporal gaf geen antwoord). De dienst start ze vanzelf zodra Temporal weer werkt.`,
+    );
   }
   if (report.failed.length > 0) {
     write();
@@ -107,7 +114,13 @@ async function main(): Promise<void> {
   let started = false;
   try {
     const report = await importCaseload(
-      { db, temporal, taskQueue: config.TEMPORAL_TASK_QUEUE, config },
+      {
+        db,
+        temporal,
+        taskQueue: config.TEMPORAL_TASK_QUEUE,
+        config,
+        log: createLogger(config, 'import'),
+      },
       csvText,
       {
         dryRun: opts.dryRun,

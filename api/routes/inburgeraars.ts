@@ -52,9 +52,14 @@ export const inburgeraarRoutes: RouteDef[] = [
     method: 'post',
     path: '/api/inburgeraars',
     operationId: 'registerKoppeling',
-    summary: 'Register a koppeling: stores the person and starts the trajectory',
+    summary: 'Register a koppeling: stores the person; the trajectory starts at once, apart from the answer',
     description:
-      'A second koppeling for the same person (same koppelingRef or same BSN) answers 200 with the existing trajectory and starts nothing.\n\n' +
+      'The answer comes once the person and the trajectory to start are stored (one transaction); the trajectory workflow is ' +
+      'started right after, apart from the answer, and while Temporal cannot be reached it is started as soon as it can ' +
+      '(tried again every few seconds to 5 minutes). Actions on the person may follow at once: the first one starts a trajectory ' +
+      'that is still waiting.\n\n' +
+      'A second koppeling for the same person (same koppelingRef or same BSN) answers 200 with the existing trajectory and starts nothing new ' +
+      '(a trajectory still waiting to start is started first).\n\n' +
       'Backpressure: a new person is accepted only while the worker keeps up with the koppelingen accepted before ' +
       '(at most INTAKE_MAX_PENDING whose trajectory has not been written yet, counted over all API processes and imports). ' +
       'Beyond that the answer is 503 with Retry-After and nothing is stored or started: send the same request again after ' +
@@ -63,7 +68,10 @@ export const inburgeraarRoutes: RouteDef[] = [
     roles: ROLE_GROUPS.koppeling,
     body: koppelingRequestSchema,
     responses: {
-      201: { description: 'Trajectory started', schema: koppelingAnswer },
+      201: {
+        description: 'Person registered; the trajectory starts at once (or as soon as Temporal can be reached)',
+        schema: koppelingAnswer,
+      },
       200: { description: 'This person already has a trajectory', schema: koppelingAnswer },
       503: {
         description:

@@ -8,6 +8,7 @@ import { appendAuditEvents } from '../../activities/audit-chain';
 import { directQuery, directTransaction, isUniqueViolation, Prisma, type Db } from '../../prisma/db';
 import { insertInto } from '../../prisma/sql';
 import { auditRowOf } from './audit';
+import { pendingStartRow } from './pending-starts';
 
 export interface PersonStore extends PersonRegistry, PendingIntakeCounter {
   getPersonalData(inburgeraarId: string): Promise<PersonalData | undefined>;
@@ -41,7 +42,7 @@ export function prismaPersonStore(db: Db): PersonStore {
   };
   return {
     find,
-    async create(person, audit) {
+    async create(person, audit, start) {
       try {
         // Raw statements only: a direct transaction (prisma/direct.ts), as every koppeling writes one.
         const created = await directTransaction(db)(async (tx) => {
@@ -75,6 +76,8 @@ export function prismaPersonStore(db: Db): PersonStore {
               },
             ]),
           );
+          // The trajectory to start (application/trajectory-starts.ts), with the person or not at all.
+          if (start) await tx.$executeRaw(insertInto('PendingStart', [pendingStartRow(start, now)]));
           // Last: appending holds the audit chain's head until the commit.
           await appendAuditEvents(tx, [auditRowOf({ ...audit, inburgeraarId: person.inburgeraarId })]);
           return row;

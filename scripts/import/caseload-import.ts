@@ -24,12 +24,15 @@
  */
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Client } from '@temporalio/client';
+import type { Logger } from 'pino';
 import { admissionSettings, createIntakeAdmission, IntakeBusyError } from '../../application/admission';
 import { ApplicationError, InvalidInputError } from '../../application/errors';
 import type { Actor } from '../../application/ports';
 import { checkKoppeling, registerKoppeling } from '../../application/register-koppeling';
 import { temporalTrajectories } from '../../application/temporal';
+import { createTrajectoryStarts, trajectoryStartSettings } from '../../application/trajectory-starts';
 import { prismaAuditStore } from '../../api/store/audit';
+import { prismaPendingStarts } from '../../api/store/pending-starts';
 import { prismaPersonStore } from '../../api/store/people';
 import { prismaUserStore } from '../../api/store/users';
 import { loadConfig, type Config } from '../../config/config';
@@ -42,7 +45,11 @@ export interface ImportDeps {
   taskQueue: string;
   /** Defaults to the environment's config (BSN_KEY); tests pass their own. */
   config?: Config;
+  /** Where failed trajectory starts are logged (ids only); default nowhere. */
+  log?: Pick<Logger, 'warn' | 'error'>;
 }
+
+const silentLog: Pick<Logger, 'warn' | 'error'> = { warn: () => undefined, error: () => undefined };
 
 export interface ImportOptions {
   /** Validate and look up only: start nothing, write nothing. */
@@ -105,6 +112,11 @@ export interface ImportReport {
   /** Rows that were valid but could not be processed (e.g. Temporal unreachable): run again. */
   failed: FailedRow[];
   throttle: ThrottleReport;
+  /**
+   * Imported rows whose trajectory could not be started yet (Temporal unreachable): they are
+   * stored, and a running API starts them (its sweep, TRAJECTORY_START_SWEEP_SECONDS).
+   */
+  startsPending: number;
 }
 
 /** The import acts as this user in the audit trail (koppelingen are COA's role in the API). */
@@ -190,11 +202,20 @@ export async function importCaseload(
 ): Promise<ImportReport> {
   const config = deps.config ?? loadConfig();
   const people = prismaPersonStore(deps.db);
+  const pendingStarts = prismaPendingStarts(deps.db);
+  const trajectories = temporalTrajectories(deps.temporal, deps.taskQueue);
+  // The import starts its rows' trajectories itself, apart from registering them, as the API does
+  // (application/trajectory-starts.ts); what it cannot start now, an API process's sweep starts.
+  const starts = createTrajectoryStarts(
+    { pending: pendingStarts, trajectories, log: deps.log ?? silentLog },
+    trajectoryStartSettings(config),
+  );
   const ports = {
     people,
     users: prismaUserStore(deps.db),
     audit: prismaAuditStore(deps.db),
-    trajectories: temporalTrajectories(deps.temporal, deps.taskQueue),
+    trajectories,
+    starts,
     admission: createIntakeAdmission(people, admissionSettings(config)),
     config,
   };
@@ -213,6 +234,7 @@ export async function importCaseload(
     rejected: [],
     failed: [],
     throttle: throttle.report,
+    startsPending: 0,
   };
   let done = 0;
   const progress = () => options.onProgress?.(++done, records.length);
@@ -282,6 +304,13 @@ export async function importCaseload(
       progress();
     }
   });
+
+  // Every imported row's start tried before the import ends; those that failed stay pending.
+  await starts.drain();
+  await starts.stop();
+  if (starts.counts.failed > 0)
+    for (const row of report.imported)
+      if (row.inburgeraarId && (await pendingStarts.find(row.inburgeraarId))) report.startsPending++;
 
   // Workers finish out of order; the report reads top to bottom like the file.
   for (const list of [report.imported, report.skipped, report.rejected, report.failed])

@@ -6,7 +6,14 @@
 import request from 'supertest';
 import { decodeArrayFromPayloads } from '@temporalio/common/lib/internal-non-workflow';
 import { personViewSchema, timelineSchema } from '../../api/routes/common';
-import { koppelingBody, koppel, startApiHarness, testBsn, type ApiHarness } from './helpers/harness';
+import {
+  koppelingBody,
+  koppel,
+  startApiHarness,
+  testBsn,
+  trajectoryStarted,
+  type ApiHarness,
+} from './helpers/harness';
 
 let h: ApiHarness;
 beforeAll(async () => {
@@ -28,6 +35,7 @@ describe('POST /api/inburgeraars (koppeling)', () => {
     expect(res.body.inburgeraarId).toMatch(/^[0-9a-f-]{36}$/);
     expect(res.headers.location).toBe(`/api/inburgeraars/${res.body.inburgeraarId}`);
 
+    await trajectoryStarted(h, res.body.inburgeraarId);
     const handle = h.env.client.workflow.getHandle(res.body.workflowId);
     const description = await handle.describe();
     expect(description.type).toBe('trajectory');

@@ -14,7 +14,7 @@ import pino from 'pino';
 import request from 'supertest';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { Worker } from '@temporalio/worker';
-import { createApp, type CreateAppOptions } from '../../../api/app';
+import { createApp, stopApp, type CreateAppOptions } from '../../../api/app';
 import { generateApiKey } from '../../../api/auth/api-keys';
 import type { Role } from '../../../api/auth/principal';
 import { createPrismaStores, type Stores } from '../../../api/store';
@@ -100,8 +100,12 @@ export async function startApiHarness(name: string, options: HarnessOptions = {}
 
   const extraWorkers: Array<() => Promise<void>> = [];
   const stores = createPrismaStores(db);
-  const build = (cfg: Config, extra: Partial<CreateAppOptions> = {}) =>
-    createApp({ temporal: env.client, db, stores, config: cfg, log, ...extra });
+  const apps: ReturnType<typeof createApp>[] = [];
+  const build = (cfg: Config, extra: Partial<CreateAppOptions> = {}) => {
+    const built = createApp({ temporal: env.client, db, stores, config: cfg, log, ...extra });
+    apps.push(built);
+    return built;
+  };
   const app = build(config);
 
   const addUser = async (role: Role, partnerId?: string): Promise<TestUser> => {
@@ -154,6 +158,7 @@ export async function startApiHarness(name: string, options: HarnessOptions = {}
       return stop;
     },
     async close() {
+      for (const built of apps) await stopApp(built);
       for (const stop of extraWorkers) await stop();
       worker.shutdown();
       await running;
@@ -225,7 +230,27 @@ export async function koppel(h: ApiHarness, o: Partial<KoppelingOptions> = {}): 
       continue;
     }
     if (res.status !== 201) throw new Error(`koppeling failed: ${res.status} ${JSON.stringify(res.body)}`);
-    return res.body.inburgeraarId as string;
+    const id = res.body.inburgeraarId as string;
+    await trajectoryStarted(h, id);
+    return id;
+  }
+}
+
+/**
+ * Waits until the koppeling's trajectory has reached Temporal (its PendingStart row is gone:
+ * application/trajectory-starts.ts starts it apart from the answer), for a test that goes to the
+ * workflow itself next. Through the API a first action needs no wait: it starts a pending one.
+ */
+export async function trajectoryStarted(
+  h: Pick<ApiHarness, 'db'>,
+  inburgeraarId: string,
+  timeoutMs = 15_000,
+) {
+  const deadline = Date.now() + timeoutMs;
+  while (await h.db.pendingStart.findUnique({ where: { inburgeraarId } })) {
+    if (Date.now() > deadline)
+      throw new Error(`the trajectory of ${inburgeraarId} did not start within ${timeoutMs} ms`);
+    await new Promise((resolve) => setTimeout(resolve, 20));
   }
 }
 
