@@ -69,7 +69,8 @@ export const inburgeraarRoutes: RouteDef[] = [
     body: koppelingRequestSchema,
     responses: {
       201: {
-        description: 'Person registered; the trajectory starts at once (or as soon as Temporal can be reached)',
+        description:
+          'Person registered; the trajectory starts at once (or as soon as Temporal can be reached)',
         schema: koppelingAnswer,
       },
       200: { description: 'This person already has a trajectory', schema: koppelingAnswer },
