@@ -12,8 +12,9 @@
  * (`withPendingStarts`), so a coach's first action right after the koppeling does not fail.
  *
  * Why: a koppeling no longer waits for Temporal (the start was ~3/4 of its answer time under load,
- * README, the scale goals), and COA's koppelingen are accepted while Temporal is down or being
- * upgraded, instead of failing and relying on the sender to try again.
+ * README, the scale goals), and a koppeling that arrives while Temporal is down or being upgraded
+ * is stored and answered instead of failing and relying on the sender to try again (as many as
+ * intake admission lets through, ./admission.ts: nothing completes meanwhile).
  */
 import type { Logger } from 'pino';
 import type { Koppeling } from '../domain/commands';
