@@ -20,12 +20,15 @@ export function observeTrajectoryStarts(
   starts: { counts: { started: number; failed: number } },
   pendingCount: () => Promise<number>,
 ): void {
+  let last = 0;
   new Gauge({
     name: 'inburgering_trajectory_starts_pending',
     help: 'Trajectories registered whose workflow start has not reached Temporal yet (all processes)',
     registers: [registry],
     async collect() {
-      this.set(await pendingCount());
+      // A database that does not answer keeps the last value instead of failing the whole scrape.
+      last = await pendingCount().catch(() => last);
+      this.set(last);
     },
   });
   new Gauge({

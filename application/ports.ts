@@ -82,8 +82,13 @@ export interface PendingStarts {
   due(now: Date, limit: number): Promise<PendingStartRecord[]>;
   /** Temporal has the workflow: the row goes. */
   done(inburgeraarId: string): Promise<void>;
-  /** A try failed: counted, with the error's kind, and taken again at `nextAttemptAt`. */
-  failed(inburgeraarId: string, error: string, nextAttemptAt: Date): Promise<void>;
+  /**
+   * A sweep takes this row: it moves `nextAttemptAt` from the value it read to `until`, and
+   * answers false when another process moved it first (then it is theirs).
+   */
+  claim(inburgeraarId: string, seen: Date, until: Date): Promise<boolean>;
+  /** A try failed: counted with the error's kind, taken again after `delayMs(failures so far)`. */
+  failed(inburgeraarId: string, error: string, delayMs: (failures: number) => number): Promise<void>;
   /** How many are pending (a metric). */
   count(): Promise<number>;
 }

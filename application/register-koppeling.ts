@@ -6,8 +6,8 @@
  * sweep, with retries), so a koppeling is accepted while Temporal is slow or down. A second
  * koppeling for the same person (same koppelingRef or same BSN) starts nothing new and answers
  * the existing trajectory (audited as KOPPELING_REPEATED); if that person's start is still
- * pending, or a person registered before the pending starts existed never got a workflow, the
- * repeat starts it and answers once Temporal has it.
+ * pending it is queued again (the answer does not wait for it), and a person registered before the
+ * pending starts existed who never got a workflow gets it started before the answer.
  *
  * A new person is admitted only while intake keeps pace with the worker (./admission.ts): beyond
  * that the call throws IntakeBusyError before anything is stored or started. A repeat is never
@@ -85,7 +85,7 @@ export interface RegisterKoppelingDeps extends KoppelingCheckDeps {
   /** The repeat's start of a person without workflow or pending start (registered before those). */
   trajectories: TrajectoryStarter;
   /** Starts the workflow of a new person apart from the answer (./trajectory-starts.ts). */
-  starts: Pick<TrajectoryStarts, 'pendingRecord' | 'startSoon' | 'startPending'>;
+  starts: Pick<TrajectoryStarts, 'pendingRecord' | 'startSoon' | 'nudge'>;
   audit: AuditLog;
   /** Backpressure: asked before a new person is stored (never for a repeat). */
   admission: Pick<IntakeAdmission, 'admit'>;
@@ -160,9 +160,10 @@ export async function registerKoppeling(
       return { inburgeraarId, workflowId: person.workflowId, created };
     }
   }
-  // A repeat (or the loser of a race for the same person): its pending start now, or, for a person
-  // without one, the start as before pending starts existed (a no-op when the workflow runs).
-  if (!(await deps.starts.startPending(person.inburgeraarId)))
+  // A repeat (or the loser of a race for the same person): its pending start queued again (not
+  // waited for: answered while Temporal is down too), or, for a person without one, the start as
+  // before pending starts existed (a no-op when the workflow runs).
+  if (!(await deps.starts.nudge(person.inburgeraarId)))
     await deps.trajectories.start({
       ...koppeling,
       coachId: person.coachId,

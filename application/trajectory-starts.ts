@@ -56,13 +56,21 @@ export interface TrajectoryStarts {
    * none was pending; throws what the start threw (the row stays for the next try).
    */
   startPending(inburgeraarId: string): Promise<boolean>;
+  /**
+   * Queues this person's pending start, if there is one, without waiting for it (a repeated
+   * koppeling: answered while Temporal is down too). True when one was pending.
+   */
+  nudge(inburgeraarId: string): Promise<boolean>;
   /** One sweep: starts the rows that are due. Answers how many it started. */
   sweep(): Promise<number>;
   /** Sweeps every `sweepMs` (a first sweep at once) until `stop`. */
   run(): void;
   /** Resolves when no start is queued or in flight in this process. */
   drain(): Promise<void>;
-  /** Stops sweeping and waits for the starts in flight. */
+  /**
+   * Stops sweeping and starting (what is queued stays in the database, for another process's or
+   * the next start's sweeps) and waits for the starts in flight.
+   */
   stop(): Promise<void>;
   /** Starts and failed tries in this process so far. */
   readonly counts: { started: number; failed: number };
@@ -80,14 +88,14 @@ export function createTrajectoryStarts(
 ): TrajectoryStarts {
   const counts = { started: 0, failed: 0 };
   const inFlight = new Map<string, Promise<void>>();
-  const queue: { input: Koppeling; failures: number }[] = [];
+  const queue: Koppeling[] = [];
   let idle: (() => void)[] = [];
   let timer: NodeJS.Timeout | undefined;
   let sweeping: Promise<number> | undefined;
   let stopped = false;
 
   /** One try: start, then remove the row; a failure is counted on the row and tried again later. */
-  const attempt = async (input: Koppeling, failures: number): Promise<void> => {
+  const attempt = async (input: Koppeling): Promise<void> => {
     const id = input.inburgeraarId;
     try {
       await deps.trajectories.start(input);
@@ -95,12 +103,10 @@ export function createTrajectoryStarts(
       counts.failed++;
       const kind = err instanceof Error ? err.name : 'Error';
       // Ids and the error's kind only: a message may carry what the request carried.
-      deps.log.warn(
-        { inburgeraarId: id, error: kind, failures: failures + 1 },
-        'trajectory start failed; tried again later',
-      );
+      deps.log.warn({ inburgeraarId: id, error: kind }, 'trajectory start failed; tried again later');
+      // The wait grows with the row's own count of failures (whichever process tried).
       await deps.pending
-        .failed(id, kind, new Date(Date.now() + retryDelayMs(failures + 1)))
+        .failed(id, kind, retryDelayMs)
         .catch((e: unknown) =>
           deps.log.error({ inburgeraarId: id, err: e }, 'could not record a failed start'),
         );
@@ -116,11 +122,11 @@ export function createTrajectoryStarts(
   };
 
   /** `attempt`, once per id at a time in this process. */
-  const once = (input: Koppeling, failures: number): Promise<void> => {
+  const once = (input: Koppeling): Promise<void> => {
     const id = input.inburgeraarId;
     const running = inFlight.get(id);
     if (running) return running;
-    const p = attempt(input, failures).finally(() => {
+    const p = attempt(input).finally(() => {
       inFlight.delete(id);
       pump();
     });
@@ -129,9 +135,10 @@ export function createTrajectoryStarts(
   };
 
   const pump = () => {
+    if (stopped) queue.length = 0; // their rows stay for the sweeps
     while (queue.length && inFlight.size < settings.maxInFlight) {
-      const next = queue.shift()!;
-      once(next.input, next.failures).catch(() => undefined); // recorded on the row; a sweep retries
+      // A failure is recorded on the row; a sweep tries again.
+      once(queue.shift()!).catch(() => undefined);
     }
     if (!queue.length && !inFlight.size) {
       const waiting = idle;
@@ -140,16 +147,21 @@ export function createTrajectoryStarts(
     }
   };
 
+  /** The due rows this process claimed (another process's sweep skips them for a lease), started. */
   const sweep = async (): Promise<number> => {
-    const due = await deps.pending.due(new Date(), settings.sweepBatch);
+    const now = new Date();
+    const due = await deps.pending.due(now, settings.sweepBatch);
     let started = 0;
     await Promise.all(
-      due.map((row) =>
-        once(row.input, row.attempts ?? 0).then(
+      due.map(async (row) => {
+        if (stopped || inFlight.has(row.input.inburgeraarId)) return;
+        const until = new Date(now.getTime() + settings.leaseMs);
+        if (!(await deps.pending.claim(row.input.inburgeraarId, row.nextAttemptAt, until))) return;
+        await once(row.input).then(
           () => void started++,
           () => undefined,
-        ),
-      ),
+        );
+      }),
     );
     return started;
   };
@@ -166,13 +178,16 @@ export function createTrajectoryStarts(
     return sweeping;
   };
 
+  const startSoon = (input: Koppeling) => {
+    if (stopped) return; // the row stays for the sweeps
+    queue.push(input);
+    pump();
+  };
+
   return {
     counts,
     pendingRecord: (input) => ({ input, nextAttemptAt: new Date(Date.now() + settings.leaseMs) }),
-    startSoon(input) {
-      queue.push({ input, failures: 0 });
-      pump();
-    },
+    startSoon,
     async startPending(inburgeraarId) {
       const running = inFlight.get(inburgeraarId);
       if (running) {
@@ -181,7 +196,14 @@ export function createTrajectoryStarts(
       }
       const row = await deps.pending.find(inburgeraarId);
       if (!row) return false;
-      await once(row.input, row.attempts ?? 0);
+      await once(row.input);
+      return true;
+    },
+    async nudge(inburgeraarId) {
+      if (inFlight.has(inburgeraarId)) return true;
+      const row = await deps.pending.find(inburgeraarId);
+      if (!row) return false;
+      startSoon(row.input);
       return true;
     },
     sweep: sweepOnce,
@@ -201,16 +223,18 @@ export function createTrajectoryStarts(
     async stop() {
       stopped = true;
       if (timer) clearTimeout(timer);
+      queue.length = 0;
       await sweeping;
-      await Promise.allSettled([...inFlight.values()]);
+      while (inFlight.size) await Promise.allSettled([...inFlight.values()]);
+      pump(); // resolves drain()'s waiters
     },
   };
 }
 
 /**
  * The trajectories, where a person whose start is still pending gets it started before a
- * command, query or fact reaches the workflow (once; NotFoundError as before when nothing was
- * pending).
+ * command, query or fact reaches the workflow (one more call after a NotFoundError; NotFoundError
+ * as before when there is no such workflow).
  */
 export function withPendingStarts(
   trajectories: Trajectories,
@@ -220,7 +244,10 @@ export function withPendingStarts(
     try {
       return await call();
     } catch (err) {
-      if (!(err instanceof NotFoundError) || !(await starts.startPending(inburgeraarId))) throw err;
+      if (!(err instanceof NotFoundError)) throw err;
+      // Started here, or (no row left) perhaps just now by another process or the background
+      // start, after the first call missed it: one more call either way.
+      await starts.startPending(inburgeraarId);
       return call();
     }
   };

@@ -308,9 +308,13 @@ export async function importCaseload(
   // Every imported row's start tried before the import ends; those that failed stay pending.
   await starts.drain();
   await starts.stop();
-  if (starts.counts.failed > 0)
-    for (const row of report.imported)
-      if (row.inburgeraarId && (await pendingStarts.find(row.inburgeraarId))) report.startsPending++;
+  if (starts.counts.failed > 0) {
+    const ids = report.imported.flatMap((row) => (row.inburgeraarId ? [row.inburgeraarId] : []));
+    for (let i = 0; i < ids.length; i += 500)
+      report.startsPending += await deps.db.pendingStart.count({
+        where: { inburgeraarId: { in: ids.slice(i, i + 500) } },
+      });
+  }
 
   // Workers finish out of order; the report reads top to bottom like the file.
   for (const list of [report.imported, report.skipped, report.rejected, report.failed])

@@ -7,6 +7,8 @@
  *  - a start left behind by a process that stopped after storing the person (as a crash between
  *    the commit and the start leaves it) is started by the sweeps of two other processes, once;
  *  - a coach's first action on a person whose start is still pending starts it and succeeds;
+ *  - a repeated koppeling is answered while Temporal is down; an unreadable row is set aside
+ *    without stopping the sweeps; a stopped process starts nothing more;
  *  - the retries wait longer after each failure, up to 5 minutes.
  */
 import { randomBytes, randomUUID } from 'node:crypto';
@@ -70,20 +72,53 @@ describe('trajectory starts apart from the koppeling', () => {
     return inburgeraarId;
   }
 
+  const startsProcess = () =>
+    createTrajectoryStarts(
+      {
+        pending: prismaPendingStarts(h.db),
+        trajectories: temporalTrajectories(h.env.client, h.taskQueue),
+        log: quiet,
+      },
+      { sweepMs: 0, leaseMs: 10_000, maxInFlight: 4, sweepBatch: 100 },
+    );
+
+  it('sets an unreadable row aside and starts the others in the same sweep', async () => {
+    const bad = await storedWithPendingStart(new Date(Date.now() - 2000));
+    await h.db.pendingStart.update({
+      where: { inburgeraarId: bad },
+      data: { input: '{"not": "a koppeling"' },
+    });
+    const good = await storedWithPendingStart(new Date(Date.now() - 1000));
+    const p = startsProcess();
+    expect(await p.sweep()).toBe(1);
+    expect(await h.db.pendingStart.count({ where: { inburgeraarId: good } })).toBe(0);
+    const setAside = await h.db.pendingStart.findUniqueOrThrow({ where: { inburgeraarId: bad } });
+    expect(setAside.lastError).toBe('UnreadablePendingStart');
+    expect(setAside.nextAttemptAt.getTime()).toBeGreaterThan(Date.now() + 300 * 24 * 3600 * 1000);
+    // It no longer blocks: the next sweep finds nothing due.
+    expect(await p.sweep()).toBe(0);
+    await h.db.pendingStart.delete({ where: { inburgeraarId: bad } });
+  });
+
+  it('starts nothing more once stopped: the row stays for the sweeps', async () => {
+    const id = await storedWithPendingStart(new Date(Date.now() + 3_600_000));
+    const p = startsProcess();
+    await p.stop();
+    const row = await h.db.pendingStart.findUniqueOrThrow({ where: { inburgeraarId: id } });
+    p.startSoon(koppelingSchema.parse(JSON.parse(row.input)));
+    await p.drain();
+    expect(p.counts).toEqual({ started: 0, failed: 0 });
+    expect(await h.db.pendingStart.count({ where: { inburgeraarId: id } })).toBe(1);
+    await h.db.pendingStart.delete({ where: { inburgeraarId: id } });
+  });
+
   it('starts a start left behind by a stopped process in the sweeps of two others, one workflow', async () => {
     const id = await storedWithPendingStart(new Date(Date.now() - 1000));
-    const processes = [1, 2].map(() =>
-      createTrajectoryStarts(
-        {
-          pending: prismaPendingStarts(h.db),
-          trajectories: temporalTrajectories(h.env.client, h.taskQueue),
-          log: quiet,
-        },
-        { sweepMs: 0, leaseMs: 10_000, maxInFlight: 4, sweepBatch: 100 },
-      ),
-    );
+    const processes = [startsProcess(), startsProcess()];
     await Promise.all(processes.map((p) => p.sweep()));
     expect(await h.db.pendingStart.count({ where: { inburgeraarId: id } })).toBe(0);
+    // The row was claimed by one of them; the other left it alone.
+    expect(processes.map((p) => p.counts.started).sort()).toEqual([0, 1]);
     const handle = h.env.client.workflow.getHandle(workflowIdFor(id));
     const description = await handle.describe();
     expect(description.type).toBe('trajectory');
@@ -139,15 +174,23 @@ describe('trajectory starts apart from the koppeling', () => {
       server = undefined;
 
       const before = Date.now();
-      const res = await request(app)
-        .post('/api/inburgeraars')
-        .set('X-Api-Key', h.users.coa.key)
-        .send(koppelingBody({ coachId: h.users.coach.user.id }));
+      const body = koppelingBody({ coachId: h.users.coach.user.id });
+      const res = await request(app).post('/api/inburgeraars').set('X-Api-Key', h.users.coa.key).send(body);
       // Stored and answered without Temporal (before the pending starts: 503 after the client's retries).
       expect(res.status).toBe(201);
       expect(Date.now() - before).toBeLessThan(5_000);
       const id = res.body.inburgeraarId as string;
       expect(await h.db.inburgeraar.count({ where: { id } })).toBe(1);
+      // The sender's retry is answered as a repeat, also without Temporal: the same person, nothing new.
+      const again = Date.now();
+      const repeat = await request(app)
+        .post('/api/inburgeraars')
+        .set('X-Api-Key', h.users.coa.key)
+        .send(body);
+      expect(repeat.status).toBe(200);
+      expect(repeat.body).toMatchObject({ inburgeraarId: id, created: false });
+      expect(Date.now() - again).toBeLessThan(5_000);
+      expect(await h.db.inburgeraar.count({ where: { koppelingRef: body.koppelingRef as string } })).toBe(1);
       await until('the first start failed and was counted', async () => {
         const row = await h.db.pendingStart.findUnique({ where: { inburgeraarId: id } });
         return (row?.attempts ?? 0) >= 1;
