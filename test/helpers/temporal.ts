@@ -88,12 +88,16 @@ export async function waitForTimerStarted(
   }
 }
 
-/** Polls `check` every 100 ms until it holds (true) or `timeoutMs` passed (false). */
-export async function waitFor(check: () => Promise<boolean>, timeoutMs: number): Promise<boolean> {
+/** Polls `check` every `intervalMs` (100) until it holds (true) or `timeoutMs` passed (false). */
+export async function waitFor(
+  check: () => Promise<boolean>,
+  timeoutMs: number,
+  intervalMs = 100,
+): Promise<boolean> {
   const deadline = Date.now() + timeoutMs;
   while (!(await check())) {
     if (Date.now() > deadline) return false;
-    await new Promise((r) => setTimeout(r, 100));
+    await new Promise((r) => setTimeout(r, intervalMs));
   }
   return true;
 }

@@ -25,15 +25,13 @@ import { createTrajectoryStarts, retryDelayMs } from '../../application/trajecto
 import { koppelingSchema } from '../../domain/commands';
 import { startDevServer, type RunningDevServer } from '../../scripts/temporal-server';
 import { koppelingBody, startApiHarness, type ApiHarness } from '../api/helpers/harness';
+import { waitFor } from '../helpers/temporal';
 
 const quiet = { warn: () => undefined, error: () => undefined };
 
+/** `waitFor`, failing with what did not happen. */
 async function until(what: string, check: () => Promise<boolean>, timeoutMs = 60_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error(`not within ${timeoutMs} ms: ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
+  if (!(await waitFor(check, timeoutMs))) throw new Error(`not within ${timeoutMs} ms: ${what}`);
 }
 
 describe('trajectory starts apart from the koppeling', () => {
@@ -123,16 +121,13 @@ describe('trajectory starts apart from the koppeling', () => {
     const description = await handle.describe();
     expect(description.type).toBe('trajectory');
     // One run of this workflow id, however many processes started it.
-    await until('the run is listed', async () => {
-      let runs = 0;
-      for await (const _ of h.env.client.workflow.list({ query: `WorkflowId = '${workflowIdFor(id)}'` }))
-        runs++;
-      return runs > 0;
-    });
-    let runs = 0;
-    for await (const _ of h.env.client.workflow.list({ query: `WorkflowId = '${workflowIdFor(id)}'` }))
-      runs++;
-    expect(runs).toBe(1);
+    const runs = async () => {
+      let n = 0;
+      for await (const _ of h.env.client.workflow.list({ query: `WorkflowId = '${workflowIdFor(id)}'` })) n++;
+      return n;
+    };
+    await until('the run is listed', async () => (await runs()) > 0);
+    expect(await runs()).toBe(1);
     // The row is gone, so a later sweep starts nothing.
     expect(await processes[0]!.sweep()).toBe(0);
   });

@@ -22,7 +22,7 @@ import type { UserView } from '../../../api/store/users';
 import { loadConfig, type Config } from '../../../config/config';
 import { closeDb, createDb, type Db } from '../../../prisma/db';
 import { migrateDatabase } from '../../../prisma/migrate';
-import { createDevServerEnv, uniqueTaskQueue, workflowBundle } from '../../helpers/temporal';
+import { createDevServerEnv, uniqueTaskQueue, waitFor, workflowBundle } from '../../helpers/temporal';
 
 export interface TestUser {
   user: UserView;
@@ -246,12 +246,9 @@ export async function trajectoryStarted(
   inburgeraarId: string,
   timeoutMs = 15_000,
 ) {
-  const deadline = Date.now() + timeoutMs;
-  while (await h.db.pendingStart.findUnique({ where: { inburgeraarId } })) {
-    if (Date.now() > deadline)
-      throw new Error(`the trajectory of ${inburgeraarId} did not start within ${timeoutMs} ms`);
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
+  const started = async () => !(await h.db.pendingStart.findUnique({ where: { inburgeraarId } }));
+  if (!(await waitFor(started, timeoutMs, 20)))
+    throw new Error(`the trajectory of ${inburgeraarId} did not start within ${timeoutMs} ms`);
 }
 
 /** Runs one action as the coach (or another key) and expects `status`. */
