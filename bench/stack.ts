@@ -26,7 +26,7 @@ import { startWorker, type RunningWorker } from '../worker/main';
 import { bundleWorkflows } from '../worker/bundle';
 import { startDevServer, type RunningDevServer } from '../scripts/temporal-server';
 import { startApiProcess } from '../test/cluster/stack';
-import { forkServiceWorker, stopChild } from './worker-processes';
+import { forkServiceWorker, serviceProcessEnv, stopChild } from './worker-processes';
 
 /** The API's abuse limits lifted: the bench's calls are the load being measured, not abuse. */
 export const BENCH_RATE_LIMITS = {
@@ -159,13 +159,8 @@ export async function startStack(o: StackOptions): Promise<Stack> {
     if (o.apiProcess) {
       const api = await startApiProcess({
         ...o.env,
-        NODE_ENV: 'test',
+        ...serviceProcessEnv({ ...o, logLevel: 'error' }),
         HOST: '127.0.0.1',
-        LOG_LEVEL: 'error',
-        DATABASE_URL: o.databaseUrl,
-        DATABASE_MIGRATE_ON_START: 'false',
-        TEMPORAL_ADDRESS: o.temporalAddress,
-        TEMPORAL_TASK_QUEUE: o.taskQueue,
         // BENCH_CPU_PROF_DIR=<dir>: the API's process writes a V8 CPU profile there too.
         ...(process.env.BENCH_CPU_PROF_DIR
           ? { NODE_OPTIONS: `--cpu-prof --cpu-prof-dir=${process.env.BENCH_CPU_PROF_DIR}` }

@@ -65,6 +65,21 @@ export interface ServiceWorkerOptions {
   env?: Record<string, string>;
 }
 
+/** What every process of the service under test gets: test mode, its database (migrated already), its Temporal. */
+export const serviceProcessEnv = (o: {
+  databaseUrl: string;
+  temporalAddress: string;
+  taskQueue: string;
+  logLevel: string;
+}): Record<string, string> => ({
+  NODE_ENV: 'test',
+  LOG_LEVEL: o.logLevel,
+  DATABASE_URL: o.databaseUrl,
+  DATABASE_MIGRATE_ON_START: 'false',
+  TEMPORAL_ADDRESS: o.temporalAddress,
+  TEMPORAL_TASK_QUEUE: o.taskQueue,
+});
+
 /**
  * The service's worker (`worker/main.ts`) as a probed process of its own on an app database that
  * is migrated already; `ready` resolves once it polls (it reports `{ ready }` over IPC) and rejects
@@ -75,12 +90,7 @@ export function forkServiceWorker(o: ServiceWorkerOptions): { child: ChildProces
     path.join(REPO_ROOT, 'worker', 'main.ts'),
     {
       ...o.env,
-      NODE_ENV: 'test',
-      LOG_LEVEL: o.logLevel,
-      DATABASE_URL: o.databaseUrl,
-      DATABASE_MIGRATE_ON_START: 'false',
-      TEMPORAL_ADDRESS: o.temporalAddress,
-      TEMPORAL_TASK_QUEUE: o.taskQueue,
+      ...serviceProcessEnv(o),
       WORKFLOW_BUNDLE_PATH: o.bundlePath,
       METRICS_PORT: '0',
     },

@@ -8,7 +8,6 @@ import { koppelingSchema } from '../../domain/commands';
 import type { PendingStartRecord, PendingStarts } from '../../application/ports';
 import { directTransaction, Prisma, type Db } from '../../prisma/db';
 import type { SqlRow } from '../../prisma/sql';
-import type { Logger } from 'pino';
 
 /** The row of a pending start, for `insertInto('PendingStart', …)` in the person's transaction. */
 export const pendingStartRow = (start: PendingStartRecord, createdAt: Date): SqlRow => ({
@@ -37,17 +36,12 @@ const recordOf = (row: Row): PendingStartRecord | undefined => {
 const UNREADABLE = 'UnreadablePendingStart';
 const SET_ASIDE_MS = 365 * 24 * 3600 * 1000;
 
-export function prismaPendingStarts(db: Db, log?: Pick<Logger, 'error'>): PendingStarts {
-  const setAside = async (row: Row) => {
-    log?.error(
-      { inburgeraarId: row.inburgeraarId },
-      'pending trajectory start does not fit the koppeling schema: set aside',
-    );
-    await db.pendingStart.updateMany({
+export function prismaPendingStarts(db: Db): PendingStarts {
+  const setAside = (row: Row) =>
+    db.pendingStart.updateMany({
       where: { inburgeraarId: row.inburgeraarId },
       data: { lastError: UNREADABLE, nextAttemptAt: new Date(Date.now() + SET_ASIDE_MS) },
     });
-  };
   return {
     async find(inburgeraarId) {
       const row = await db.pendingStart.findUnique({ where: { inburgeraarId } });
