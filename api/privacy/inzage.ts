@@ -16,15 +16,13 @@
  * This file reads the tables itself (application service of the privacy routes).
  */
 import { ServiceError } from '@temporalio/client';
-import { WorkflowNotFoundError } from '@temporalio/common';
 import { retentionDate } from '../../domain/retention';
 import type { TrajectoryState } from '../../domain/types';
-import { getState } from '../../workflows/messages';
 import { retentionPolicyOf } from '../../worker/schedules';
 import type { AppDeps } from '../deps';
 import { notFound } from '../http/errors';
 import { bsnKeyring } from '../persons/bsn';
-import { workflowIdFor } from '../../application/temporal';
+import { NotFoundError } from '../../application/errors';
 
 const parseJson = (text: string): unknown => {
   try {
@@ -90,9 +88,10 @@ export interface InzageExport {
 
 async function workflowState(deps: AppDeps, inburgeraarId: string): Promise<TrajectoryState | null> {
   try {
-    return await deps.temporal.workflow.getHandle(workflowIdFor(inburgeraarId)).query(getState);
+    // Through the trajectories port: a person whose start is still pending gets it started first.
+    return await deps.trajectories.state(inburgeraarId);
   } catch (err) {
-    if (err instanceof WorkflowNotFoundError) return null;
+    if (err instanceof NotFoundError) return null;
     // A run closed before its first workflow task (terminated at once) has no state to query.
     if (err instanceof ServiceError && (err.cause as { code?: number } | undefined)?.code === 9) return null;
     throw err;

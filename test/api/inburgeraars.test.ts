@@ -67,6 +67,7 @@ describe('POST /api/inburgeraars (koppeling)', () => {
   it('answers 200 with the existing trajectory for the same koppelingRef or the same BSN, and starts no second workflow', async () => {
     const first = koppelingBody({ coachId: h.users.coach.user.id });
     const created = await post(first).expect(201);
+    await trajectoryStarted(h, created.body.inburgeraarId);
     const runId = (await h.env.client.workflow.getHandle(created.body.workflowId).describe()).runId;
 
     const sameRef = await post({
